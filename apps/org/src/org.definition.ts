@@ -1,0 +1,10 @@
+import type { ServiceDefinition } from '@gridwork/runtime';
+
+/** The org service: Party organizations and membership. Its domain modules join `imports` as they are built. */
+export const orgService: ServiceDefinition = {
+  service: 'org',
+  defaultHttpPort: 3001,
+  entities: [],
+  migrations: [],
+  imports: [],
+};

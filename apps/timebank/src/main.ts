@@ -1,0 +1,4 @@
+import { runService } from '@gridwork/runtime';
+import { timebankService } from './timebank.definition.js';
+
+await runService(timebankService);

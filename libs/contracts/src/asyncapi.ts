@@ -1,0 +1,114 @@
+import { createRequire } from 'node:module';
+import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
+import { ERROR_CODES } from './errors.js';
+import type { EndpointDefinition, EventDefinition } from './definitions.js';
+import { allDefinitions } from './subjects.js';
+
+// class-transformer keeps nested-type metadata (@Type) in a storage it does not
+// export from its entry point; the schema generator needs it to follow nesting.
+const { defaultMetadataStorage } = createRequire(import.meta.url)('class-transformer/cjs/storage.js');
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const channelId = (subject: string) => subject.replace(/\./g, '_');
+
+/**
+ * The AsyncAPI 3.0 document of every subject in the catalogue: request and
+ * reply schemas, error codes, events. Generated, never edited by hand;
+ * `npm run asyncapi -- --check` fails when the checked-in copy is stale.
+ */
+export function buildAsyncApiDocument(version: string): Record<string, unknown> {
+  const definitions = allDefinitions().sort((a, b) => a.subject.localeCompare(b.subject));
+  const schemas: Record<string, unknown> = {
+    ...validationMetadatasToSchemas({ refPointerPrefix: '#/components/schemas/', classTransformerMetadataStorage: defaultMetadataStorage }),
+    ErrorReply: {
+      type: 'object',
+      required: ['ok', 'error'],
+      properties: {
+        ok: { const: false },
+        error: {
+          type: 'object',
+          required: ['code', 'message'],
+          properties: {
+            code: { enum: [...ERROR_CODES] },
+            message: { type: 'string' },
+            details: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['field', 'messages'],
+                properties: { field: { type: 'string' }, messages: { type: 'array', items: { type: 'string' } } },
+              },
+            },
+          },
+        },
+      },
+    },
+  };
+  const sortedSchemas = Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b)));
+  const channels: Record<string, unknown> = {};
+  const operations: Record<string, unknown> = {};
+  const messages: Record<string, unknown> = {};
+
+  for (const def of definitions) {
+    const id = channelId(def.subject);
+    if (def.kind === 'endpoint') {
+      const endpoint = def as EndpointDefinition<object, unknown>;
+      const requestName = `${id}_request`;
+      const replyName = `${id}_reply`;
+      messages[requestName] = { name: endpoint.request.name, payload: ref(endpoint.request.name) };
+      messages[replyName] = {
+        name: `${endpoint.reply.name}Envelope`,
+        payload: {
+          oneOf: [
+            { type: 'object', required: ['ok', 'data'], properties: { ok: { const: true }, data: ref(endpoint.reply.name) } },
+            ref('ErrorReply'),
+          ],
+        },
+      };
+      channels[id] = {
+        address: endpoint.subject,
+        messages: { request: { $ref: `#/components/messages/${requestName}` } },
+      };
+      operations[id] = {
+        action: 'receive',
+        channel: { $ref: `#/channels/${id}` },
+        summary: endpoint.summary,
+        'x-service': endpoint.service,
+        'x-queue-group': endpoint.service,
+        'x-errors': ['VALIDATION_FAILED', ...endpoint.errors, 'UNAVAILABLE', 'INTERNAL'],
+        reply: { messages: [{ $ref: `#/components/messages/${replyName}` }] },
+      };
+    } else {
+      const event = def as EventDefinition<object>;
+      const name = `${id}_event`;
+      messages[name] = {
+        name: event.payload.name,
+        payload: ref(event.payload.name),
+        headers: { type: 'object', properties: { 'Gov-Schema': { const: `${event.type}/${event.version}` } } },
+      };
+      channels[id] = { address: event.subject, messages: { event: { $ref: `#/components/messages/${name}` } } };
+      operations[id] = {
+        action: 'send',
+        channel: { $ref: `#/channels/${id}` },
+        summary: event.summary,
+        'x-service': event.service,
+      };
+    }
+  }
+
+  return {
+    asyncapi: '3.0.0',
+    info: {
+      title: 'Gridwork',
+      version,
+      description:
+        'Subjects of the Gridwork platform. Requests are JSON over core NATS (queue group = service); ' +
+        'replies are `{ok:true,data}` or `{ok:false,error:{code,message,details}}`. Events are JSON in ' +
+        'JetStream stream GOV_<SERVICE> with headers Nats-Msg-Id, Gov-Schema, traceparent, Gov-Correlation-Id.',
+    },
+    defaultContentType: 'application/json',
+    channels,
+    operations,
+    components: { messages, schemas: sortedSchemas },
+  };
+}

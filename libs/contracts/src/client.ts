@@ -1,0 +1,109 @@
+import { headers as natsHeaders, type MsgHdrs, type NatsConnection, NoRespondersError, RequestError, TimeoutError } from '@nats-io/nats-core';
+import type { JsMsg } from '@nats-io/jetstream';
+import { startDurableConsumer, type RetryPolicy, type RunningConsumer } from './consumer.js';
+import { streamNameOf, type EndpointDefinition, type EventDefinition } from './definitions.js';
+import type { ReplyEnvelope } from './envelope.js';
+import { ErrorCode, GridworkError } from './errors.js';
+import { Headers } from './headers.js';
+import { continueTrace } from './trace.js';
+import { validateMessage } from './validation.js';
+
+export interface RequestOptions {
+  timeoutMs?: number;
+  /** Continue an existing trace; a new one is started otherwise. */
+  traceparent?: string;
+  correlationId?: string;
+}
+
+export interface EventMeta {
+  eventId: string;
+  subject: string;
+  schema: string;
+  streamSequence: number;
+  deliveryCount: number;
+  traceparent?: string;
+  correlationId?: string;
+}
+
+export function eventMetaOf(message: JsMsg): EventMeta {
+  const h = message.headers;
+  return {
+    eventId: h?.get(Headers.msgId) ?? '',
+    subject: message.subject,
+    schema: h?.get(Headers.schema) ?? '',
+    streamSequence: message.info.streamSequence,
+    deliveryCount: message.info.deliveryCount,
+    traceparent: h?.get(Headers.traceparent) || undefined,
+    correlationId: h?.get(Headers.correlationId) || undefined,
+  };
+}
+
+export function decodeJson(data: Uint8Array): unknown {
+  return JSON.parse(new TextDecoder().decode(data));
+}
+
+/**
+ * What a department system needs to talk to Gridwork: typed requests that
+ * return the reply's data or throw a `GridworkError`, and durable event
+ * consumption.
+ */
+export class GridworkClient {
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly defaults: { timeoutMs?: number } = {},
+  ) {}
+
+  async request<Request extends object, Reply>(
+    endpoint: EndpointDefinition<Request, Reply>,
+    payload: Request,
+    options: RequestOptions = {},
+  ): Promise<Reply> {
+    const trace = continueTrace(options.traceparent, options.correlationId);
+    const h: MsgHdrs = natsHeaders();
+    h.set(Headers.traceparent, trace.traceparent);
+    h.set(Headers.correlationId, trace.correlationId);
+    const timeout = options.timeoutMs ?? this.defaults.timeoutMs ?? 10_000;
+    let reply;
+    try {
+      reply = await this.nc.request(endpoint.subject, JSON.stringify(payload), { timeout, headers: h });
+    } catch (err) {
+      if (err instanceof NoRespondersError || (err instanceof RequestError && err.isNoResponders())) {
+        throw new GridworkError(ErrorCode.UNAVAILABLE, `no ${endpoint.service} service is serving ${endpoint.subject}`);
+      }
+      if (err instanceof TimeoutError) {
+        throw new GridworkError(ErrorCode.UNAVAILABLE, `${endpoint.subject} did not answer within ${timeout} ms`);
+      }
+      throw err;
+    }
+    const envelope = decodeJson(reply.data) as ReplyEnvelope<Reply>;
+    if (envelope.ok) return envelope.data;
+    throw new GridworkError(envelope.error.code, envelope.error.message, envelope.error.details);
+  }
+
+  /**
+   * Consumes one event type durably: the named consumer remembers its place
+   * across restarts, a handler failure is retried with backoff, and after
+   * `maxDeliver` failures `onGiveUp` is told and the message is dropped for
+   * this consumer.
+   */
+  consume<Payload extends object>(
+    event: EventDefinition<Payload>,
+    options: {
+      durable: string;
+      retry?: Partial<RetryPolicy>;
+      onGiveUp?: (meta: EventMeta, error: unknown) => Promise<void> | void;
+    },
+    handler: (payload: Payload, meta: EventMeta) => Promise<void>,
+  ): Promise<RunningConsumer> {
+    return startDurableConsumer(this.nc, {
+      stream: streamNameOf(event.service),
+      durable: options.durable,
+      filterSubject: event.subject,
+      retry: options.retry,
+      handle: async (message) => handler(await validateMessage(event.payload, decodeJson(message.data)), eventMetaOf(message)),
+      giveUp: async (message, error) => {
+        await options.onGiveUp?.(eventMetaOf(message), error);
+      },
+    });
+  }
+}

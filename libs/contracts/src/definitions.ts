@@ -1,0 +1,93 @@
+import type { ErrorCode } from './errors.js';
+import type { MessageClass } from './validation.js';
+
+/** A request/reply endpoint: `gov.<service>.<aggregate>.<action>`, served by the service's queue group. */
+export interface EndpointDefinition<Request extends object, Reply> {
+  readonly kind: 'endpoint';
+  readonly service: string;
+  readonly subject: string;
+  /** Endpoint name shown in `$SRV.INFO`, e.g. `case-report`. */
+  readonly name: string;
+  readonly summary: string;
+  readonly request: MessageClass<Request>;
+  /** Class describing the reply's `data`; used for documentation only. */
+  readonly reply: MessageClass<Reply & object>;
+  /** Error codes this endpoint may answer with besides VALIDATION_FAILED and INTERNAL. */
+  readonly errors: readonly ErrorCode[];
+}
+
+/** A domain event: `gov.evt.<service>.<aggregate>.<event>`, stored in the service's stream. */
+export interface EventDefinition<Payload extends object> {
+  readonly kind: 'event';
+  readonly service: string;
+  readonly subject: string;
+  /** `<service>.<aggregate>.<event>`, the `Gov-Schema` type. */
+  readonly type: string;
+  readonly version: number;
+  readonly summary: string;
+  readonly payload: MessageClass<Payload>;
+}
+
+export type RequestOf<E> = E extends EndpointDefinition<infer R, unknown> ? R : never;
+export type ReplyOf<E> = E extends EndpointDefinition<object, infer R> ? R : never;
+
+const TOKEN = /^[a-z][a-z0-9-]*$/;
+
+function checkTokens(what: string, tokens: string[]): void {
+  for (const token of tokens) {
+    if (!TOKEN.test(token)) throw new Error(`${what}: '${token}' is not a lower-case subject token`);
+  }
+}
+
+export function defineEndpoint<Request extends object, Reply>(spec: {
+  service: string;
+  aggregate: string;
+  action: string;
+  summary: string;
+  request: MessageClass<Request>;
+  reply: MessageClass<Reply & object>;
+  errors?: ErrorCode[];
+}): EndpointDefinition<Request, Reply> {
+  checkTokens('endpoint', [spec.service, spec.aggregate, spec.action]);
+  return {
+    kind: 'endpoint',
+    service: spec.service,
+    subject: `gov.${spec.service}.${spec.aggregate}.${spec.action}`,
+    name: `${spec.aggregate}-${spec.action}`,
+    summary: spec.summary,
+    request: spec.request,
+    reply: spec.reply,
+    errors: spec.errors ?? [],
+  };
+}
+
+export function defineEvent<Payload extends object>(spec: {
+  service: string;
+  aggregate: string;
+  event: string;
+  version?: number;
+  summary: string;
+  payload: MessageClass<Payload>;
+}): EventDefinition<Payload> {
+  checkTokens('event', [spec.service, spec.aggregate, spec.event]);
+  const version = spec.version ?? 1;
+  // Version 1 keeps the plain subject; a later incompatible version lives beside it.
+  const suffix = version === 1 ? '' : `.v${version}`;
+  return {
+    kind: 'event',
+    service: spec.service,
+    subject: `gov.evt.${spec.service}.${spec.aggregate}.${spec.event}${suffix}`,
+    type: `${spec.service}.${spec.aggregate}.${spec.event}`,
+    version,
+    summary: spec.summary,
+    payload: spec.payload,
+  };
+}
+
+export const schemaHeader = (event: EventDefinition<object>): string => `${event.type}/${event.version}`;
+
+/** Stream names derive from the service: `GOV_DISPATCH`, `GOV_DISPATCH_DLQ`. */
+export const streamNameOf = (service: string): string => `GOV_${service.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+export const deadLetterStreamOf = (service: string): string => `${streamNameOf(service)}_DLQ`;
+export const eventSubjectsOf = (service: string): string => `gov.evt.${service}.>`;
+export const deadLetterSubjectOf = (service: string, consumer: string): string => `gov.dlq.${service}.${consumer}`;

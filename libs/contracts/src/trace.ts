@@ -1,0 +1,29 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+
+/**
+ * W3C trace context (https://www.w3.org/TR/trace-context/): just enough to
+ * carry a trace across NATS hops and into logs without pulling in a tracer.
+ */
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+export interface TraceContext {
+  traceId: string;
+  spanId: string;
+  traceparent: string;
+  correlationId: string;
+}
+
+const format = (traceId: string, spanId: string): string => `00-${traceId}-${spanId}-01`;
+
+/** Continues the caller's trace with a new span, or starts a new trace. */
+export function continueTrace(traceparent?: string | null, correlationId?: string | null): TraceContext {
+  const match = traceparent ? TRACEPARENT.exec(traceparent) : null;
+  const traceId = match ? match[1]! : randomBytes(16).toString('hex');
+  const spanId = randomBytes(8).toString('hex');
+  return {
+    traceId,
+    spanId,
+    traceparent: format(traceId, spanId),
+    correlationId: correlationId || randomUUID(),
+  };
+}

@@ -1,0 +1,16 @@
+import type { EntityManager } from 'typeorm';
+import type { EventDefinition, EventMeta, TraceContext } from '@gridwork/contracts';
+
+export interface RequestContext {
+  subject: string;
+  trace: TraceContext;
+}
+
+export interface EventContext {
+  meta: EventMeta;
+  trace: TraceContext;
+  /** The transaction the effect must use; it also records the event in the inbox. */
+  em: EntityManager;
+  /** Writes a follow-up event in the same transaction (outbox). */
+  publish<P extends object>(event: EventDefinition<P>, payload: P): Promise<string>;
+}

@@ -1,0 +1,142 @@
+import { Svcm, type Service, type ServiceMsg } from '@nats-io/services';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { Logger } from 'pino';
+import { QueryFailedError } from 'typeorm';
+import {
+  ErrorCode,
+  GridworkError,
+  Headers,
+  continueTrace,
+  errorReply,
+  okReply,
+  parseMessage,
+  type EndpointDefinition,
+  type ErrorBody,
+} from '@gridwork/contracts';
+import { INSTANCE_ID, runWithTrace, type ServiceMetrics } from '@gridwork/observability';
+import type { RequestContext } from './contexts.js';
+
+export type EndpointHandler = (request: object, context: RequestContext) => Promise<unknown>;
+
+/** `$SRV` error codes follow HTTP's, so generic NATS tools show something familiar. */
+const SERVICE_ERROR_CODES: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  NOT_ADMITTED: 422,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+};
+
+/** The endpoint statistics object `@nats-io/services` keeps per endpoint (not in its public types). */
+interface EndpointStats {
+  processing_time: number;
+  num_requests: number;
+  average_processing_time: number;
+  countError(err: Error): void;
+}
+
+/** Maps anything a handler throws to the reply's error body; unknown errors are logged, not leaked. */
+export function toErrorBody(error: unknown, log: Logger, correlationId: string): ErrorBody {
+  if (error instanceof GridworkError) return error.toBody();
+  const pgCode = error instanceof QueryFailedError ? (error.driverError as { code?: string }).code : undefined;
+  if (pgCode === '23505') return { code: ErrorCode.CONFLICT, message: 'a record with the same key already exists' };
+  if (pgCode === '40001' || pgCode === '40P01') {
+    return { code: ErrorCode.UNAVAILABLE, message: 'the request conflicted with a concurrent one; retry it' };
+  }
+  log.error({ err: error }, 'handler failed');
+  return { code: ErrorCode.INTERNAL, message: `internal error (correlation id ${correlationId})` };
+}
+
+/**
+ * Serves request/reply endpoints over core NATS with the service's queue group,
+ * registered with the NATS service protocol so `$SRV.PING/INFO/STATS` list them.
+ * Each request is validated, handled concurrently, and always answered.
+ */
+export class EndpointServer {
+  private service?: Service;
+  private readonly pending: Array<{ endpoint: EndpointDefinition<object, unknown>; handler: EndpointHandler }> = [];
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly options: { service: string; version: string; maxBodyBytes: number },
+    private readonly log: Logger,
+    private readonly metrics: ServiceMetrics,
+  ) {}
+
+  add(endpoint: EndpointDefinition<object, unknown>, handler: EndpointHandler): void {
+    if (endpoint.service !== this.options.service) {
+      throw new Error(`${endpoint.subject} belongs to ${endpoint.service}, not ${this.options.service}`);
+    }
+    if (this.pending.some((p) => p.endpoint.subject === endpoint.subject)) {
+      throw new Error(`${endpoint.subject} has two handlers`);
+    }
+    this.pending.push({ endpoint, handler });
+  }
+
+  async start(): Promise<void> {
+    const service = await new Svcm(this.nc).add({
+      name: this.options.service,
+      version: this.options.version,
+      queue: this.options.service,
+      metadata: { instance: INSTANCE_ID },
+    });
+    this.service = service;
+    for (const { endpoint, handler } of this.pending) {
+      service.addEndpoint(endpoint.name, {
+        subject: endpoint.subject,
+        metadata: { summary: endpoint.summary },
+        handler: (err, msg) => {
+          if (err) {
+            this.log.error({ err, subject: endpoint.subject }, 'endpoint subscription failed');
+            return;
+          }
+          void this.serve(endpoint, handler, msg, this.statsOf(endpoint.name));
+        },
+      });
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.service?.stop();
+  }
+
+  private statsOf(name: string): EndpointStats | undefined {
+    const handlers = (this.service as unknown as { handlers?: Array<{ name: string; stats: EndpointStats }> }).handlers;
+    return handlers?.find((h) => h.name === name)?.stats;
+  }
+
+  private async serve(
+    endpoint: EndpointDefinition<object, unknown>,
+    handler: EndpointHandler,
+    msg: ServiceMsg,
+    stats: EndpointStats | undefined,
+  ): Promise<void> {
+    const started = process.hrtime.bigint();
+    const trace = continueTrace(msg.headers?.get(Headers.traceparent), msg.headers?.get(Headers.correlationId));
+    await runWithTrace(trace, async () => {
+      let outcome = 'ok';
+      try {
+        const request = await parseMessage(endpoint.request, msg.data, this.options.maxBodyBytes);
+        const data = await handler(request, { subject: endpoint.subject, trace });
+        msg.respond(JSON.stringify(okReply(data ?? null)));
+      } catch (error) {
+        const body = toErrorBody(error, this.log, trace.correlationId);
+        outcome = body.code;
+        if (body.code === ErrorCode.VALIDATION_FAILED) this.log.info({ subject: endpoint.subject, details: body.details }, 'request refused');
+        stats?.countError(new Error(`${body.code}: ${body.message}`));
+        msg.respondError(SERVICE_ERROR_CODES[body.code], body.code, JSON.stringify(errorReply(body)));
+      } finally {
+        const elapsed = process.hrtime.bigint() - started;
+        if (stats) {
+          // The library times only the synchronous part of a handler; add the rest.
+          stats.processing_time += Number(elapsed);
+          stats.average_processing_time = Math.round(stats.processing_time / Math.max(1, stats.num_requests));
+        }
+        this.metrics.requests.inc({ subject: endpoint.subject, outcome });
+        this.metrics.requestDuration.observe({ subject: endpoint.subject }, Number(elapsed) / 1e9);
+      }
+    });
+  }
+}

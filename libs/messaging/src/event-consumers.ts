@@ -1,0 +1,173 @@
+import { jetstream, type JsMsg } from '@nats-io/jetstream';
+import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/nats-core';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import {
+  ErrorCode,
+  GridworkError,
+  Headers,
+  continueTrace,
+  deadLetterSubjectOf,
+  decodeJson,
+  eventMetaOf,
+  eventSubjectsOf,
+  startDurableConsumer,
+  streamNameOf,
+  validateMessage,
+  type EventDefinition,
+  type RetryPolicy,
+  type RunningConsumer,
+} from '@gridwork/contracts';
+import { runWithTrace, type ServiceMetrics } from '@gridwork/observability';
+import type { EventContext } from './contexts.js';
+import { publishInTransaction } from './outbox.js';
+
+export type EventHandler = (payload: object, context: EventContext) => Promise<void>;
+export type ApplyOutcome = 'applied' | 'duplicate' | 'ignored';
+
+/** The parts of a stored event that applying it needs; a live delivery and a dead letter both have them. */
+export interface StoredEvent {
+  subject: string;
+  headers: MsgHdrs | undefined;
+  data: Uint8Array;
+  streamSequence: number;
+  deliveryCount: number;
+}
+
+const isPermanent = (error: unknown) => error instanceof GridworkError && error.code === ErrorCode.VALIDATION_FAILED;
+
+/**
+ * Runs this service's event handlers: one durable consumer per source stream,
+ * named after this service, so replicas share the work. Each event is applied
+ * in one transaction together with its inbox row, so a redelivery is
+ * acknowledged without effect. Failures retry with backoff; after the last
+ * allowed delivery the event goes to this service's dead-letter stream.
+ */
+export class EventConsumers {
+  private readonly handlers = new Map<string, Array<{ event: EventDefinition<object>; handle: EventHandler }>>();
+  private running: RunningConsumer[] = [];
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly dataSource: DataSource,
+    private readonly options: { service: string; retry: RetryPolicy },
+    private readonly log: Logger,
+    private readonly metrics: ServiceMetrics,
+  ) {}
+
+  register(event: EventDefinition<object>, handle: EventHandler): void {
+    const list = this.handlers.get(event.subject) ?? [];
+    list.push({ event, handle });
+    this.handlers.set(event.subject, list);
+  }
+
+  get sources(): string[] {
+    return [...new Set([...this.handlers.values()].map((list) => list[0]!.event.service))].sort();
+  }
+
+  async start(): Promise<void> {
+    for (const source of this.sources) {
+      const stream = streamNameOf(source);
+      this.running.push(
+        await startDurableConsumer(this.nc, {
+          stream,
+          durable: this.options.service,
+          filterSubject: eventSubjectsOf(source),
+          retry: this.options.retry,
+          isPermanent,
+          handle: async (message) => {
+            const outcome = await this.apply(source, toStoredEvent(message));
+            this.metrics.eventsConsumed.inc({ stream, outcome });
+          },
+          onError: (message, err, willRetry) => {
+            this.metrics.eventsConsumed.inc({ stream, outcome: 'failed' });
+            this.log.warn({ err, subject: message.subject, deliveries: message.info.deliveryCount, willRetry }, 'event handler failed');
+          },
+          giveUp: async (message, error) => {
+            await this.deadLetter(source, message, error);
+            this.metrics.eventsConsumed.inc({ stream, outcome: 'dead_lettered' });
+          },
+        }),
+      );
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.running.map((c) => c.stop()));
+    this.running = [];
+  }
+
+  /** The inbox key of this service's consumer of `source`'s stream. */
+  consumerKey(source: string): string {
+    return `${this.options.service}<-${source}`;
+  }
+
+  /** Applies one stored event exactly once in effect; throws when a handler fails. */
+  async apply(source: string, event: StoredEvent): Promise<ApplyOutcome> {
+    const subscribers = this.handlers.get(event.subject);
+    if (!subscribers) return 'ignored';
+    const meta = eventMetaOf({
+      subject: event.subject,
+      headers: event.headers,
+      info: { streamSequence: event.streamSequence, deliveryCount: event.deliveryCount },
+    } as JsMsg);
+    if (!meta.eventId) {
+      throw GridworkError.validation([{ field: `header ${Headers.msgId}`, messages: ['an event must carry its id'] }]);
+    }
+    let body: unknown;
+    try {
+      body = decodeJson(event.data);
+    } catch (err) {
+      throw GridworkError.validation([{ field: '$', messages: [`malformed JSON: ${(err as Error).message}`] }]);
+    }
+    const payload = await validateMessage(subscribers[0]!.event.payload, body);
+    const trace = continueTrace(meta.traceparent, meta.correlationId);
+    return runWithTrace(trace, () =>
+      this.dataSource.transaction(async (em) => {
+        const fresh = await em.query(
+          'INSERT INTO inbox (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id',
+          [this.consumerKey(source), meta.eventId],
+        );
+        if (fresh.length === 0) return 'duplicate' as const;
+        const context: EventContext = { meta, trace, em, publish: (e, p) => publishInTransaction(em, e, p) };
+        for (const subscriber of subscribers) await subscriber.handle(payload, context);
+        return 'applied' as const;
+      }),
+    );
+  }
+
+  private async deadLetter(source: string, message: JsMsg, error: unknown): Promise<void> {
+    const meta = eventMetaOf(message);
+    const h = natsHeaders();
+    for (const [key, values] of message.headers ?? []) {
+      if (key !== Headers.msgId) for (const value of values) h.append(key, value);
+    }
+    h.set(Headers.deadLetterEventId, meta.eventId);
+    h.set(Headers.deadLetterSubject, message.subject);
+    h.set(Headers.deadLetterStreamSequence, String(message.info.streamSequence));
+    h.set(Headers.deadLetterDeliveries, String(message.info.deliveryCount));
+    h.set(Headers.deadLetterConsumer, this.options.service);
+    h.set(Headers.deadLetterFailedAt, new Date().toISOString());
+    h.set(Headers.deadLetterError, errorText(error).slice(0, 2_000));
+    await jetstream(this.nc).publish(deadLetterSubjectOf(this.options.service, source), message.data, {
+      headers: h,
+      msgID: `dlq-${source}-${message.info.streamSequence}`,
+    });
+    this.log.error({ subject: message.subject, eventId: meta.eventId, err: error }, 'event dead-lettered');
+  }
+}
+
+function toStoredEvent(message: JsMsg): StoredEvent {
+  return {
+    subject: message.subject,
+    headers: message.headers,
+    data: message.data,
+    streamSequence: message.info.streamSequence,
+    deliveryCount: message.info.deliveryCount,
+  };
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof GridworkError) return `${error.code}: ${error.message}${error.details ? ' ' + JSON.stringify(error.details) : ''}`;
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -1,0 +1,37 @@
+import type { RetryPolicy } from '@gridwork/contracts';
+
+export interface MessagingOptions {
+  /** The service name: queue group, stream `GOV_<SERVICE>`, consumer name. */
+  service: string;
+  version: string;
+  /** NATS server URLs, comma-separated. */
+  natsUrl: string;
+  /** A NATS credentials file (JWT + nkey), when the server requires one. */
+  natsCredsFile?: string;
+  /** JetStream replicas for this service's streams: 1 on one server, 3 in a cluster. */
+  streamReplicas: number;
+  /** Largest request or event body accepted, in bytes. */
+  maxBodyBytes: number;
+  retry: RetryPolicy;
+  outbox: {
+    /** Rows published per relay transaction. */
+    batchSize: number;
+    /** Fallback poll when no NOTIFY arrives (another replica's write is announced by NOTIFY too). */
+    pollIntervalMs: number;
+    /** Sent rows are kept this long for audit, then deleted. */
+    retentionHours: number;
+  };
+}
+
+export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
+
+export const defaultMessagingOptions = (service: string): MessagingOptions => ({
+  service,
+  version: '0.1.0',
+  natsUrl: 'nats://127.0.0.1:4222',
+  streamReplicas: 1,
+  maxBodyBytes: 256 * 1024,
+  retry: { maxDeliver: 5, backoffMs: 1_000, maxBackoffMs: 60_000 },
+  outbox: { batchSize: 500, pollIntervalMs: 1_000, retentionHours: 72 },
+});

@@ -1,0 +1,164 @@
+import { v7 as uuidv7 } from 'uuid';
+import pg from 'pg';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import { headers as natsHeaders } from '@nats-io/nats-core';
+import type { Logger } from 'pino';
+import type { DataSource, EntityManager } from 'typeorm';
+import { Headers, continueTrace, schemaHeader, validateMessage, type EventDefinition } from '@gridwork/contracts';
+import { currentTrace, type ServiceMetrics } from '@gridwork/observability';
+
+const NOTIFY_CHANNEL = 'gov_outbox';
+/** Advisory lock key: one relay batch at a time per database keeps events in commit order. */
+const RELAY_LOCK_KEY = 0x6f7574626f78;
+
+/**
+ * Writes an event in the caller's transaction; the relay publishes it after
+ * commit. Returns the event id. The payload is validated against the event's
+ * contract so a malformed event never leaves the service.
+ */
+export async function publishInTransaction<P extends object>(
+  em: EntityManager,
+  event: EventDefinition<P>,
+  payload: P,
+  options: { eventId?: string } = {},
+): Promise<string> {
+  if (!em.queryRunner?.isTransactionActive) {
+    throw new Error(`publishInTransaction(${event.subject}) needs an EntityManager inside a transaction`);
+  }
+  const plain = JSON.parse(JSON.stringify(payload)) as unknown;
+  await validateMessage(event.payload, plain);
+  const id = options.eventId ?? uuidv7();
+  const trace = currentTrace() ?? continueTrace();
+  const headers = {
+    [Headers.schema]: schemaHeader(event),
+    [Headers.traceparent]: trace.traceparent,
+    [Headers.correlationId]: trace.correlationId,
+  };
+  // The NOTIFY is delivered on commit only, waking the relays of every replica.
+  await em.query(
+    `WITH written AS (INSERT INTO outbox (id, subject, headers, payload) VALUES ($1, $2, $3, $4))
+     SELECT pg_notify('${NOTIFY_CHANNEL}', '')`,
+    [id, event.subject, headers, plain],
+  );
+  return id;
+}
+
+interface PendingRow {
+  id: string;
+  subject: string;
+  headers: Record<string, string>;
+  payload: unknown;
+}
+
+/**
+ * Publishes committed outbox rows to JetStream with `Nats-Msg-Id` = event id,
+ * then marks them sent in the same transaction that locked them. A crash
+ * between publish and commit republishes the rows on restart; JetStream's
+ * duplicate window and the consumers' inbox make that harmless.
+ */
+export class OutboxRelay {
+  private listener?: pg.Client;
+  private timers: NodeJS.Timeout[] = [];
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly js: JetStreamClient,
+    private readonly options: { batchSize: number; pollIntervalMs: number; retentionHours: number },
+    private readonly log: Logger,
+    private readonly metrics: ServiceMetrics,
+  ) {}
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.listen();
+    this.timers.push(setInterval(() => this.kick(), this.options.pollIntervalMs));
+    this.timers.push(setInterval(() => void this.purgeSent(), 10 * 60_000));
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.timers.forEach(clearInterval);
+    this.timers = [];
+    await this.listener?.end().catch(() => undefined);
+    this.listener = undefined;
+    await this.running;
+  }
+
+  /** Publishes whatever is pending now; resolves when the outbox is drained. */
+  kick(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.drain().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      do {
+        this.again = false;
+        while ((await this.relayBatch()) === this.options.batchSize && !this.stopped);
+      } while (this.again && !this.stopped);
+    } catch (err) {
+      // NATS or PostgreSQL unavailable: nothing was marked sent; the next poll retries.
+      this.log.warn({ err }, 'outbox relay paused');
+    }
+  }
+
+  private relayBatch(): Promise<number> {
+    return this.dataSource.transaction(async (em) => {
+      const [{ locked }] = await em.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK_KEY]);
+      if (!locked) return 0; // another replica is relaying; its listener saw the same NOTIFY
+      const rows: PendingRow[] = await em.query(
+        'SELECT id, subject, headers, payload FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT $1',
+        [this.options.batchSize],
+      );
+      if (rows.length === 0) return 0;
+      await Promise.all(
+        rows.map((row) => {
+          const h = natsHeaders();
+          for (const [key, value] of Object.entries(row.headers)) h.set(key, value);
+          return this.js.publish(row.subject, JSON.stringify(row.payload), { msgID: row.id, headers: h });
+        }),
+      );
+      await em.query('UPDATE outbox SET sent_at = now() WHERE id = ANY($1::uuid[])', [rows.map((r) => r.id)]);
+      this.metrics.outboxPublished.inc(rows.length);
+      return rows.length;
+    });
+  }
+
+  private async listen(): Promise<void> {
+    const url = (this.dataSource.options as { url?: string }).url;
+    const client = new pg.Client({ connectionString: url });
+    client.on('notification', () => this.kick());
+    client.on('error', (err) => {
+      this.log.warn({ err }, 'outbox listener lost; polling until it is back');
+      this.listener = undefined;
+      const retry = setTimeout(() => !this.stopped && void this.listen().catch(() => undefined), 1_000);
+      this.timers.push(retry);
+    });
+    await client.connect();
+    await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+    this.listener = client;
+  }
+
+  private async purgeSent(): Promise<void> {
+    try {
+      await this.dataSource.query(
+        `DELETE FROM outbox WHERE id IN (
+           SELECT id FROM outbox WHERE sent_at < now() - make_interval(hours => $1) LIMIT 10000)`,
+        [this.options.retentionHours],
+      );
+    } catch (err) {
+      this.log.warn({ err }, 'outbox purge failed');
+    }
+  }
+}

@@ -1,0 +1,4 @@
+export * from './trace-context.js';
+export * from './logger.js';
+export * from './metrics.js';
+export * from './config.js';

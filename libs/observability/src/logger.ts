@@ -1,0 +1,22 @@
+import { hostname } from 'node:os';
+import pino, { type Logger, type LevelWithSilent } from 'pino';
+import { currentTrace } from './trace-context.js';
+
+export const INSTANCE_ID = `${hostname()}-${process.pid}`;
+
+/** Structured JSON logs on stdout; every line inside a handler carries its trace and correlation ids. */
+export function createLogger(service: string, level: LevelWithSilent = 'info'): Logger {
+  return pino({
+    level,
+    base: { service, instance: INSTANCE_ID },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    mixin() {
+      const trace = currentTrace();
+      return trace ? { traceId: trace.traceId, spanId: trace.spanId, correlationId: trace.correlationId } : {};
+    },
+  });
+}
+
+/** Injection token of the service's pino logger. */
+export const PINO_LOGGER = Symbol('PINO_LOGGER');

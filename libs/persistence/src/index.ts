@@ -1,0 +1,4 @@
+export * from './outbox-message.entity.js';
+export * from './inbox-entry.entity.js';
+export * from './data-source.js';
+export { CreateMessagingTables1732300000000 } from './1732300000000-create-messaging-tables.js';

@@ -1,0 +1,74 @@
+import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
+import { MessagingModule, type MessagingOptions } from '@gridwork/messaging';
+import { PINO_LOGGER, ServiceMetrics, createLogger } from '@gridwork/observability';
+import { MESSAGING_ENTITIES, MESSAGING_MIGRATIONS, ensureDatabase } from '@gridwork/persistence';
+import { HealthController, HealthService } from './health.js';
+import type { ServiceConfig } from './service.config.js';
+
+/** What a service app declares about itself. */
+export interface ServiceDefinition {
+  service: string;
+  version?: string;
+  defaultHttpPort: number;
+  entities?: Function[];
+  migrations?: Function[];
+  /** The app's feature modules. */
+  imports?: ModuleMetadata['imports'];
+}
+
+export function messagingOptionsFrom(definition: ServiceDefinition, config: ServiceConfig): MessagingOptions {
+  return {
+    service: definition.service,
+    version: definition.version ?? '0.1.0',
+    natsUrl: config.NATS_URL,
+    natsCredsFile: config.NATS_CREDS_FILE,
+    streamReplicas: config.STREAM_REPLICAS,
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    retry: { maxDeliver: config.EVENT_MAX_DELIVER, backoffMs: config.EVENT_BACKOFF_MS, maxBackoffMs: config.EVENT_MAX_BACKOFF_MS },
+    outbox: { batchSize: config.OUTBOX_BATCH_SIZE, pollIntervalMs: config.OUTBOX_POLL_MS, retentionHours: 72 },
+  };
+}
+
+/**
+ * The shell every Gridwork service runs in: its own database (migrations at
+ * start), NATS messaging, JSON logs, Prometheus metrics and health.
+ */
+@Module({})
+export class ServiceModule {
+  static forRoot(definition: ServiceDefinition, config: ServiceConfig): DynamicModule {
+    const logger = createLogger(definition.service, config.LOG_LEVEL as 'info');
+    return {
+      module: ServiceModule,
+      global: true,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: { logger, autoLogging: { ignore: (req) => Boolean(req.url?.startsWith('/health')) } },
+        }),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({
+            type: 'postgres' as const,
+            url: config.DATABASE_URL,
+            entities: [...MESSAGING_ENTITIES, ...(definition.entities ?? [])],
+            migrations: [...MESSAGING_MIGRATIONS, ...(definition.migrations ?? [])],
+            migrationsRun: config.MIGRATIONS_RUN,
+            migrationsTransactionMode: 'each' as const,
+            synchronize: false,
+            extra: { max: config.DB_POOL_SIZE },
+          }),
+          dataSourceFactory: async (options) => {
+            await ensureDatabase(config.DATABASE_URL);
+            return new DataSource(options!).initialize();
+          },
+        }),
+        MessagingModule.forRoot(messagingOptionsFrom(definition, config)),
+        ...(definition.imports ?? []),
+      ],
+      providers: [{ provide: PINO_LOGGER, useValue: logger }, { provide: ServiceMetrics, useValue: new ServiceMetrics(definition.service) }, HealthService],
+      controllers: [HealthController],
+      exports: [PINO_LOGGER, ServiceMetrics, HealthService],
+    };
+  }
+}
