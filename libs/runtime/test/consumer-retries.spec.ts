@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ErrorCode, GridworkError, operationsOf } from '@gridwork/contracts';
+import { waitFor } from '@gridwork/testing';
+import { probe, probeService, tallyBehaviour, tallyService } from './fixtures/probe.js';
+import { testWorld, type TestWorld } from './fixtures/harness.js';
+
+/** Proof 2: retries apply the effect once; a message that keeps failing is dead-lettered and can be replayed once. */
+describe('consumer retries and dead letters', () => {
+  let world: TestWorld;
+  const tallyOps = operationsOf('tally');
+
+  beforeAll(async () => {
+    world = await testWorld(['probe', 'tally']);
+    await world.start(probeService(), 'probe');
+    await world.start(tallyService(), 'tally'); // EVENT_MAX_DELIVER=4 in tests
+  });
+  afterAll(() => world?.dispose());
+
+  const tallied = (name: string) =>
+    world.query<{ n: number }>('tally', 'SELECT count(*)::int AS n FROM tally WHERE name = $1', [name]).then((r) => r[0]!.n);
+
+  it('applies an event once when its handler fails twice and then succeeds', async () => {
+    tallyBehaviour.failuresLeft.set('flaky', 2);
+    await world.client.request(probe.widget.create, { name: 'flaky', count: 1 });
+    await waitFor('the third delivery to apply it', async () => (await tallied('flaky')) === 1);
+    expect(tallyBehaviour.failuresLeft.get('flaky')).toBe(0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await tallied('flaky')).toBe(1);
+  });
+
+  it('dead-letters an event that always fails, with its error and delivery count, and replays it once after a fix', async () => {
+    tallyBehaviour.poison.add('poison');
+    const { id } = await world.client.request(probe.widget.create, { name: 'poison', count: 7 });
+    const listed = await waitFor('the dead letter', async () => {
+      const page = await world.client.request(tallyOps.deadLetter.list, { source: 'probe' });
+      return page.items.length === 1 ? page : undefined;
+    });
+    const letter = listed.items[0]!;
+    expect(letter).toMatchObject({
+      source: 'probe',
+      consumer: 'tally',
+      subject: probe.widget.created.subject,
+      schema: 'probe.widget.created/1',
+      deliveries: 4,
+      payload: { id, name: 'poison', count: 7 },
+    });
+    expect(letter.error).toMatch(/cannot handle poison/);
+    expect(await tallied('poison')).toBe(0);
+
+    // The consumer moved on: later events still flow.
+    await world.client.request(probe.widget.create, { name: 'after-poison', count: 1 });
+    await waitFor('later events to flow', async () => (await tallied('after-poison')) === 1);
+
+    // Replay before the fix fails and keeps the letter.
+    const failed = await world.client.request(tallyOps.deadLetter.replay, { sequence: letter.sequence }).catch((e: unknown) => e);
+    expect((failed as GridworkError).code).toBe(ErrorCode.INTERNAL);
+    expect((await world.client.request(tallyOps.deadLetter.list, {})).items).toHaveLength(1);
+
+    tallyBehaviour.fixed = true;
+    const replayed = await world.client.request(tallyOps.deadLetter.replay, { sequence: letter.sequence });
+    expect(replayed).toEqual({ sequence: letter.sequence, outcome: 'applied' });
+    expect(await tallied('poison')).toBe(1);
+    expect((await world.client.request(tallyOps.deadLetter.list, {})).items).toHaveLength(0);
+
+    const again = await world.client.request(tallyOps.deadLetter.replay, { sequence: letter.sequence }).catch((e: unknown) => e);
+    expect((again as GridworkError).code).toBe(ErrorCode.NOT_FOUND);
+    expect(await tallied('poison')).toBe(1);
+  });
+
+  it('dead-letters a malformed event at once instead of retrying it', async () => {
+    const { headers } = await import('@nats-io/nats-core');
+    const { jetstream } = await import('@nats-io/jetstream');
+    const h = headers();
+    h.set('Nats-Msg-Id', 'malformed-1');
+    await jetstream(world.nc).publish(probe.widget.created.subject, JSON.stringify({ id: 'x', name: 42 }), { headers: h, msgID: 'malformed-1' });
+    const letter = await waitFor('the malformed event to be dead-lettered', async () => {
+      const page = await world.client.request(tallyOps.deadLetter.list, {});
+      return page.items.find((item) => item.eventId === 'malformed-1');
+    });
+    expect(letter.deliveries).toBe(1);
+    expect(letter.error).toMatch(/VALIDATION_FAILED/);
+    expect(letter.error).toMatch(/count/);
+  });
+
+  it('validates the operator requests too', async () => {
+    const error = (await world.client.request(tallyOps.deadLetter.list, { limit: 0 } as never).catch((e: unknown) => e)) as GridworkError;
+    expect(error.code).toBe(ErrorCode.VALIDATION_FAILED);
+    expect(error.details!.map((d) => d.field)).toEqual(['limit']);
+  });
+});
