@@ -64,6 +64,23 @@ describe('request/reply', () => {
     expect(after.servedBy).toBe('a');
   });
 
+  it('carries the caller\'s trace and correlation id into the events it writes', async () => {
+    const traceId = 'a'.repeat(32);
+    const reply = await world.client.request(
+      probe.widget.create,
+      { name: 'traced', count: 1 },
+      { traceparent: `00-${traceId}-${'b'.repeat(16)}-01`, correlationId: 'case-42' },
+    );
+    const [row] = await world.query<{ headers: Record<string, string> }>(
+      'probe',
+      "SELECT headers FROM outbox WHERE payload->>'id' = $1",
+      [reply.id],
+    );
+    expect(row!.headers['traceparent']).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+    expect(row!.headers['Gov-Correlation-Id']).toBe('case-42');
+    expect(row!.headers['Gov-Schema']).toBe('probe.widget.created/1');
+  });
+
   it('says UNAVAILABLE when no service serves a subject', async () => {
     const error = (await world.client.request(subjects.dispatch.health.check, {}).catch((e: unknown) => e)) as GridworkError;
     expect(error.code).toBe(ErrorCode.UNAVAILABLE);

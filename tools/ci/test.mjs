@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// The whole test suite, as README says and .ci/run calls: build and typecheck
+// everything, lint, check the AsyncAPI document, then run every test file
+// against the real PostgreSQL and NATS servers.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
+const run = (title, command, args) => {
+  process.stdout.write(`\n== ${title}: ${command} ${args.join(' ')}\n`);
+  const result = spawnSync(command, args, { stdio: 'inherit', env });
+  if (result.status !== 0) {
+    process.stdout.write(`\n${title} failed (exit ${result.status ?? result.signal}).\n`);
+    process.exit(result.status || 1);
+  }
+};
+
+run('build', 'npx', ['tsc', '-b', 'tsconfig.build.json']);
+run('typecheck tests', 'npx', ['tsc', '-p', 'tsconfig.spec.json']);
+run('lint', 'npx', ['nx', 'run-many', '-t', 'lint', '--outputStyle=static']);
+run('asyncapi', 'node', ['tools/dist/asyncapi/generate.js', '--check']);
+
+const report = join(mkdtempSync(join(tmpdir(), 'gridwork-vitest-')), 'report.json');
+const tests = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env,
+});
+let summary;
+try {
+  summary = JSON.parse(readFileSync(report, 'utf8'));
+} catch {
+  process.stdout.write('no test report was written\n');
+  process.exit(tests.status || 1);
+}
+const skipped = summary.numPendingTests + summary.numTodoTests;
+process.stdout.write(`\ntests: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${skipped} skipped\n`);
+if (summary.numTotalTests === 0) {
+  process.stdout.write('no test ran\n');
+  process.exit(1);
+}
+process.exit(tests.status ?? 1);
