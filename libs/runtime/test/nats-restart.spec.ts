@@ -9,13 +9,15 @@ import { testWorld, type TestWorld } from './fixtures/harness.js';
 describe('NATS restart mid-stream', () => {
   let world: TestWorld;
   let nats: NatsServerProcess;
+  let probeHttp: string;
 
   beforeAll(async () => {
     world = await testWorld(['probe', 'tally']);
     // A server of this test's own, so it can be killed.
     nats = await startNatsServer();
     const env = { NATS_URL: nats.url };
-    await world.start(probeService(), 'probe', env);
+    const app = await world.start(probeService(), 'probe', env);
+    probeHttp = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     await world.start(tallyService(), 'tally', env);
   });
   afterAll(async () => {
@@ -47,6 +49,9 @@ describe('NATS restart mid-stream', () => {
     await waitFor('some events to be applied before the restart', async () => (await tallied()) > 0);
     await nats.stop(true); // SIGKILL mid-stream
     await writeEvents(400, 700); // written while NATS is down: they wait in the outbox
+    const ready = await fetch(`${probeHttp}/health/ready`);
+    expect(ready.status).toBe(503);
+    expect((await ready.json()).dependencies).toContainEqual(expect.objectContaining({ name: 'nats', status: 'down' }));
     await nats.start();
     await writeEvents(700, total);
 

@@ -7,10 +7,12 @@ import { testWorld, type TestWorld } from './fixtures/harness.js';
 /** Proof 4: invalid and malformed requests get VALIDATION_FAILED naming the fields; the service keeps serving. */
 describe('request/reply', () => {
   let world: TestWorld;
+  let http: string;
 
   beforeAll(async () => {
     world = await testWorld(['probe']);
-    await world.start(probeService(), 'probe', { MAX_BODY_BYTES: '4096' });
+    const app = await world.start(probeService(), 'probe', { MAX_BODY_BYTES: '4096' });
+    http = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   });
   afterAll(() => world?.dispose());
 
@@ -107,5 +109,14 @@ describe('request/reply', () => {
     expect(create.num_errors).toBeGreaterThanOrEqual(5);
     expect(create.processing_time).toBeGreaterThan(0);
     expect(create.queue_group).toBe('probe');
+  });
+
+  it('reports readiness and Prometheus metrics over HTTP', async () => {
+    const ready = await fetch(`${http}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ service: 'probe', status: 'up' });
+    const metrics = await (await fetch(`${http}/metrics`)).text();
+    expect(metrics).toMatch(/gov_requests_total\{subject="gov\.probe\.widget\.create",outcome="VALIDATION_FAILED",service="probe"\} [1-9]/);
+    expect(metrics).toMatch(/gov_request_duration_seconds_count\{[^}]*subject="gov\.probe\.widget\.create"[^}]*\} [1-9]/);
   });
 });

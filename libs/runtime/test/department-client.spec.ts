@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningConsumer } from '@gridwork/contracts';
+import { waitFor } from '@gridwork/testing';
+import { probe, probeService } from './fixtures/probe.js';
+import { testWorld, type TestWorld } from './fixtures/harness.js';
+
+/** A department system's view: typed requests, and durable consumption that resumes where it stopped. */
+describe('GridworkClient.consume', () => {
+  let world: TestWorld;
+
+  beforeAll(async () => {
+    world = await testWorld(['probe']);
+    await world.start(probeService(), 'probe');
+  });
+  afterAll(() => world?.dispose());
+
+  it('receives every event once across a consumer restart, retrying a failed one', async () => {
+    const seen: string[] = [];
+    let failOnce = true;
+    const consume = () =>
+      world.client.consume(probe.widget.created, { durable: 'dept-city-management', retry: { backoffMs: 20 } }, async (event, meta) => {
+        expect(meta.schema).toBe('probe.widget.created/1');
+        if (event.name === 'retry-me' && failOnce) {
+          failOnce = false;
+          throw new Error('department system hiccup');
+        }
+        seen.push(event.name);
+      });
+
+    let consumer: RunningConsumer = await consume();
+    await world.client.request(probe.widget.create, { name: 'first', count: 1 });
+    await world.client.request(probe.widget.create, { name: 'retry-me', count: 1 });
+    await waitFor('two events', () => seen.length === 2);
+    await consumer.stop();
+
+    // Published while the department system was away.
+    await world.client.request(probe.widget.create, { name: 'while-away', count: 1 });
+    consumer = await consume();
+    await waitFor('the missed event', () => seen.length === 3);
+    await new Promise((r) => setTimeout(r, 300));
+    await consumer.stop();
+    expect(seen).toEqual(['first', 'retry-me', 'while-away']);
+  });
+});
