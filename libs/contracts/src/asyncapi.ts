@@ -44,6 +44,11 @@ export function buildAsyncApiDocument(version: string): Record<string, unknown> 
       },
     },
   };
+  // A message class without fields (e.g. an empty request) has no validation metadata, hence no generated schema.
+  for (const def of definitions) {
+    const classes = def.kind === 'endpoint' ? [def.request, def.reply] : [(def as EventDefinition<object>).payload];
+    for (const type of classes) schemas[type.name] ??= { type: 'object', properties: {}, additionalProperties: false };
+  }
   const sortedSchemas = Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b)));
   const channels: Record<string, unknown> = {};
   const operations: Record<string, unknown> = {};
@@ -67,16 +72,21 @@ export function buildAsyncApiDocument(version: string): Record<string, unknown> 
       };
       channels[id] = {
         address: endpoint.subject,
-        messages: { request: { $ref: `#/components/messages/${requestName}` } },
+        messages: {
+          request: { $ref: `#/components/messages/${requestName}` },
+          reply: { $ref: `#/components/messages/${replyName}` },
+        },
       };
       operations[id] = {
         action: 'receive',
         channel: { $ref: `#/channels/${id}` },
+        messages: [{ $ref: `#/channels/${id}/messages/request` }],
         summary: endpoint.summary,
         'x-service': endpoint.service,
         'x-queue-group': endpoint.service,
         'x-errors': ['VALIDATION_FAILED', ...endpoint.errors, 'UNAVAILABLE', 'INTERNAL'],
-        reply: { messages: [{ $ref: `#/components/messages/${replyName}` }] },
+        // NATS replies go to the requester's inbox subject.
+        reply: { address: { location: '$message.header#/reply_to' }, channel: { $ref: `#/channels/${id}` }, messages: [{ $ref: `#/channels/${id}/messages/reply` }] },
       };
     } else {
       const event = def as EventDefinition<object>;
@@ -90,6 +100,7 @@ export function buildAsyncApiDocument(version: string): Record<string, unknown> 
       operations[id] = {
         action: 'send',
         channel: { $ref: `#/channels/${id}` },
+        messages: [{ $ref: `#/channels/${id}/messages/event` }],
         summary: event.summary,
         'x-service': event.service,
       };
