@@ -1,0 +1,83 @@
+import { performance } from 'node:perf_hooks';
+
+export interface Summary {
+  count: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+/** Nearest-rank percentile of ascending-sorted values. */
+export function percentile(sorted: ArrayLike<number>, p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil(p * sorted.length)));
+  return sorted[rank - 1]!;
+}
+
+export function summarize(latencies: ArrayLike<number>, count: number, seconds: number): Summary {
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    count,
+    seconds,
+    perSecond: count / seconds,
+    p50: percentile(sorted, 0.5),
+    p95: percentile(sorted, 0.95),
+    p99: percentile(sorted, 0.99),
+    max: sorted.length ? sorted[sorted.length - 1]! : NaN,
+  };
+}
+
+/**
+ * Calls `call(i)` for i in [0, count) with `concurrency` calls in flight;
+ * writes each call's latency (ms) into `latencies` at `offset + i` and
+ * returns the wall time in seconds. The first failure aborts the run.
+ */
+export async function closedLoop(
+  count: number,
+  concurrency: number,
+  call: (i: number) => Promise<unknown>,
+  latencies?: Float64Array,
+  offset = 0,
+): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      const t0 = performance.now();
+      await call(i);
+      if (latencies) latencies[offset + i] = performance.now() - t0;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  return (performance.now() - started) / 1000;
+}
+
+/** Polls `check` every `everyMs` until it is true; throws after `timeoutMs`. Returns ms waited. */
+export async function until(what: string, check: () => Promise<boolean>, timeoutMs: number, everyMs = 20): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export const fmt = (n: number, digits = 2): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+export const fmtInt = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a');
+
+/** A plain-text table: the first row is the header; headers and numeric-looking cells are right-aligned after the first column. */
+export function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  const numeric = /^[-+]?[\d,.]+( ?[x%])?$|^n\/a$/;
+  const line = (r: string[], header = false) =>
+    r
+      .map((cell, c) => (c > 0 && (header || numeric.test(cell)) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+      .join('  ')
+      .trimEnd();
+  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
+  return [line(rows[0]!, true), rule, ...rows.slice(1).map((r) => line(r))].join('\n');
+}
