@@ -21,6 +21,14 @@ export interface DurableConsumerSpec {
   batch?: number;
   /** Runs once per delivery; a throw means "try again later". */
   handle(message: JsMsg): Promise<void>;
+  /**
+   * Optional: handles several deliveries that arrived together, all or none.
+   * When it throws, each is handled again alone with `handle`, so a failure
+   * is retried and counted for the message that caused it.
+   */
+  handleBatch?(messages: JsMsg[]): Promise<void>;
+  /** Largest batch given to `handleBatch` (default 100). */
+  maxBatch?: number;
   /** Errors that no retry can mend (a malformed event): given up on at once. */
   isPermanent?(error: unknown): boolean;
   /** Called once the last allowed delivery has failed; the message is then terminated. */
@@ -62,27 +70,51 @@ export async function startDurableConsumer(nc: NatsConnection, spec: DurableCons
   const consumer = await jetstream(nc).consumers.get(spec.stream, spec.durable);
   const messages: ConsumerMessages = await consumer.consume({ max_messages: spec.batch ?? 256 });
 
-  const loop = (async () => {
-    for await (const message of messages) {
+  const handleOne = async (message: JsMsg) => {
+    try {
+      await spec.handle(message);
+      message.ack();
+    } catch (error) {
+      const attempts = message.info.deliveryCount;
+      const willRetry = attempts < retry.maxDeliver && !spec.isPermanent?.(error);
+      spec.onError?.(message, error, willRetry);
+      if (willRetry) {
+        message.nak(backoffFor(attempts, retry));
+        return;
+      }
       try {
-        await spec.handle(message);
-        message.ack();
-      } catch (error) {
-        const attempts = message.info.deliveryCount;
-        const willRetry = attempts < retry.maxDeliver && !spec.isPermanent?.(error);
-        spec.onError?.(message, error, willRetry);
-        if (willRetry) {
-          message.nak(backoffFor(attempts, retry));
-          continue;
-        }
+        await spec.giveUp(message, error);
+        message.term(`gave up after ${attempts} deliveries`);
+      } catch (giveUpError) {
+        spec.onError?.(message, giveUpError, true);
+        message.nak(retry.maxBackoffMs);
+      }
+    }
+  };
+
+  const loop = (async () => {
+    const iterator = messages[Symbol.asyncIterator]();
+    const maxBatch = spec.handleBatch ? (spec.maxBatch ?? 100) : 1;
+    for (;;) {
+      const first = await iterator.next();
+      if (first.done) return;
+      // Take what has already arrived, without waiting for more.
+      const batch: JsMsg[] = [first.value];
+      while (batch.length < maxBatch && messages.getPending() > 0) {
+        const next = await iterator.next();
+        if (next.done) break;
+        batch.push(next.value);
+      }
+      if (batch.length > 1 && spec.handleBatch) {
         try {
-          await spec.giveUp(message, error);
-          message.term(`gave up after ${attempts} deliveries`);
-        } catch (giveUpError) {
-          spec.onError?.(message, giveUpError, true);
-          message.nak(retry.maxBackoffMs);
+          await spec.handleBatch(batch);
+          for (const message of batch) message.ack();
+          continue;
+        } catch {
+          // Fall back to one at a time: the failing message is retried alone.
         }
       }
+      for (const message of batch) await handleOne(message);
     }
   })();
 

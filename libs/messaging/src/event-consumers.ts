@@ -39,8 +39,9 @@ const isPermanent = (error: unknown) => error instanceof GridworkError && error.
 /**
  * Runs this service's event handlers: one durable consumer per source stream,
  * named after this service, so replicas share the work. Each event is applied
- * in one transaction together with its inbox row, so a redelivery is
- * acknowledged without effect. Failures retry with backoff; after the last
+ * in a transaction together with its inbox row, so a redelivery is
+ * acknowledged without effect; events that arrive together share one
+ * transaction. Failures retry with backoff; after the last
  * allowed delivery the event goes to this service's dead-letter stream.
  */
 export class EventConsumers {
@@ -79,6 +80,10 @@ export class EventConsumers {
             const outcome = await this.apply(source, toStoredEvent(message));
             this.metrics.eventsConsumed.inc({ stream, outcome });
           },
+          handleBatch: async (messages) => {
+            const outcomes = await this.applyBatch(source, messages.map(toStoredEvent));
+            for (const outcome of outcomes) this.metrics.eventsConsumed.inc({ stream, outcome });
+          },
           onError: (message, err, willRetry) => {
             this.metrics.eventsConsumed.inc({ stream, outcome: 'failed' });
             this.log.warn({ err, subject: message.subject, deliveries: message.info.deliveryCount, willRetry }, 'event handler failed');
@@ -104,8 +109,47 @@ export class EventConsumers {
 
   /** Applies one stored event exactly once in effect; throws when a handler fails. */
   async apply(source: string, event: StoredEvent): Promise<ApplyOutcome> {
+    const [outcome] = await this.applyBatch(source, [event]);
+    return outcome!;
+  }
+
+  /**
+   * Applies events in order in one transaction, each at most once: the inbox
+   * rows are inserted first, and only events whose row is new run their
+   * handlers. All or nothing: a throw rolls back every event of the batch.
+   */
+  async applyBatch(source: string, events: StoredEvent[]): Promise<ApplyOutcome[]> {
+    const decoded = await Promise.all(events.map((event) => this.decode(event)));
+    const ids = decoded.flatMap((d) => (d ? [d.meta.eventId] : []));
+    if (ids.length === 0) return events.map(() => 'ignored');
+    return this.dataSource.transaction(async (em) => {
+      const inserted: Array<{ event_id: string }> = await em.query(
+        'INSERT INTO inbox (consumer, event_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING RETURNING event_id',
+        [this.consumerKey(source), ids],
+      );
+      const fresh = new Set(inserted.map((row) => row.event_id));
+      const outcomes: ApplyOutcome[] = [];
+      for (const d of decoded) {
+        if (!d) {
+          outcomes.push('ignored');
+        } else if (!fresh.delete(d.meta.eventId)) {
+          outcomes.push('duplicate');
+        } else {
+          const context: EventContext = { meta: d.meta, trace: d.trace, em, publish: (e, p) => publishInTransaction(em, e, p) };
+          await runWithTrace(d.trace, async () => {
+            for (const subscriber of d.subscribers) await subscriber.handle(d.payload, context);
+          });
+          outcomes.push('applied');
+        }
+      }
+      return outcomes;
+    });
+  }
+
+  /** Validates a stored event against its contract; null when this service has no handler for it. */
+  private async decode(event: StoredEvent) {
     const subscribers = this.handlers.get(event.subject);
-    if (!subscribers) return 'ignored';
+    if (!subscribers) return null;
     const meta = eventMetaOf({
       subject: event.subject,
       headers: event.headers,
@@ -121,19 +165,7 @@ export class EventConsumers {
       throw GridworkError.validation([{ field: '$', messages: [`malformed JSON: ${(err as Error).message}`] }]);
     }
     const payload = await validateMessage(subscribers[0]!.event.payload, body);
-    const trace = continueTrace(meta.traceparent, meta.correlationId);
-    return runWithTrace(trace, () =>
-      this.dataSource.transaction(async (em) => {
-        const fresh = await em.query(
-          'INSERT INTO inbox (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id',
-          [this.consumerKey(source), meta.eventId],
-        );
-        if (fresh.length === 0) return 'duplicate' as const;
-        const context: EventContext = { meta, trace, em, publish: (e, p) => publishInTransaction(em, e, p) };
-        for (const subscriber of subscribers) await subscriber.handle(payload, context);
-        return 'applied' as const;
-      }),
-    );
+    return { subscribers, meta, payload, trace: continueTrace(meta.traceparent, meta.correlationId) };
   }
 
   private async deadLetter(source: string, message: JsMsg, error: unknown): Promise<void> {

@@ -1,3 +1,4 @@
+import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, GridworkError, operationsOf } from '@gridwork/contracts';
 import { waitFor } from '@gridwork/testing';
@@ -7,12 +8,13 @@ import { testWorld, type TestWorld } from './fixtures/harness.js';
 /** Proof 2: retries apply the effect once; a message that keeps failing is dead-lettered and can be replayed once. */
 describe('consumer retries and dead letters', () => {
   let world: TestWorld;
+  let tally: INestApplication;
   const tallyOps = operationsOf('tally');
 
   beforeAll(async () => {
     world = await testWorld(['probe', 'tally']);
     await world.start(probeService(), 'probe');
-    await world.start(tallyService(), 'tally'); // EVENT_MAX_DELIVER=4 in tests
+    tally = await world.start(tallyService(), 'tally'); // EVENT_MAX_DELIVER=4 in tests
   });
   afterAll(() => world?.dispose());
 
@@ -26,6 +28,34 @@ describe('consumer retries and dead letters', () => {
     expect(tallyBehaviour.failuresLeft.get('flaky')).toBe(0);
     await new Promise((r) => setTimeout(r, 300));
     expect(await tallied('flaky')).toBe(1);
+  });
+
+  const backlog = async (prefix: string, size: number) => {
+    await world.stop(tally);
+    for (let i = 0; i < size; i++) await world.client.request(probe.widget.create, { name: `${prefix}-${i}`, count: i });
+    tally = await world.start(tallyService(), 'tally');
+    const count = async () =>
+      (await world.query<{ n: number }>('tally', 'SELECT count(*)::int AS n FROM tally WHERE name LIKE $1', [`${prefix}-%`]))[0]!.n;
+    await waitFor(`the ${prefix} backlog to be applied`, async () => (await count()) === size);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await count()).toBe(size);
+    // Rows written by one transaction share its id.
+    const [{ transactions }] = await world.query<{ transactions: number }>(
+      'tally',
+      'SELECT count(DISTINCT xmin::text)::int AS transactions FROM tally WHERE name LIKE $1',
+      [`${prefix}-%`],
+    );
+    return transactions;
+  };
+
+  it('applies a backlog of events in shared transactions', async () => {
+    expect(await backlog('backlog', 30)).toBeLessThan(30);
+  });
+
+  it('applies every event of a backlog once when one of them fails on its first deliveries', async () => {
+    tallyBehaviour.failuresLeft.set('mixed-7', 2);
+    await backlog('mixed', 30);
+    expect(tallyBehaviour.failuresLeft.get('mixed-7')).toBe(0);
   });
 
   it('dead-letters an event that always fails, with its error and delivery count, and replays it once after a fix', async () => {
