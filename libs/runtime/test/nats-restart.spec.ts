@@ -51,7 +51,7 @@ describe('NATS restart mid-stream', () => {
     await writeEvents(400, 700); // written while NATS is down: they wait in the outbox
     const ready = await fetch(`${probeHttp}/health/ready`);
     expect(ready.status).toBe(503);
-    expect((await ready.json()).dependencies).toContainEqual(expect.objectContaining({ name: 'nats', status: 'down' }));
+    expect(((await ready.json()) as { dependencies: unknown[] }).dependencies).toContainEqual(expect.objectContaining({ name: 'nats', status: 'down' }));
     await nats.start();
     await writeEvents(700, total);
 
