@@ -4,7 +4,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { operationsOf, type EndpointDefinition, type EventDefinition } from '@gridwork/contracts';
+import { operationsOf, streamNameOf, type EndpointDefinition, type EventDefinition } from '@gridwork/contracts';
 import { PINO_LOGGER, ServiceMetrics } from '@gridwork/observability';
 import { DeadLetters } from './dead-letters.js';
 import { ENDPOINT_METADATA, EVENT_HANDLER_METADATA } from './decorators.js';
@@ -43,6 +43,22 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
     const operations = operationsOf(options.service);
     this.serve(operations.deadLetter.list, (request) => this.deadLetters.list(request));
     this.serve(operations.deadLetter.replay, (request) => this.deadLetters.replay(request));
+    metrics.onScrape(() => this.scrapeQueues(metrics, dataSource));
+  }
+
+  /** Queue depths for operators: each consumer's pending, ack-pending and redelivered counts, and the outbox backlog. */
+  private async scrapeQueues(metrics: ServiceMetrics, dataSource: DataSource): Promise<void> {
+    const jsm = await jetstreamManager(this.nc);
+    for (const source of this.consumers.sources) {
+      const stream = streamNameOf(source);
+      const info = await jsm.consumers.info(stream, this.options.service);
+      const labels = { stream, consumer: this.options.service };
+      metrics.consumerPending.set(labels, info.num_pending);
+      metrics.consumerAckPending.set(labels, info.num_ack_pending);
+      metrics.consumerRedelivered.set(labels, info.num_redelivered);
+    }
+    const [{ pending }] = await dataSource.query('SELECT count(*)::int AS pending FROM outbox WHERE sent_at IS NULL');
+    metrics.outboxPending.set(pending);
   }
 
   /** Serves an endpoint with a function; decorated methods are found without this. */

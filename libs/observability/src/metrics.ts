@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** One Prometheus registry per process, with the metrics every service reports. */
 export class ServiceMetrics {
@@ -31,6 +31,55 @@ export class ServiceMetrics {
     help: 'Events the outbox relay has published to JetStream.',
     registers: [this.registry],
   });
+
+  /** Queue gauges, filled at scrape time by whoever registered `onScrape` (the messaging module). */
+  readonly consumerPending = new Gauge({
+    name: 'gov_consumer_pending_messages',
+    help: 'Messages in a source stream not yet delivered to this service\'s durable consumer.',
+    labelNames: ['stream', 'consumer'] as const,
+    registers: [this.registry],
+    collect: () => this.scrape(),
+  });
+
+  readonly consumerAckPending = new Gauge({
+    name: 'gov_consumer_ack_pending_messages',
+    help: 'Messages delivered to this service\'s durable consumer and not yet acknowledged.',
+    labelNames: ['stream', 'consumer'] as const,
+    registers: [this.registry],
+    collect: () => this.scrape(),
+  });
+
+  readonly consumerRedelivered = new Gauge({
+    name: 'gov_consumer_redelivered_messages',
+    help: 'Messages of this service\'s durable consumer delivered more than once and still outstanding.',
+    labelNames: ['stream', 'consumer'] as const,
+    registers: [this.registry],
+    collect: () => this.scrape(),
+  });
+
+  readonly outboxPending = new Gauge({
+    name: 'gov_outbox_pending_events',
+    help: 'Events committed to the outbox and not yet published.',
+    registers: [this.registry],
+    collect: () => this.scrape(),
+  });
+
+  private readonly scrapers: Array<() => Promise<void>> = [];
+
+  /** Registers a function that refreshes gauges before each scrape. */
+  onScrape(fn: () => Promise<void>): void {
+    this.scrapers.push(fn);
+  }
+
+  private scraping?: Promise<void>;
+
+  /** One refresh per scrape, however many gauges ask for it (prom-client collects them in parallel). */
+  private scrape(): Promise<void> {
+    this.scraping ??= Promise.all(this.scrapers.map((fn) => fn().catch(() => undefined))).then(() => {
+      this.scraping = undefined;
+    });
+    return this.scraping;
+  }
 
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });

@@ -117,4 +117,14 @@ describe('consumer retries and dead letters', () => {
     expect(error.code).toBe(ErrorCode.VALIDATION_FAILED);
     expect(error.details!.map((d) => d.field)).toEqual(['limit']);
   });
+
+  it('shows its consumer\'s queue depths and its outbox backlog as metrics', async () => {
+    const url = (await tally.getUrl()).replace('[::1]', '127.0.0.1');
+    const text = await (await fetch(`${url}/metrics`)).text();
+    expect(text).toMatch(/gov_consumer_pending_messages\{[^}]*stream="GOV_PROBE"[^}]*consumer="tally"[^}]*\} 0/);
+    expect(text).toMatch(/gov_consumer_ack_pending_messages\{[^}]*stream="GOV_PROBE"[^}]*\} \d+/);
+    expect(text).toMatch(/gov_consumer_redelivered_messages\{[^}]*stream="GOV_PROBE"[^}]*\} \d+/);
+    expect(text).toMatch(/gov_outbox_pending_events\{[^}]*\} 0/);
+    expect(text).toMatch(/gov_events_consumed_total\{[^}]*outcome="dead_lettered"[^}]*\} [1-9]/);
+  });
 });
