@@ -7,9 +7,11 @@ export interface RetryPolicy {
   /** Delay before the second delivery; doubles each time up to `maxBackoffMs`. */
   backoffMs: number;
   maxBackoffMs: number;
+  /** Time to handle a delivery before JetStream sends it again (also how soon a delivery lost with a server restart returns). */
+  ackWaitMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxDeliver: 5, backoffMs: 1_000, maxBackoffMs: 60_000 };
+export const DEFAULT_RETRY: RetryPolicy = { maxDeliver: 5, backoffMs: 1_000, maxBackoffMs: 60_000, ackWaitMs: 30_000 };
 
 export interface DurableConsumerSpec {
   stream: string;
@@ -59,7 +61,7 @@ export async function startDurableConsumer(nc: NatsConnection, spec: DurableCons
     deliver_policy: DeliverPolicy.All,
     filter_subject: spec.filterSubject,
     max_deliver: retry.maxDeliver + 5,
-    ack_wait: nanos(30_000),
+    ack_wait: nanos(retry.ackWaitMs),
   };
   try {
     await jsm.consumers.info(spec.stream, spec.durable);
@@ -68,7 +70,9 @@ export async function startDurableConsumer(nc: NatsConnection, spec: DurableCons
     await jsm.consumers.add(spec.stream, config);
   }
   const consumer = await jetstream(nc).consumers.get(spec.stream, spec.durable);
-  const messages: ConsumerMessages = await consumer.consume({ max_messages: spec.batch ?? 256 });
+  // Short pull expiries (heartbeat every 2.5 s) let a consumer notice a lost
+  // server and pull again within seconds instead of the default 30 s.
+  const messages: ConsumerMessages = await consumer.consume({ max_messages: spec.batch ?? 256, expires: 5_000 });
 
   const handleOne = async (message: JsMsg) => {
     try {

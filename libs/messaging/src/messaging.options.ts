@@ -32,6 +32,6 @@ export const defaultMessagingOptions = (service: string): MessagingOptions => ({
   natsUrl: 'nats://127.0.0.1:4222',
   streamReplicas: 1,
   maxBodyBytes: 256 * 1024,
-  retry: { maxDeliver: 5, backoffMs: 1_000, maxBackoffMs: 60_000 },
+  retry: { maxDeliver: 5, backoffMs: 1_000, maxBackoffMs: 60_000, ackWaitMs: 30_000 },
   outbox: { batchSize: 500, pollIntervalMs: 1_000, retentionHours: 72 },
 });

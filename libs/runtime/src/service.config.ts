@@ -45,6 +45,10 @@ export class ServiceConfig {
   @IsInt() @Min(1)
   EVENT_MAX_BACKOFF_MS = 60_000;
 
+  /** How long a handler may take before the event is delivered again. */
+  @IsInt() @Min(1_000) @Max(3_600_000)
+  EVENT_ACK_WAIT_MS = 30_000;
+
   @IsInt() @Min(1) @Max(10_000)
   OUTBOX_BATCH_SIZE = 500;
 

@@ -27,7 +27,12 @@ export function messagingOptionsFrom(definition: ServiceDefinition, config: Serv
     natsCredsFile: config.NATS_CREDS_FILE,
     streamReplicas: config.STREAM_REPLICAS,
     maxBodyBytes: config.MAX_BODY_BYTES,
-    retry: { maxDeliver: config.EVENT_MAX_DELIVER, backoffMs: config.EVENT_BACKOFF_MS, maxBackoffMs: config.EVENT_MAX_BACKOFF_MS },
+    retry: {
+      maxDeliver: config.EVENT_MAX_DELIVER,
+      backoffMs: config.EVENT_BACKOFF_MS,
+      maxBackoffMs: config.EVENT_MAX_BACKOFF_MS,
+      ackWaitMs: config.EVENT_ACK_WAIT_MS,
+    },
     outbox: { batchSize: config.OUTBOX_BATCH_SIZE, pollIntervalMs: config.OUTBOX_POLL_MS, retentionHours: 72 },
   };
 }
