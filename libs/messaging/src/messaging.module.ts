@@ -1,12 +1,25 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { connect } from '@nats-io/transport-node';
-import { credsAuthenticator } from '@nats-io/nats-core';
+import { credsAuthenticator, nkeyAuthenticator } from '@nats-io/nats-core';
 import { readFileSync } from 'node:fs';
 import { Messaging } from './messaging.service.js';
 import { MESSAGING_OPTIONS, NATS_CONNECTION, type MessagingOptions } from './messaging.options.js';
 
 /** Connects to NATS, reconnecting for ever: a NATS restart must not stop a service. */
+/**
+ * The authenticator for a credentials file: a decentralized-auth `.creds`
+ * file (JWT and seed), or a bare nkey seed as `deploy/nats` issues.
+ */
+export function natsAuthenticator(file?: string) {
+  if (!file) return undefined;
+  const content = readFileSync(file);
+  if (content.toString('utf8').includes('BEGIN NATS USER JWT')) return credsAuthenticator(content);
+  const seed = content.toString('utf8').split(/\s+/).find((line) => /^SU[A-Z2-7]+$/.test(line));
+  if (!seed) throw new Error(`${file} holds neither NATS credentials nor an nkey seed`);
+  return nkeyAuthenticator(new TextEncoder().encode(seed));
+}
+
 export function connectNats(options: Pick<MessagingOptions, 'natsUrl' | 'natsCredsFile' | 'service'>, name = options.service) {
   return connect({
     servers: options.natsUrl.split(',').map((s) => s.trim()),
@@ -15,7 +28,7 @@ export function connectNats(options: Pick<MessagingOptions, 'natsUrl' | 'natsCre
     reconnectTimeWait: 500,
     // Capturing a stack per request cost a quarter of the client's CPU in the benchmark.
     noAsyncTraces: true,
-    authenticator: options.natsCredsFile ? credsAuthenticator(readFileSync(options.natsCredsFile)) : undefined,
+    authenticator: natsAuthenticator(options.natsCredsFile),
   });
 }
 

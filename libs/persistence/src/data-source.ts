@@ -58,3 +58,23 @@ export async function ensureDatabase(url: string): Promise<void> {
     await client.end();
   }
 }
+
+/** Advisory lock key held while migrations run ("gridmigr"). */
+const MIGRATION_LOCK_KEY = 0x677269646d696772n;
+
+/**
+ * Runs pending migrations while holding a session advisory lock, so that of
+ * several replicas starting at once one migrates and the others wait, then
+ * find nothing left to do.
+ */
+export async function runMigrationsExclusively(dataSource: DataSource): Promise<void> {
+  const lock = dataSource.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY.toString()]).catch(() => undefined);
+    await lock.release();
+  }
+}

@@ -4,6 +4,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
 import pg from 'pg';
 import { connect } from '@nats-io/transport-node';
+import { natsAuthenticator } from '@gridwork/messaging';
 import { ConfigError, loadConfig } from '@gridwork/observability';
 import { defaultDatabaseUrl } from '@gridwork/persistence';
 import { ServiceConfig } from './service.config.js';
@@ -35,7 +36,12 @@ export async function checkDependencies(config: ServiceConfig): Promise<void> {
     await client.end().catch(() => undefined);
   }
   try {
-    const nc = await connect({ servers: config.NATS_URL.split(','), timeout: 3_000, maxReconnectAttempts: 0 });
+    const nc = await connect({
+      servers: config.NATS_URL.split(','),
+      timeout: 3_000,
+      maxReconnectAttempts: 0,
+      authenticator: natsAuthenticator(config.NATS_CREDS_FILE),
+    });
     await nc.close();
   } catch (err) {
     problems.push(

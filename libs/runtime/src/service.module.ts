@@ -4,7 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { MessagingModule, type MessagingOptions } from '@gridwork/messaging';
 import { PINO_LOGGER, ServiceMetrics, createLogger } from '@gridwork/observability';
-import { MESSAGING_ENTITIES, MESSAGING_MIGRATIONS, ensureDatabase } from '@gridwork/persistence';
+import { MESSAGING_ENTITIES, MESSAGING_MIGRATIONS, ensureDatabase, runMigrationsExclusively } from '@gridwork/persistence';
 import { HealthController, HealthService } from './health.js';
 import type { ServiceConfig } from './service.config.js';
 
@@ -58,14 +58,17 @@ export class ServiceModule {
             url: config.DATABASE_URL,
             entities: [...MESSAGING_ENTITIES, ...(definition.entities ?? [])],
             migrations: [...MESSAGING_MIGRATIONS, ...(definition.migrations ?? [])],
-            migrationsRun: config.MIGRATIONS_RUN,
+            // Run below, under a lock, so replicas starting together do not race.
+            migrationsRun: false,
             migrationsTransactionMode: 'each' as const,
             synchronize: false,
             extra: { max: config.DB_POOL_SIZE },
           }),
           dataSourceFactory: async (options) => {
             await ensureDatabase(config.DATABASE_URL);
-            return new DataSource(options!).initialize();
+            const dataSource = await new DataSource(options!).initialize();
+            if (config.MIGRATIONS_RUN) await runMigrationsExclusively(dataSource);
+            return dataSource;
           },
         }),
         MessagingModule.forRoot(messagingOptionsFrom(definition, config)),

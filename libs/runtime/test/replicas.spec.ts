@@ -9,10 +9,13 @@ describe('two replicas', () => {
 
   beforeAll(async () => {
     world = await testWorld(['probe', 'tally']);
-    await world.start(probeService('a'), 'probe');
-    await world.start(probeService('b'), 'probe');
-    await world.start(tallyService('a'), 'tally');
-    await world.start(tallyService('b'), 'tally');
+    // Started together on empty databases: one replica migrates, the other waits for it.
+    await Promise.all([
+      world.start(probeService('a'), 'probe'),
+      world.start(probeService('b'), 'probe'),
+      world.start(tallyService('a'), 'tally'),
+      world.start(tallyService('b'), 'tally'),
+    ]);
   });
   afterAll(() => world?.dispose());
 
