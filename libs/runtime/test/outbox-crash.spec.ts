@@ -8,7 +8,7 @@ import { waitFor } from '@gridwork/testing';
 import { probe, probeService, tallyService } from './fixtures/probe.js';
 import { testWorld, type TestWorld } from './fixtures/harness.js';
 
-const drill = resolve(import.meta.dirname, '../../../tools/dist/drills/write-and-crash.js');
+const drill = resolve(import.meta.dirname, '../../probe/dist/write-and-crash.js');
 
 /** Proof 1: an outbox event is delivered exactly once even when the publisher dies between commit and publish. */
 describe('outbox after a crash', () => {

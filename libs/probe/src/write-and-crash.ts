@@ -7,7 +7,7 @@ import { probe } from './probe-contract.js';
 /**
  * Fault drill: commits a widget and its outbox event, then kills its own
  * process before any relay can publish it. Prints the event id first.
- * Usage: DATABASE_URL=... node tools/dist/drills/write-and-crash.js <name>
+ * Usage: DATABASE_URL=... node libs/probe/dist/write-and-crash.js <name>
  */
 const dataSource = createServiceDataSource({ url: process.env.DATABASE_URL!, migrationsRun: false });
 await dataSource.initialize();
