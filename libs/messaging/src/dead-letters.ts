@@ -1,5 +1,5 @@
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import {
   GridworkError,
   Headers,
@@ -36,7 +36,7 @@ export class DeadLetters {
     const items: DeadLetter[] = [];
     let seq = Math.max(state.first_seq, (request.afterSequence ?? 0) + 1);
     for (; seq <= state.last_seq && items.length < limit; seq++) {
-      const letter = await this.read(seq);
+      const letter = await this.read(jsm, seq);
       if (letter && (!request.source || letter.source === request.source)) items.push(letter);
     }
     return seq <= state.last_seq ? { items, nextAfterSequence: seq - 1 } : { items };
@@ -61,8 +61,7 @@ export class DeadLetters {
     return { sequence: request.sequence, outcome: outcome === 'duplicate' ? 'duplicate' : 'applied' };
   }
 
-  private async read(seq: number): Promise<DeadLetter | null> {
-    const jsm = await jetstreamManager(this.nc);
+  private async read(jsm: JetStreamManager, seq: number): Promise<DeadLetter | null> {
     const stored = await jsm.streams.getMessage(this.stream, { seq }).catch(() => null);
     if (!stored) return null; // replayed and deleted
     const h = stored.header;
