@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect as tcpConnect } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { isListening, natsFromDocker } from './servers.js';
 
 export interface NatsServerProcess {
   url: string;
@@ -34,13 +35,7 @@ async function freePort(): Promise<number> {
 
 async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = tcpConnect(port, '127.0.0.1');
-      socket.once('connect', () => (socket.destroy(), resolve(true)));
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
+  while (!(await isListening('127.0.0.1', port, 500))) {
     if (Date.now() > deadline) throw new Error(`nats-server did not listen on ${port} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -80,11 +75,15 @@ export async function startNatsServer(): Promise<NatsServerProcess> {
 }
 
 /**
- * The NATS server for one test file: `TEST_NATS_URL` when set (then files
- * must use distinct service names), else a private server so files running
- * in parallel never share streams.
+ * The NATS server for one test file: `TEST_NATS_URL` when set; else a private
+ * `nats-server` so files running in parallel never share streams; else the
+ * local server on 4222 or a Testcontainers one. A shared server means test
+ * files must not run in parallel (they use the same service names).
  */
 export async function testNats(): Promise<{ url: string; dispose(): Promise<void> }> {
-  if (process.env.TEST_NATS_URL) return { url: process.env.TEST_NATS_URL, dispose: async () => undefined };
-  return startNatsServer();
+  const shared = (url: string) => ({ url, dispose: async () => undefined });
+  if (process.env.TEST_NATS_URL) return shared(process.env.TEST_NATS_URL);
+  if (natsServerBinary()) return startNatsServer();
+  if (await isListening('127.0.0.1', 4222)) return shared('nats://127.0.0.1:4222');
+  return shared(await natsFromDocker());
 }
