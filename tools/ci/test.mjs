@@ -35,7 +35,12 @@ try {
   process.exit(tests.status || 1);
 }
 const skipped = summary.numPendingTests + summary.numTodoTests;
-process.stdout.write(`\ntests: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${skipped} skipped\n`);
+// A file whose set-up failed has no failed test of its own; count it as one failure.
+const brokenFiles = summary.testResults.filter(
+  (file) => file.status === 'failed' && !file.assertionResults.some((test) => test.status === 'failed'),
+).length;
+const failed = summary.numFailedTests + brokenFiles;
+process.stdout.write(`\ntests: ${summary.numPassedTests} passed, ${failed} failed, ${skipped} skipped\n`);
 if (summary.numTotalTests === 0) {
   process.stdout.write('no test ran\n');
   process.exit(1);

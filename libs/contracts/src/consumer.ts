@@ -36,7 +36,12 @@ export interface DurableConsumerSpec {
   /** Called once the last allowed delivery has failed; the message is then terminated. */
   giveUp(message: JsMsg, error: unknown): Promise<void>;
   onError?(message: JsMsg, error: unknown, willRetry: boolean): void;
+  /** Told while the source stream does not exist yet (or cannot be reached); the consumer keeps trying. */
+  onWaiting?(stream: string, error?: unknown): void;
 }
+
+const isStreamMissing = (err: unknown): boolean =>
+  (err as Error)?.name === 'StreamNotFoundError' || /stream not found/i.test(String((err as Error)?.message));
 
 export interface RunningConsumer {
   stop(): Promise<void>;
@@ -63,16 +68,19 @@ export async function startDurableConsumer(nc: NatsConnection, spec: DurableCons
     max_deliver: retry.maxDeliver + 5,
     ack_wait: nanos(retry.ackWaitMs),
   };
-  try {
-    await jsm.consumers.info(spec.stream, spec.durable);
-    await jsm.consumers.update(spec.stream, spec.durable, { max_deliver: config.max_deliver, ack_wait: config.ack_wait });
-  } catch {
-    await jsm.consumers.add(spec.stream, config);
-  }
-  const consumer = await jetstream(nc).consumers.get(spec.stream, spec.durable);
-  // Short pull expiries (heartbeat every 2.5 s) let a consumer notice a lost
-  // server and pull again within seconds instead of the default 30 s.
-  const messages: ConsumerMessages = await consumer.consume({ max_messages: spec.batch ?? 256, expires: 5_000 });
+  const subscribe = async (): Promise<ConsumerMessages> => {
+    try {
+      await jsm.consumers.info(spec.stream, spec.durable);
+      await jsm.consumers.update(spec.stream, spec.durable, { max_deliver: config.max_deliver, ack_wait: config.ack_wait });
+    } catch (err) {
+      if (isStreamMissing(err)) throw err;
+      await jsm.consumers.add(spec.stream, config);
+    }
+    const consumer = await jetstream(nc).consumers.get(spec.stream, spec.durable);
+    // Short pull expiries (heartbeat every 2.5 s) let a consumer notice a lost
+    // server and pull again within seconds instead of the default 30 s.
+    return consumer.consume({ max_messages: spec.batch ?? 256, expires: 5_000 });
+  };
 
   const handleOne = async (message: JsMsg) => {
     try {
@@ -96,7 +104,31 @@ export async function startDurableConsumer(nc: NatsConnection, spec: DurableCons
     }
   };
 
+  let stopped = false;
+  let messages: ConsumerMessages | undefined;
+  try {
+    messages = await subscribe();
+  } catch (err) {
+    if (!isStreamMissing(err)) throw err;
+  }
+  /** The source service has never run here: its stream appears when it starts. */
+  const waitForStream = async (): Promise<ConsumerMessages | undefined> => {
+    for (let delay = 250; !stopped; delay = Math.min(delay * 2, 10_000)) {
+      spec.onWaiting?.(spec.stream);
+      await new Promise((r) => setTimeout(r, delay));
+      if (stopped) return undefined;
+      try {
+        return await subscribe();
+      } catch (err) {
+        if (!isStreamMissing(err)) spec.onWaiting?.(spec.stream, err);
+      }
+    }
+    return undefined;
+  };
+
   const loop = (async () => {
+    messages ??= await waitForStream();
+    if (!messages || stopped) return messages?.close();
     const iterator = messages[Symbol.asyncIterator]();
     const maxBatch = spec.handleBatch ? (spec.maxBatch ?? 100) : 1;
     for (;;) {
@@ -124,7 +156,8 @@ export async function startDurableConsumer(nc: NatsConnection, spec: DurableCons
 
   return {
     async stop() {
-      await messages.close();
+      stopped = true;
+      await messages?.close();
       await loop;
     },
   };

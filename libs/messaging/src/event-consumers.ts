@@ -84,6 +84,7 @@ export class EventConsumers {
             const outcomes = await this.applyBatch(source, messages.map(toStoredEvent));
             for (const outcome of outcomes) this.metrics.eventsConsumed.inc({ stream, outcome });
           },
+          onWaiting: (missing, err) => this.log.warn({ stream: missing, err }, `waiting for stream ${missing}: has its service run yet?`),
           onError: (message, err, willRetry) => {
             this.metrics.eventsConsumed.inc({ stream, outcome: 'failed' });
             this.log.warn({ err, subject: message.subject, deliveries: message.info.deliveryCount, willRetry }, 'event handler failed');
