@@ -1,12 +1,12 @@
 import { hostname } from 'node:os';
-import pino, { type Logger, type LevelWithSilent } from 'pino';
+import pino, { type DestinationStream, type Logger, type LevelWithSilent, type LoggerOptions } from 'pino';
 import { currentTrace } from './trace-context.js';
 
 export const INSTANCE_ID = `${hostname()}-${process.pid}`;
 
 /** Structured JSON logs on stdout; every line inside a handler carries its trace and correlation ids. */
-export function createLogger(service: string, level: LevelWithSilent = 'info'): Logger {
-  return pino({
+export function createLogger(service: string, level: LevelWithSilent = 'info', destination?: DestinationStream): Logger {
+  const options: LoggerOptions = {
     level,
     base: { service, instance: INSTANCE_ID },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -15,7 +15,8 @@ export function createLogger(service: string, level: LevelWithSilent = 'info'): 
       const trace = currentTrace();
       return trace ? { traceId: trace.traceId, spanId: trace.spanId, correlationId: trace.correlationId } : {};
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Injection token of the service's pino logger. */
