@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import { ERROR_CODES } from './errors.js';
-import type { EndpointDefinition, EventDefinition } from './definitions.js';
+import { departmentSubjectOf, type EndpointDefinition, type EventDefinition } from './definitions.js';
 import { allDefinitions } from './subjects.js';
 
 // class-transformer keeps nested-type metadata (@Type) in a storage it does not
@@ -84,6 +84,7 @@ export function buildAsyncApiDocument(version: string): Record<string, unknown> 
         summary: endpoint.summary,
         'x-service': endpoint.service,
         'x-queue-group': endpoint.service,
+        ...(endpoint.departments ? { 'x-department-address': departmentSubjectOf(endpoint, '{department}') } : {}),
         'x-errors': ['VALIDATION_FAILED', ...endpoint.errors, 'UNAVAILABLE', 'INTERNAL'],
         // NATS replies go to the requester's inbox subject.
         reply: { address: { location: '$message.header#/reply_to' }, channel: { $ref: `#/channels/${id}` }, messages: [{ $ref: `#/channels/${id}/messages/reply` }] },

@@ -1,7 +1,7 @@
 import { headers as natsHeaders, type MsgHdrs, type NatsConnection, NoRespondersError, RequestError, TimeoutError } from '@nats-io/nats-core';
 import type { JsMsg } from '@nats-io/jetstream';
 import { startDurableConsumer, type RetryPolicy, type RunningConsumer } from './consumer.js';
-import { streamNameOf, type EndpointDefinition, type EventDefinition } from './definitions.js';
+import { DEPARTMENT_CODE, departmentSubjectOf, streamNameOf, type EndpointDefinition, type EventDefinition } from './definitions.js';
 import type { ReplyEnvelope } from './envelope.js';
 import { ErrorCode, GridworkError } from './errors.js';
 import { Headers } from './headers.js';
@@ -50,8 +50,16 @@ export function decodeJson(data: Uint8Array): unknown {
 export class GridworkClient {
   constructor(
     private readonly nc: NatsConnection,
-    private readonly defaults: { timeoutMs?: number } = {},
-  ) {}
+    private readonly defaults: {
+      timeoutMs?: number;
+      /** Set for a department system: requests go to `gov.ext.<department>.…`, the only subjects it may publish on. */
+      department?: string;
+    } = {},
+  ) {
+    if (defaults.department !== undefined && !DEPARTMENT_CODE.test(defaults.department)) {
+      throw new Error(`department code '${defaults.department}' must be a lower-case subject token`);
+    }
+  }
 
   async request<Request extends object, Reply>(
     endpoint: EndpointDefinition<Request, Reply>,
@@ -63,9 +71,14 @@ export class GridworkClient {
     h.set(Headers.traceparent, trace.traceparent);
     h.set(Headers.correlationId, trace.correlationId);
     const timeout = options.timeoutMs ?? this.defaults.timeoutMs ?? 10_000;
+    const department = this.defaults.department;
+    if (department && !endpoint.departments) {
+      throw new GridworkError(ErrorCode.FORBIDDEN, `${endpoint.subject} is not open to department systems`);
+    }
+    const subject = department ? departmentSubjectOf(endpoint, department) : endpoint.subject;
     let reply;
     try {
-      reply = await this.nc.request(endpoint.subject, JSON.stringify(payload), { timeout, headers: h });
+      reply = await this.nc.request(subject, JSON.stringify(payload), { timeout, headers: h });
     } catch (err) {
       if (err instanceof NoRespondersError || (err instanceof RequestError && err.isNoResponders())) {
         throw new GridworkError(ErrorCode.UNAVAILABLE, `no ${endpoint.service} service is serving ${endpoint.subject}`);

@@ -14,6 +14,12 @@ export interface EndpointDefinition<Request extends object, Reply> {
   readonly reply: MessageClass<Reply & object>;
   /** Error codes this endpoint may answer with besides VALIDATION_FAILED and INTERNAL. */
   readonly errors: readonly ErrorCode[];
+  /**
+   * Open to department systems at `gov.ext.<dept>.<service>.<aggregate>.<action>`;
+   * the handler learns the acting department from that subject, which the NATS
+   * server lets each department publish under only its own code.
+   */
+  readonly departments: boolean;
 }
 
 /** A domain event: `gov.evt.<service>.<aggregate>.<event>`, stored in the service's stream. */
@@ -47,6 +53,7 @@ export function defineEndpoint<Request extends object, Reply>(spec: {
   request: MessageClass<Request>;
   reply: MessageClass<Reply & object>;
   errors?: ErrorCode[];
+  departments?: boolean;
 }): EndpointDefinition<Request, Reply> {
   checkTokens('endpoint', [spec.service, spec.aggregate, spec.action]);
   return {
@@ -58,8 +65,16 @@ export function defineEndpoint<Request extends object, Reply>(spec: {
     request: spec.request,
     reply: spec.reply,
     errors: spec.errors ?? [],
+    departments: spec.departments ?? false,
   };
 }
+
+/** A department code is one lower-case subject token, e.g. `housing` or `city-management`. */
+export const DEPARTMENT_CODE = /^[a-z][a-z0-9-]{1,39}$/;
+
+/** The subject a department system publishes a request on. */
+export const departmentSubjectOf = (endpoint: EndpointDefinition<object, unknown>, department: string): string =>
+  `gov.ext.${department}.${endpoint.subject.slice('gov.'.length)}`;
 
 export function defineEvent<Payload extends object>(spec: {
   service: string;

@@ -4,6 +4,8 @@ import type { EventDefinition, EventMeta, TraceContext } from '@gridwork/contrac
 export interface RequestContext {
   subject: string;
   trace: TraceContext;
+  /** The acting department, read from the `gov.ext.<dept>.…` subject; absent for platform callers. */
+  department?: string;
 }
 
 export interface EventContext {

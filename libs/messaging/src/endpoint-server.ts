@@ -10,6 +10,7 @@ import {
   errorReply,
   okReply,
   parseMessage,
+  departmentSubjectOf,
   type EndpointDefinition,
   type ErrorBody,
 } from '@gridwork/contracts';
@@ -84,18 +85,25 @@ export class EndpointServer {
     });
     this.service = service;
     for (const { endpoint, handler } of this.pending) {
-      service.addEndpoint(endpoint.name, {
-        subject: endpoint.subject,
-        metadata: { summary: endpoint.summary },
-        handler: (err, msg) => {
-          if (err) {
-            this.log.error({ err, subject: endpoint.subject }, 'endpoint subscription failed');
-            return;
-          }
-          void this.serve(endpoint, handler, msg, this.statsOf(endpoint.name));
-        },
-      });
+      this.subscribe(endpoint.name, endpoint.subject, endpoint, handler);
+      if (endpoint.departments) {
+        this.subscribe(`${endpoint.name}-ext`, departmentSubjectOf(endpoint, '*'), endpoint, handler);
+      }
     }
+  }
+
+  private subscribe(name: string, subject: string, endpoint: EndpointDefinition<object, unknown>, handler: EndpointHandler): void {
+    this.service!.addEndpoint(name, {
+      subject,
+      metadata: { summary: endpoint.summary },
+      handler: (err, msg) => {
+        if (err) {
+          this.log.error({ err, subject }, 'endpoint subscription failed');
+          return;
+        }
+        void this.serve(endpoint, handler, msg, this.statsOf(name));
+      },
+    });
   }
 
   async stop(): Promise<void> {
@@ -119,7 +127,9 @@ export class EndpointServer {
       let outcome = 'ok';
       try {
         const request = await parseMessage(endpoint.request, msg.data, this.options.maxBodyBytes);
-        const data = await handler(request, { subject: endpoint.subject, trace });
+        // The NATS server lets a department publish only under gov.ext.<its code>, so the subject names it.
+        const department = msg.subject.startsWith('gov.ext.') ? msg.subject.split('.')[2] : undefined;
+        const data = await handler(request, { subject: endpoint.subject, trace, department });
         msg.respond(JSON.stringify(okReply(data ?? null)));
       } catch (error) {
         const body = toErrorBody(error, this.log, trace.correlationId);

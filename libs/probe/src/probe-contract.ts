@@ -20,6 +20,8 @@ export class CreateWidgetRequest {
 export class WidgetReply {
   @IsString() id: string;
   @IsString() servedBy: string;
+  /** The department system that asked, when one did. */
+  @IsOptional() @IsString() actingDepartment?: string;
 }
 
 export class WidgetCreated {
@@ -37,6 +39,7 @@ export const probe = {
       summary: 'Stores a widget and announces it.',
       request: CreateWidgetRequest,
       reply: WidgetReply,
+      departments: true,
     }),
     created: defineEvent({ service: 'probe', aggregate: 'widget', event: 'created', summary: 'A widget was stored.', payload: WidgetCreated }),
   },

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningConsumer } from '@gridwork/contracts';
+import { ErrorCode, GridworkClient, GridworkError, decodeJson, operationsOf, type RunningConsumer } from '@gridwork/contracts';
 import { waitFor } from '@gridwork/testing';
 import { probe, probeService } from './fixtures/probe.js';
 import { testWorld, type TestWorld } from './fixtures/harness.js';
@@ -40,5 +40,35 @@ describe('GridworkClient.consume', () => {
     await new Promise((r) => setTimeout(r, 300));
     await consumer.stop();
     expect(seen).toEqual(['first', 'retry-me', 'while-away']);
+  });
+});
+
+describe('department requests', () => {
+  let world: TestWorld;
+
+  beforeAll(async () => {
+    world = await testWorld(['probe']);
+    await world.start(probeService(), 'probe');
+  });
+  afterAll(() => world?.dispose());
+
+  it('serves a department on gov.ext.<dept>.… and tells the handler which department acts', async () => {
+    const housing = new GridworkClient(world.nc, { department: 'housing' });
+    const asDepartment = await housing.request(probe.widget.create, { name: 'from-housing', count: 1 });
+    expect(asDepartment.actingDepartment).toBe('housing');
+    const asPlatform = await world.client.request(probe.widget.create, { name: 'from-platform', count: 1 });
+    expect(asPlatform.actingDepartment).toBeUndefined();
+
+    const raw = await world.nc.request('gov.ext.water.probe.widget.create', JSON.stringify({ name: 'raw', count: 2 }), { timeout: 5_000 });
+    expect(decodeJson(raw.data)).toMatchObject({ ok: true, data: { actingDepartment: 'water' } });
+  });
+
+  it('keeps endpoints that are not open to departments closed to them', async () => {
+    const housing = new GridworkClient(world.nc, { department: 'housing' });
+    const error = (await housing.request(operationsOf('probe').health.check, {}).catch((e: unknown) => e)) as GridworkError;
+    expect(error.code).toBe(ErrorCode.FORBIDDEN);
+    const raw = await world.nc.request('gov.ext.housing.probe.health.check', '{}', { timeout: 1_000 }).catch((e: unknown) => e);
+    expect(raw).toBeInstanceOf(Error); // no responder
+    expect(() => new GridworkClient(world.nc, { department: 'Bad Code' })).toThrow(/department code/);
   });
 });
