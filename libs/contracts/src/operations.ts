@@ -93,7 +93,7 @@ export function operationsOf(service: string) {
         summary: `Runs a dead letter through its consumer again (after a fix); on success it leaves the dead-letter stream.`,
         request: ReplayDeadLetterRequest,
         reply: ReplayDeadLetterReply,
-        errors: [ErrorCode.NOT_FOUND],
+        errors: [ErrorCode.NOT_FOUND, ErrorCode.CONFLICT],
       }),
     },
   };

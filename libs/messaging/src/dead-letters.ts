@@ -1,6 +1,7 @@
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import {
+  ErrorCode,
   GridworkError,
   Headers,
   deadLetterStreamOf,
@@ -57,8 +58,11 @@ export class DeadLetters {
       streamSequence: Number(stored.header.get(Headers.deadLetterStreamSequence)),
       deliveryCount: Number(stored.header.get(Headers.deadLetterDeliveries)) + 1,
     });
+    if (outcome === 'ignored') {
+      throw new GridworkError(ErrorCode.CONFLICT, `this service no longer handles ${stored.header.get(Headers.deadLetterSubject)}; the dead letter is kept`);
+    }
     await jsm.streams.deleteMessage(this.stream, request.sequence);
-    return { sequence: request.sequence, outcome: outcome === 'duplicate' ? 'duplicate' : 'applied' };
+    return { sequence: request.sequence, outcome };
   }
 
   private async read(jsm: JetStreamManager, seq: number): Promise<DeadLetter | null> {

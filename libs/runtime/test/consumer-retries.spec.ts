@@ -112,6 +112,22 @@ describe('consumer retries and dead letters', () => {
     expect(letter.error).toMatch(/count/);
   });
 
+  it('keeps a dead letter whose event this service no longer handles, and says so', async () => {
+    const { headers } = await import('@nats-io/nats-core');
+    const { jetstream } = await import('@nats-io/jetstream');
+    const h = headers();
+    h.set('Gov-Dlq-Event-Id', 'retired-1');
+    h.set('Gov-Dlq-Subject', 'gov.evt.probe.widget.retired');
+    h.set('Gov-Dlq-Stream-Seq', '1');
+    h.set('Gov-Dlq-Deliveries', '4');
+    const ack = await jetstream(world.nc).publish('gov.dlq.tally.probe', JSON.stringify({ id: 'x' }), { headers: h });
+    const error = (await world.client.request(tallyOps.deadLetter.replay, { sequence: ack.seq }).catch((e: unknown) => e)) as GridworkError;
+    expect(error.code).toBe(ErrorCode.CONFLICT);
+    expect(error.message).toMatch(/no longer handles gov\.evt\.probe\.widget\.retired/);
+    const page = await world.client.request(tallyOps.deadLetter.list, {});
+    expect(page.items.map((item) => item.sequence)).toContain(ack.seq);
+  });
+
   it('validates the operator requests too', async () => {
     const error = (await world.client.request(tallyOps.deadLetter.list, { limit: 0 } as never).catch((e: unknown) => e)) as GridworkError;
     expect(error.code).toBe(ErrorCode.VALIDATION_FAILED);
