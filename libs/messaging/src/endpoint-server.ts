@@ -93,6 +93,7 @@ export class EndpointServer {
   }
 
   private subscribe(name: string, subject: string, endpoint: EndpointDefinition<object, unknown>, handler: EndpointHandler): void {
+    let stats: EndpointStats | undefined;
     this.service!.addEndpoint(name, {
       subject,
       metadata: { summary: endpoint.summary },
@@ -101,9 +102,10 @@ export class EndpointServer {
           this.log.error({ err, subject }, 'endpoint subscription failed');
           return;
         }
-        void this.serve(endpoint, handler, msg, this.statsOf(name));
+        void this.serve(endpoint, handler, msg, stats);
       },
     });
+    stats = this.statsOf(name);
   }
 
   async stop(): Promise<void> {
