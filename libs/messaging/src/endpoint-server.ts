@@ -93,7 +93,8 @@ export class EndpointServer {
   }
 
   private subscribe(name: string, subject: string, endpoint: EndpointDefinition<object, unknown>, handler: EndpointHandler): void {
-    let stats: EndpointStats | undefined;
+    // The library creates the endpoint's statistics when it is added; the handler reads them from here.
+    const endpointStats: { current?: EndpointStats } = {};
     this.service!.addEndpoint(name, {
       subject,
       metadata: { summary: endpoint.summary },
@@ -102,10 +103,10 @@ export class EndpointServer {
           this.log.error({ err, subject }, 'endpoint subscription failed');
           return;
         }
-        void this.serve(endpoint, handler, msg, stats);
+        void this.serve(endpoint, handler, msg, endpointStats.current);
       },
     });
-    stats = this.statsOf(name);
+    endpointStats.current = this.statsOf(name);
   }
 
   async stop(): Promise<void> {
