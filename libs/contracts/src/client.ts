@@ -6,7 +6,7 @@ import type { ReplyEnvelope } from './envelope.js';
 import { ErrorCode, GridworkError } from './errors.js';
 import { Headers } from './headers.js';
 import { continueTrace } from './trace.js';
-import { validateMessage } from './validation.js';
+import { parseMessage } from './validation.js';
 
 export interface RequestOptions {
   timeoutMs?: number;
@@ -25,14 +25,31 @@ export interface EventMeta {
   correlationId?: string;
 }
 
-export function eventMetaOf(message: JsMsg): EventMeta {
-  const h = message.headers;
+/** The parts of a stored event that handling it needs; a live delivery and a dead letter both have them. */
+export interface StoredEvent {
+  subject: string;
+  headers: MsgHdrs | undefined;
+  data: Uint8Array;
+  streamSequence: number;
+  deliveryCount: number;
+}
+
+export const storedEventOf = (message: JsMsg): StoredEvent => ({
+  subject: message.subject,
+  headers: message.headers,
+  data: message.data,
+  streamSequence: message.info.streamSequence,
+  deliveryCount: message.info.deliveryCount,
+});
+
+export function eventMetaOf(event: StoredEvent): EventMeta {
+  const h = event.headers;
   return {
     eventId: h?.get(Headers.msgId) ?? '',
-    subject: message.subject,
+    subject: event.subject,
     schema: h?.get(Headers.schema) ?? '',
-    streamSequence: message.info.streamSequence,
-    deliveryCount: message.info.deliveryCount,
+    streamSequence: event.streamSequence,
+    deliveryCount: event.deliveryCount,
     traceparent: h?.get(Headers.traceparent) || undefined,
     correlationId: h?.get(Headers.correlationId) || undefined,
   };
@@ -113,9 +130,10 @@ export class GridworkClient {
       durable: options.durable,
       filterSubject: event.subject,
       retry: options.retry,
-      handle: async (message) => handler(await validateMessage(event.payload, decodeJson(message.data)), eventMetaOf(message)),
+      handle: async (message) =>
+        handler(await parseMessage(event.payload, message.data, Number.POSITIVE_INFINITY), eventMetaOf(storedEventOf(message))),
       giveUp: async (message, error) => {
-        await options.onGiveUp?.(eventMetaOf(message), error);
+        await options.onGiveUp?.(eventMetaOf(storedEventOf(message)), error);
       },
     });
   }

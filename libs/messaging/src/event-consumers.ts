@@ -1,5 +1,5 @@
 import { jetstream, type JsMsg } from '@nats-io/jetstream';
-import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/nats-core';
+import { headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import {
@@ -8,15 +8,16 @@ import {
   Headers,
   continueTrace,
   deadLetterSubjectOf,
-  decodeJson,
   eventMetaOf,
+  storedEventOf,
   eventSubjectsOf,
   startDurableConsumer,
   streamNameOf,
-  validateMessage,
+  parseMessage,
   type EventDefinition,
   type RetryPolicy,
   type RunningConsumer,
+  type StoredEvent,
 } from '@gridwork/contracts';
 import { runWithTrace, type ServiceMetrics } from '@gridwork/observability';
 import type { EventContext } from './contexts.js';
@@ -24,15 +25,6 @@ import { publishInTransaction } from './outbox.js';
 
 export type EventHandler = (payload: object, context: EventContext) => Promise<void>;
 export type ApplyOutcome = 'applied' | 'duplicate' | 'ignored';
-
-/** The parts of a stored event that applying it needs; a live delivery and a dead letter both have them. */
-export interface StoredEvent {
-  subject: string;
-  headers: MsgHdrs | undefined;
-  data: Uint8Array;
-  streamSequence: number;
-  deliveryCount: number;
-}
 
 const isPermanent = (error: unknown) => error instanceof GridworkError && error.code === ErrorCode.VALIDATION_FAILED;
 
@@ -77,11 +69,11 @@ export class EventConsumers {
           retry: this.options.retry,
           isPermanent,
           handle: async (message) => {
-            const outcome = await this.apply(source, toStoredEvent(message));
+            const outcome = await this.apply(source, storedEventOf(message));
             this.metrics.eventsConsumed.inc({ stream, outcome });
           },
           handleBatch: async (messages) => {
-            const outcomes = await this.applyBatch(source, messages.map(toStoredEvent));
+            const outcomes = await this.applyBatch(source, messages.map(storedEventOf));
             for (const outcome of outcomes) this.metrics.eventsConsumed.inc({ stream, outcome });
           },
           onWaiting: (missing, err) => this.log.warn({ stream: missing, err }, `waiting for stream ${missing}: has its service run yet?`),
@@ -151,26 +143,17 @@ export class EventConsumers {
   private async decode(event: StoredEvent) {
     const subscribers = this.handlers.get(event.subject);
     if (!subscribers) return null;
-    const meta = eventMetaOf({
-      subject: event.subject,
-      headers: event.headers,
-      info: { streamSequence: event.streamSequence, deliveryCount: event.deliveryCount },
-    } as JsMsg);
+    const meta = eventMetaOf(event);
     if (!meta.eventId) {
       throw GridworkError.validation([{ field: `header ${Headers.msgId}`, messages: ['an event must carry its id'] }]);
     }
-    let body: unknown;
-    try {
-      body = decodeJson(event.data);
-    } catch (err) {
-      throw GridworkError.validation([{ field: '$', messages: [`malformed JSON: ${(err as Error).message}`] }]);
-    }
-    const payload = await validateMessage(subscribers[0]!.event.payload, body);
+    // Events were size-checked when they were published; only their shape is checked here.
+    const payload = await parseMessage(subscribers[0]!.event.payload, event.data, Number.POSITIVE_INFINITY);
     return { subscribers, meta, payload, trace: continueTrace(meta.traceparent, meta.correlationId) };
   }
 
   private async deadLetter(source: string, message: JsMsg, error: unknown): Promise<void> {
-    const meta = eventMetaOf(message);
+    const meta = eventMetaOf(storedEventOf(message));
     const h = natsHeaders();
     for (const [key, values] of message.headers ?? []) {
       if (key !== Headers.msgId) for (const value of values) h.append(key, value);
@@ -188,16 +171,6 @@ export class EventConsumers {
     });
     this.log.error({ subject: message.subject, eventId: meta.eventId, err: error }, 'event dead-lettered');
   }
-}
-
-function toStoredEvent(message: JsMsg): StoredEvent {
-  return {
-    subject: message.subject,
-    headers: message.headers,
-    data: message.data,
-    streamSequence: message.info.streamSequence,
-    deliveryCount: message.info.deliveryCount,
-  };
 }
 
 function errorText(error: unknown): string {

@@ -4,8 +4,8 @@ import { waitFor } from '@gridwork/testing';
 import { probe, probeService } from './fixtures/probe.js';
 import { testWorld, type TestWorld } from './fixtures/harness.js';
 
-/** A department system's view: typed requests, and durable consumption that resumes where it stopped. */
-describe('GridworkClient.consume', () => {
+/** A department system's view: durable consumption that resumes where it stopped, and requests on its own subjects. */
+describe('department systems', () => {
   let world: TestWorld;
 
   beforeAll(async () => {
@@ -41,16 +41,6 @@ describe('GridworkClient.consume', () => {
     await consumer.stop();
     expect(seen).toEqual(['first', 'retry-me', 'while-away']);
   });
-});
-
-describe('department requests', () => {
-  let world: TestWorld;
-
-  beforeAll(async () => {
-    world = await testWorld(['probe']);
-    await world.start(probeService(), 'probe');
-  });
-  afterAll(() => world?.dispose());
 
   it('serves a department on gov.ext.<dept>.… and tells the handler which department acts', async () => {
     const housing = new GridworkClient(world.nc, { department: 'housing' });
