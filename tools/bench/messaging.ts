@@ -12,7 +12,7 @@ import { publishInTransaction } from '@gridwork/messaging';
 import { serviceConfig, startService, type ServiceDefinition } from '@gridwork/runtime';
 import { createTestDatabase, startNatsServer, type NatsServerProcess, type TestDatabase } from '@gridwork/testing';
 import { bench, benchService, epochMs, sinkLatencies, sinkService, type EchoRequest } from './services.js';
-import { closedLoop, fmt, fmtInt, summarize, table, until, type Summary } from './stats.js';
+import { closedLoop, fmt, fmtInt, int, summarize, table, until, type Summary } from './stats.js';
 
 /*
  * Benchmark of libs/messaging against bare NATS, on a private nats-server and
@@ -28,13 +28,6 @@ import { closedLoop, fmt, fmtInt, summarize, table, until, type Summary } from '
  *      BENCH_PACED_EVENTS (400), BENCH_LOG_LEVEL (warn).
  */
 
-const int = (name: string, fallback: number): number => {
-  const value = process.env[name];
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, not '${value}'`);
-  return n;
-};
 
 const REQUESTS = int('BENCH_REQUESTS', 20_000);
 const WARMUP = int('BENCH_WARMUP', 2_000);

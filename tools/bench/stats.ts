@@ -81,3 +81,12 @@ export function table(rows: string[][]): string {
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   return [line(rows[0]!, true), rule, ...rows.slice(1).map((r) => line(r))].join('\n');
 }
+
+/** A positive integer setting from the environment (`BENCH_…`), or `fallback` when unset. */
+export function int(name: string, fallback: number): number {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, not '${value}'`);
+  return n;
+}

@@ -1,5 +1,8 @@
 import { createRequire } from 'node:module';
+import { ValidationTypes, getMetadataStorage } from 'class-validator';
+import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata.js';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
+import { BOUNDARY_SCHEMA } from './grid/geojson.js';
 import { ERROR_CODES } from './errors.js';
 import { departmentSubjectOf, type EndpointDefinition, type EventDefinition } from './definitions.js';
 import { allDefinitions } from './subjects.js';
@@ -9,7 +12,38 @@ import { allDefinitions } from './subjects.js';
 const { defaultMetadataStorage } = createRequire(import.meta.url)('class-transformer/cjs/storage.js');
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+/** JSON Schemas of our own validators (`registerDecorator`), by validator name. */
+const CUSTOM_VALIDATOR_SCHEMAS: Record<string, Record<string, unknown>> = { isBoundary: BOUNDARY_SCHEMA };
+
+/**
+ * A property checked by a custom validator: its known schema, or a schema of
+ * its declared type. (The library's default would point at a schema named
+ * after the type, e.g. `Object`, which does not exist.)
+ */
+function customValidationSchema(meta: ValidationMetadata): Record<string, unknown> {
+  const [constraint] = meta.constraintCls ? getMetadataStorage().getTargetValidatorConstraints(meta.constraintCls) : [];
+  const known = constraint?.name ? CUSTOM_VALIDATOR_SCHEMAS[constraint.name] : undefined;
+  if (known) return known;
+  const type = Reflect.getMetadata('design:type', (meta.target as Function).prototype, meta.propertyName) as unknown;
+  if (type === String) return { type: 'string' };
+  if (type === Number) return { type: 'number' };
+  if (type === Boolean) return { type: 'boolean' };
+  if (type === Array) return { type: 'array' };
+  return { type: 'object' };
+}
 const channelId = (subject: string) => subject.replace(/\./g, '_');
+
+/** A channel's address: the subject, with an addressed event's department token as the parameter `{department}`. */
+export function channelAddressOf(def: EndpointDefinition<object, unknown> | EventDefinition<object>): string {
+  return def.kind === 'event' && def.addressed ? addressedSubjectPattern(def) : def.subject;
+}
+
+const addressedSubjectPattern = (event: EventDefinition<object>): string =>
+  event.subject
+    .split('.')
+    .map((token, i) => (i === 4 ? '{department}' : token))
+    .join('.');
 
 /**
  * The AsyncAPI 3.0 document of every subject in the catalogue: request and
@@ -19,7 +53,11 @@ const channelId = (subject: string) => subject.replace(/\./g, '_');
 export function buildAsyncApiDocument(version: string): Record<string, unknown> {
   const definitions = allDefinitions().sort((a, b) => a.subject.localeCompare(b.subject));
   const schemas: Record<string, unknown> = {
-    ...validationMetadatasToSchemas({ refPointerPrefix: '#/components/schemas/', classTransformerMetadataStorage: defaultMetadataStorage }),
+    ...validationMetadatasToSchemas({
+      refPointerPrefix: '#/components/schemas/',
+      classTransformerMetadataStorage: defaultMetadataStorage,
+      additionalConverters: { [ValidationTypes.CUSTOM_VALIDATION]: customValidationSchema },
+    }),
     ErrorReply: {
       type: 'object',
       required: ['ok', 'error'],
@@ -55,7 +93,7 @@ export function buildAsyncApiDocument(version: string): Record<string, unknown> 
   const messages: Record<string, unknown> = {};
 
   for (const def of definitions) {
-    const id = channelId(def.subject);
+    const id = channelId(channelAddressOf(def).replace(/[{}]/g, ''));
     if (def.kind === 'endpoint') {
       const endpoint = def as EndpointDefinition<object, unknown>;
       const requestName = `${id}_request`;
@@ -97,7 +135,21 @@ export function buildAsyncApiDocument(version: string): Record<string, unknown> 
         payload: ref(event.payload.name),
         headers: { type: 'object', properties: { 'Gov-Schema': { const: `${event.type}/${event.version}` } } },
       };
-      channels[id] = { address: event.subject, messages: { event: { $ref: `#/components/messages/${name}` } } };
+      channels[id] = {
+        address: channelAddressOf(event),
+        messages: { event: { $ref: `#/components/messages/${name}` } },
+        ...(event.addressed
+          ? {
+              parameters: {
+                department: {
+                  description:
+                    'Code of the department the event is for. A department system consumes only its own ' +
+                    `(its durable consumer, named after its code, filtered to ${channelAddressOf(event).split('{department}')[0]}{department}.>).`,
+                },
+              },
+            }
+          : {}),
+      };
       operations[id] = {
         action: 'send',
         channel: { $ref: `#/channels/${id}` },

@@ -1,7 +1,7 @@
 import { headers as natsHeaders, type MsgHdrs, type NatsConnection, NoRespondersError, RequestError, TimeoutError } from '@nats-io/nats-core';
 import type { JsMsg } from '@nats-io/jetstream';
 import { startDurableConsumer, type RetryPolicy, type RunningConsumer } from './consumer.js';
-import { DEPARTMENT_CODE, departmentSubjectOf, streamNameOf, type EndpointDefinition, type EventDefinition } from './definitions.js';
+import { addressedFilterOf, addressedSubjectOf, assertDepartment, departmentSubjectOf, streamNameOf, type EndpointDefinition, type EventDefinition } from './definitions.js';
 import type { ReplyEnvelope } from './envelope.js';
 import { ErrorCode, GridworkError } from './errors.js';
 import { Headers } from './headers.js';
@@ -73,9 +73,7 @@ export class GridworkClient {
       department?: string;
     } = {},
   ) {
-    if (defaults.department !== undefined && !DEPARTMENT_CODE.test(defaults.department)) {
-      throw new Error(`department code '${defaults.department}' must be a lower-case subject token`);
-    }
+    if (defaults.department !== undefined) assertDepartment(defaults.department);
   }
 
   async request<Request extends object, Reply>(
@@ -115,20 +113,33 @@ export class GridworkClient {
    * across restarts, a handler failure is retried with backoff, and after
    * `maxDeliver` failures `onGiveUp` is told and the message is dropped for
    * this consumer.
+   *
+   * An event addressed to departments (`defineEvent({ addressed: true })`) is
+   * consumed for one department only: `department`, else the client's own.
+   * A department system's client may consume only its own department's; in
+   * production its NATS permissions allow one durable, named after its code.
    */
-  consume<Payload extends object>(
+  async consume<Payload extends object>(
     event: EventDefinition<Payload>,
     options: {
       durable: string;
+      /** For an addressed event: whose events (a department system's client: its own, the default). */
+      department?: string;
       retry?: Partial<RetryPolicy>;
       onGiveUp?: (meta: EventMeta, error: unknown) => Promise<void> | void;
     },
     handler: (payload: Payload, meta: EventMeta) => Promise<void>,
   ): Promise<RunningConsumer> {
+    let filterSubject = event.subject;
+    if (event.addressed) {
+      filterSubject = addressedSubjectOf(event, this.addressee(event, options.department));
+    } else if (options.department !== undefined) {
+      throw new Error(`${event.subject} is not addressed to departments; consume it without { department }`);
+    }
     return startDurableConsumer(this.nc, {
       stream: streamNameOf(event.service),
       durable: options.durable,
-      filterSubject: event.subject,
+      filterSubject,
       retry: options.retry,
       handle: async (message) =>
         handler(await parseMessage(event.payload, message.data, Number.POSITIVE_INFINITY), eventMetaOf(storedEventOf(message))),
@@ -136,5 +147,61 @@ export class GridworkClient {
         await options.onGiveUp?.(eventMetaOf(storedEventOf(message)), error);
       },
     });
+  }
+
+  /**
+   * Consumes several addressed events of one service and aggregate (a
+   * department's notices) for one department, in order, with one durable
+   * consumer filtered to `gov.evt.<service>.<aggregate>.<department>.>`.
+   * The durable defaults to the department's code, the one name a department
+   * system's NATS permissions allow. An event of a kind not in `events` (one
+   * added to the platform later) is acknowledged without calling `handler`.
+   */
+  async consumeAddressed<Payload extends object>(
+    events: readonly EventDefinition<Payload>[],
+    options: {
+      durable?: string;
+      department?: string;
+      retry?: Partial<RetryPolicy>;
+      onGiveUp?: (meta: EventMeta, error: unknown) => Promise<void> | void;
+    },
+    handler: (payload: Payload, meta: EventMeta, event: EventDefinition<Payload>) => Promise<void>,
+  ): Promise<RunningConsumer> {
+    const [first] = events;
+    if (!first) throw new Error('consumeAddressed needs at least one event');
+    const department = this.addressee(first, options.department);
+    const filterSubject = addressedFilterOf(first, department);
+    const bySubject = new Map<string, EventDefinition<Payload>>();
+    for (const event of events) {
+      if (!event.addressed || addressedFilterOf(event, department) !== filterSubject) {
+        throw new Error(`consumeAddressed: ${event.subject} is not addressed like ${first.subject} (same service and aggregate)`);
+      }
+      bySubject.set(addressedSubjectOf(event, department), event);
+    }
+    return startDurableConsumer(this.nc, {
+      stream: streamNameOf(first.service),
+      durable: options.durable ?? department,
+      filterSubject,
+      retry: options.retry,
+      handle: async (message) => {
+        const event = bySubject.get(message.subject);
+        if (!event) return;
+        await handler(await parseMessage(event.payload, message.data, Number.POSITIVE_INFINITY), eventMetaOf(storedEventOf(message)), event);
+      },
+      giveUp: async (message, error) => {
+        await options.onGiveUp?.(eventMetaOf(storedEventOf(message)), error);
+      },
+    });
+  }
+
+  /** The department whose addressed events to consume: a department system's client consumes only its own. */
+  private addressee(event: EventDefinition<object>, department: string | undefined): string {
+    const own = this.defaults.department;
+    if (own && department && department !== own) {
+      throw new GridworkError(ErrorCode.FORBIDDEN, `${own} may consume only its own ${event.type} events, not ${department}'s`);
+    }
+    const addressee = department ?? own;
+    if (!addressee) throw new Error(`${event.subject} is addressed to departments: say whose with { department }`);
+    return addressee;
   }
 }

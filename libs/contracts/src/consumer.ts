@@ -159,6 +159,10 @@ export async function startDurableConsumer(nc: NatsConnection, spec: DurableCons
       stopped = true;
       await messages?.close();
       await loop;
+      // Until the server has the unsubscribe, it may still hand this pull
+      // messages that nobody will read (back only after ack wait); the flush
+      // makes sure it has it, and the acks, before stop resolves.
+      await nc.flush().catch(() => undefined);
     },
   };
 }

@@ -32,6 +32,14 @@ export interface EventDefinition<Payload extends object> {
   readonly version: number;
   readonly summary: string;
   readonly payload: MessageClass<Payload>;
+  /**
+   * Addressed to one department: `subject` is the pattern
+   * `gov.evt.<service>.<aggregate>.*.<event>` and each event is published on
+   * the subject with that token replaced by the department's code
+   * (`addressedSubjectOf`), so the NATS server can let a department system
+   * consume its own events and no one else's.
+   */
+  readonly addressed: boolean;
 }
 
 export type RequestOf<E> = E extends EndpointDefinition<infer R, unknown> ? R : never;
@@ -83,20 +91,52 @@ export function defineEvent<Payload extends object>(spec: {
   version?: number;
   summary: string;
   payload: MessageClass<Payload>;
+  /** Published per department on `gov.evt.<service>.<aggregate>.<department>.<event>` (see `EventDefinition.addressed`). */
+  addressed?: boolean;
 }): EventDefinition<Payload> {
   checkTokens('event', [spec.service, spec.aggregate, spec.event]);
   const version = spec.version ?? 1;
   // Version 1 keeps the plain subject; a later incompatible version lives beside it.
   const suffix = version === 1 ? '' : `.v${version}`;
+  const addressed = spec.addressed ?? false;
   return {
     kind: 'event',
     service: spec.service,
-    subject: `gov.evt.${spec.service}.${spec.aggregate}.${spec.event}${suffix}`,
+    subject: `gov.evt.${spec.service}.${spec.aggregate}.${addressed ? '*.' : ''}${spec.event}${suffix}`,
     type: `${spec.service}.${spec.aggregate}.${spec.event}`,
     version,
     summary: spec.summary,
     payload: spec.payload,
+    addressed,
   };
+}
+
+/** Where the department's code stands in an addressed event's subject: `gov.evt.<service>.<aggregate>.<department>.<event>`. */
+const ADDRESS_TOKEN = 4;
+
+/** Refuses a department code that is not one lower-case subject token. */
+export function assertDepartment(department: string): void {
+  if (!DEPARTMENT_CODE.test(department)) throw new Error(`department code '${department}' must be a lower-case subject token`);
+}
+
+/** The subject an addressed event is published on for one department: `gov.evt.dispatch.notice.housing.assigned`. */
+export function addressedSubjectOf(event: EventDefinition<object>, department: string): string {
+  if (!event.addressed) throw new Error(`${event.subject} is not addressed to a department`);
+  assertDepartment(department);
+  const tokens = event.subject.split('.');
+  tokens[ADDRESS_TOKEN] = department;
+  return tokens.join('.');
+}
+
+/**
+ * Every addressed event of the same service and aggregate as `event` for one
+ * department: `gov.evt.dispatch.notice.housing.>`. The one filter a
+ * department's durable consumer of its notices uses.
+ */
+export function addressedFilterOf(event: EventDefinition<object>, department: string): string {
+  if (!event.addressed) throw new Error(`${event.subject} is not addressed to a department`);
+  assertDepartment(department);
+  return `${event.subject.split('.').slice(0, ADDRESS_TOKEN).join('.')}.${department}.>`;
 }
 
 export const schemaHeader = (event: EventDefinition<object>): string => `${event.type}/${event.version}`;

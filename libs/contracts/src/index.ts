@@ -9,3 +9,6 @@ export * from './subjects.js';
 export * from './consumer.js';
 export * from './client.js';
 export * from './asyncapi.js';
+export * from './grid/index.js';
+export * from './dispatch/index.js';
+export * from './admission/index.js';

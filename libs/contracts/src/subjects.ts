@@ -1,5 +1,8 @@
 import type { EndpointDefinition, EventDefinition } from './definitions.js';
 import { operationsOf } from './operations.js';
+import { gridDomainSubjects } from './grid/index.js';
+import { dispatchDomainSubjects } from './dispatch/index.js';
+import { admissionDomainSubjects } from './admission/index.js';
 
 /** The platform's services, each owning its database and event stream. */
 export const SERVICES = ['org', 'grid', 'dispatch', 'timebank', 'admission', 'gateway'] as const;
@@ -12,10 +15,10 @@ export type ServiceName = (typeof SERVICES)[number];
  */
 export const subjects = {
   org: { ...operationsOf('org') },
-  grid: { ...operationsOf('grid') },
-  dispatch: { ...operationsOf('dispatch') },
+  grid: { ...operationsOf('grid'), ...gridDomainSubjects },
+  dispatch: { ...operationsOf('dispatch'), ...dispatchDomainSubjects },
   timebank: { ...operationsOf('timebank') },
-  admission: { ...operationsOf('admission') },
+  admission: { ...operationsOf('admission'), ...admissionDomainSubjects },
   gateway: { ...operationsOf('gateway') },
 } satisfies Record<ServiceName, object>;
 

@@ -1,7 +1,33 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
-import { validate, type ValidationError } from 'class-validator';
+import { getMetadataStorage, validate, type ValidationError } from 'class-validator';
 import { GridworkError, type FieldError } from './errors.js';
+
+/*
+ * class-validator looks up a class's rules on every validation by scanning
+ * every class it knows (to find inherited rules). With the whole platform's
+ * contracts loaded that scan dominated request handling, so the lookup is
+ * remembered per class. Rules are attached when a class is declared, before
+ * anything of that class is validated; the cache is dropped whenever rules
+ * are added, so a class declared later (a test's fixture) is still seen whole.
+ */
+{
+  const storage = getMetadataStorage();
+  const lookup = storage.getTargetValidationMetadatas.bind(storage);
+  const addMetadata = storage.addValidationMetadata.bind(storage);
+  let cache = new Map<unknown, ReturnType<typeof lookup>>();
+  storage.addValidationMetadata = (metadata) => {
+    cache = new Map();
+    addMetadata(metadata);
+  };
+  storage.getTargetValidationMetadatas = (target, schema, always, strictGroups, groups) => {
+    // Only the options Gridwork validates with are remembered; anything else is looked up as before.
+    if (schema || always || strictGroups || (groups && groups.length > 0)) return lookup(target, schema, always, strictGroups, groups);
+    let found = cache.get(target);
+    if (!found) cache.set(target, (found = lookup(target, schema, always, strictGroups, groups)));
+    return found;
+  };
+}
 
 export type MessageClass<T> = new () => T;
 

@@ -13,6 +13,6 @@ export interface EventContext {
   trace: TraceContext;
   /** The transaction the effect must use; it also records the event in the inbox. */
   em: EntityManager;
-  /** Writes a follow-up event in the same transaction (outbox). */
-  publish<P extends object>(event: EventDefinition<P>, payload: P): Promise<string>;
+  /** Writes a follow-up event in the same transaction (outbox); an addressed event needs `{ department }`. */
+  publish<P extends object>(event: EventDefinition<P>, payload: P, options?: { department?: string }): Promise<string>;
 }

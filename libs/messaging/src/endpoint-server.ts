@@ -1,7 +1,7 @@
 import { Svcm, type Service, type ServiceMsg } from '@nats-io/services';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
-import { QueryFailedError } from 'typeorm';
+import { pgErrorOf } from '@gridwork/persistence';
 import {
   ErrorCode,
   GridworkError,
@@ -41,7 +41,7 @@ interface EndpointStats {
 /** Maps anything a handler throws to the reply's error body; unknown errors are logged, not leaked. */
 export function toErrorBody(error: unknown, log: Logger, correlationId: string): ErrorBody {
   if (error instanceof GridworkError) return error.toBody();
-  const pgCode = error instanceof QueryFailedError ? (error.driverError as { code?: string }).code : undefined;
+  const pgCode = pgErrorOf(error).code;
   if (pgCode === '23505') return { code: ErrorCode.CONFLICT, message: 'a record with the same key already exists' };
   if (pgCode === '40001' || pgCode === '40P01') {
     return { code: ErrorCode.UNAVAILABLE, message: 'the request conflicted with a concurrent one; retry it' };

@@ -49,6 +49,8 @@ export class EventConsumers {
   ) {}
 
   register(event: EventDefinition<object>, handle: EventHandler): void {
+    // Handlers are found by exact subject; an addressed event's subjects carry a department each.
+    if (event.addressed) throw new Error(`@OnEvent(${event.subject}): events addressed to departments are for department systems (GridworkClient.consume)`);
     const list = this.handlers.get(event.subject) ?? [];
     list.push({ event, handle });
     this.handlers.set(event.subject, list);
@@ -128,7 +130,12 @@ export class EventConsumers {
         } else if (!fresh.delete(d.meta.eventId)) {
           outcomes.push('duplicate');
         } else {
-          const context: EventContext = { meta: d.meta, trace: d.trace, em, publish: (e, p) => publishInTransaction(em, e, p) };
+          const context: EventContext = {
+            meta: d.meta,
+            trace: d.trace,
+            em,
+            publish: (e, p, o) => publishInTransaction(em, e, p, { department: o?.department }),
+          };
           await runWithTrace(d.trace, async () => {
             for (const subscriber of d.subscribers) await subscriber.handle(d.payload, context);
           });

@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import { Messaging } from './messaging.service.js';
 import { MESSAGING_OPTIONS, NATS_CONNECTION, type MessagingOptions } from './messaging.options.js';
 
-/** Connects to NATS, reconnecting for ever: a NATS restart must not stop a service. */
 /**
  * The authenticator for a credentials file: a decentralized-auth `.creds`
  * file (JWT and seed), or a bare nkey seed as `deploy/nats` issues.
@@ -20,6 +19,7 @@ export function natsAuthenticator(file?: string) {
   return nkeyAuthenticator(new TextEncoder().encode(seed));
 }
 
+/** Connects to NATS, reconnecting for ever: a NATS restart must not stop a service. */
 export function connectNats(options: Pick<MessagingOptions, 'natsUrl' | 'natsCredsFile' | 'service'>, name = options.service) {
   return connect({
     servers: options.natsUrl.split(',').map((s) => s.trim()),

@@ -1,4 +1,4 @@
-import type { RetryPolicy } from '@gridwork/contracts';
+import { DEFAULT_RETRY, type RetryPolicy } from '@gridwork/contracts';
 
 export interface MessagingOptions {
   /** The service name: queue group, stream `GOV_<SERVICE>`, consumer name. */
@@ -32,6 +32,6 @@ export const defaultMessagingOptions = (service: string): MessagingOptions => ({
   natsUrl: 'nats://127.0.0.1:4222',
   streamReplicas: 1,
   maxBodyBytes: 256 * 1024,
-  retry: { maxDeliver: 5, backoffMs: 1_000, maxBackoffMs: 60_000, ackWaitMs: 30_000 },
+  retry: { ...DEFAULT_RETRY },
   outbox: { batchSize: 500, pollIntervalMs: 1_000, retentionHours: 72 },
 });

@@ -19,14 +19,25 @@ export function serviceConfig(definition: ServiceDefinition, env: NodeJS.Process
   });
 }
 
-/** Fails with what to start or set when PostgreSQL or NATS cannot be reached, before Nest starts. */
-export async function checkDependencies(config: ServiceConfig): Promise<void> {
+/** Where each PostgreSQL extension a service may need comes from on Debian (the server's major version in place of NN). */
+const EXTENSION_PACKAGES: Record<string, string> = { postgis: 'postgresql-NN-postgis-3', btree_gist: 'postgresql-contrib (part of postgresql-NN)' };
+
+/** Fails with what to start, set or install when PostgreSQL (or an extension the service needs) or NATS cannot be reached, before Nest starts. */
+export async function checkDependencies(config: ServiceConfig, extensions: string[] = []): Promise<void> {
   const problems: string[] = [];
   const server = new URL(config.DATABASE_URL);
   server.pathname = '/postgres';
   const client = new pg.Client({ connectionString: server.toString(), connectionTimeoutMillis: 3_000 });
   try {
     await client.connect();
+    if (extensions.length > 0) {
+      const { rows } = await client.query<{ name: string }>(`SELECT name FROM pg_available_extensions WHERE name = ANY ($1)`, [extensions]);
+      const { rows: [{ major }] } = await client.query<{ major: string }>(`SELECT current_setting('server_version_num')::int / 10000 AS major`);
+      for (const missing of extensions.filter((name) => !rows.some((row) => row.name === name))) {
+        const where = (EXTENSION_PACKAGES[missing] ?? `the package that provides ${missing}`).replaceAll('NN', String(major));
+        problems.push(`PostgreSQL at ${server.host} lacks the ${missing} extension this service needs: install ${where} on the database server.`);
+      }
+    }
   } catch (err) {
     problems.push(
       `PostgreSQL is not reachable at ${server.host} (${(err as Error).message}). ` +
@@ -65,7 +76,7 @@ export async function startService(definition: ServiceDefinition, config: Servic
 export async function runService(definition: ServiceDefinition): Promise<void> {
   try {
     const config = serviceConfig(definition);
-    await checkDependencies(config);
+    await checkDependencies(config, definition.extensions);
     const app = await startService(definition, config);
     const url = await app.getUrl();
     app.get(Logger).log(`${definition.service} ready: HTTP ${url} (health /health/ready, metrics /metrics), NATS ${config.NATS_URL}`);

@@ -15,6 +15,8 @@ export interface ServiceDefinition {
   defaultHttpPort: number;
   entities?: Function[];
   migrations?: Function[];
+  /** PostgreSQL extensions its migrations create (e.g. `postgis`); checked at start so a missing one is named. */
+  extensions?: string[];
   /** The app's feature modules. */
   imports?: ModuleMetadata['imports'];
 }

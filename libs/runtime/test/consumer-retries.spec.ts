@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, GridworkError, operationsOf } from '@gridwork/contracts';
 import { waitFor } from '@gridwork/testing';
 import { probe, probeService, tallyBehaviour, tallyService } from './fixtures/probe.js';
-import { testWorld, type TestWorld } from './fixtures/harness.js';
+import { testWorld, type TestWorld } from './world.js';
 
 /** Proof 2: retries apply the effect once; a message that keeps failing is dead-lettered and can be replayed once. */
 describe('consumer retries and dead letters', () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, GridworkClient, GridworkError, decodeJson, operationsOf, type RunningConsumer } from '@gridwork/contracts';
 import { waitFor } from '@gridwork/testing';
 import { probe, probeService } from './fixtures/probe.js';
-import { testWorld, type TestWorld } from './fixtures/harness.js';
+import { testWorld, type TestWorld } from './world.js';
 
 /** A department system's view: durable consumption that resumes where it stopped, and requests on its own subjects. */
 describe('department systems', () => {

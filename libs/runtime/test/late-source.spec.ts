@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@gridwork/testing';
 import { probe, probeService, tallyService } from './fixtures/probe.js';
-import { testWorld, type TestWorld } from './fixtures/harness.js';
+import { testWorld, type TestWorld } from './world.js';
 
 /** A consuming service may start before the service whose events it reads has ever run. */
 describe('consumer started before its source', () => {

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { publishInTransaction } from '@gridwork/messaging';
 import { startNatsServer, waitFor, type NatsServerProcess } from '@gridwork/testing';
 import { probe, probeService, tallyService } from './fixtures/probe.js';
-import { testWorld, type TestWorld } from './fixtures/harness.js';
+import { testWorld, type TestWorld } from './world.js';
 
 /** Proof 3: NATS restarted in the middle of a stream of 1,000 events; all arrive, none twice in effect. */
 describe('NATS restart mid-stream', () => {

@@ -6,7 +6,7 @@ import { headers as natsHeaders } from '@nats-io/nats-core';
 import { Headers, schemaHeader } from '@gridwork/contracts';
 import { waitFor } from '@gridwork/testing';
 import { probe, probeService, tallyService } from './fixtures/probe.js';
-import { testWorld, type TestWorld } from './fixtures/harness.js';
+import { testWorld, type TestWorld } from './world.js';
 
 const drill = resolve(import.meta.dirname, '../../probe/dist/write-and-crash.js');
 

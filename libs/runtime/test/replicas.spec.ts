@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@gridwork/testing';
 import { probe, probeService, tallyBehaviour, tallyService } from './fixtures/probe.js';
-import { testWorld, type TestWorld } from './fixtures/harness.js';
+import { testWorld, type TestWorld } from './world.js';
 
 /** Proof 5: two replicas of a service share requests and consumers without double work. */
 describe('two replicas', () => {

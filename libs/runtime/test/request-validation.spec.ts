@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Svcm } from '@nats-io/services';
 import { ErrorCode, GridworkError, decodeJson, subjects, type ReplyEnvelope } from '@gridwork/contracts';
 import { probe, probeService } from './fixtures/probe.js';
-import { testWorld, type TestWorld } from './fixtures/harness.js';
+import { testWorld, type TestWorld } from './world.js';
 
 /** Proof 4: invalid and malformed requests get VALIDATION_FAILED naming the fields; the service keeps serving. */
 describe('request/reply', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@gridwork/observability';
 import { checkDependencies, serviceConfig } from '@gridwork/runtime';
+import { testDatabaseServerUrl, testNats } from '@gridwork/testing';
 
 const definition = { service: 'probe', defaultHttpPort: 3999 };
 
@@ -18,6 +19,18 @@ describe('service start-up', () => {
       serviceConfig(definition, { NATS_URL: 'localhost', STREAM_REPLICAS: '9' });
     } catch (e) {
       expect((e as ConfigError).problems.map((p) => p.split('=')[0])).toEqual(['NATS_URL', 'STREAM_REPLICAS']);
+    }
+  });
+
+  it('names a PostgreSQL extension the service needs that the server does not have', async () => {
+    const nats = await testNats();
+    try {
+      const config = serviceConfig(definition, { DATABASE_URL: await testDatabaseServerUrl(), NATS_URL: nats.url });
+      const error = (await checkDependencies(config, ['postgis', 'no_such_extension']).catch((e: unknown) => e)) as ConfigError;
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error.problems).toEqual([expect.stringMatching(/lacks the no_such_extension extension this service needs/)]);
+    } finally {
+      await nats.dispose();
     }
   });
 

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { isListening, natsFromDocker } from './servers.js';
@@ -22,36 +21,37 @@ export function natsServerBinary(): string | undefined {
   return dirs.map((d) => join(d, 'nats-server')).find((p) => existsSync(p));
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+/**
+ * Waits for the server `child` to report the port it listens on in its ports
+ * file. Trusting only that file (never "something answers on the port") means
+ * a test file can never end up on another file's server.
+ */
+async function waitForPortsFile(child: ChildProcess, dir: string, timeoutMs: number): Promise<number> {
+  const file = join(dir, `nats-server_${child.pid}.ports`);
   const deadline = Date.now() + timeoutMs;
-  while (!(await isListening('127.0.0.1', port, 500))) {
-    if (Date.now() > deadline) throw new Error(`nats-server did not listen on ${port} within ${timeoutMs} ms`);
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`nats-server exited (${child.exitCode ?? child.signalCode}) before it listened`);
+    if (existsSync(file)) {
+      const { nats } = JSON.parse(readFileSync(file, 'utf8')) as { nats: string[] };
+      return Number(new URL(nats[0]!).port);
+    }
+    if (Date.now() > deadline) throw new Error(`nats-server did not report its port within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
 
-/** Starts a private `nats-server -js` on a free port with its own store, for one test file. */
+/** Starts a private `nats-server -js` on a port it picks itself, with its own store, for one test file. */
 export async function startNatsServer(): Promise<NatsServerProcess> {
   const binary = natsServerBinary();
   if (!binary) throw new Error('nats-server is not installed: set NATS_SERVER_BIN or TEST_NATS_URL');
-  const port = await freePort();
   const storeDir = mkdtempSync(join(tmpdir(), 'gridwork-nats-'));
+  // -1: the first start takes a random free port; restarts ask for the same one.
+  let port = -1;
   let child: ChildProcess | undefined;
 
   const start = async () => {
-    child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], { stdio: 'ignore' });
-    await waitForPort(port, 10_000);
+    child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir, '--ports_file_dir', storeDir], { stdio: 'ignore' });
+    port = await waitForPortsFile(child, storeDir, 10_000);
   };
   const stop = async (hard = false) => {
     const running = child;

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { createTestDatabase, isListening, testDatabaseServerUrl, testNats } from '../src/index.js';
+import { createServer } from 'node:net';
+import { createTestDatabase, isListening, startNatsServer, testDatabaseServerUrl, testNats } from '../src/index.js';
 
 describe('test servers', () => {
   const saved = { ...process.env };
@@ -25,6 +26,23 @@ describe('test servers', () => {
     expect(await isListening('127.0.0.1', port)).toBe(true);
     await nats.dispose();
     expect(await isListening('127.0.0.1', port)).toBe(false);
+  });
+
+  it('never lets a private nats-server stand in for another: each reports its own port, a restart on a taken port fails', async () => {
+    const servers = await Promise.all(Array.from({ length: 4 }, () => startNatsServer()));
+    expect(new Set(servers.map((s) => s.port)).size).toBe(4);
+    const [first, ...others] = servers;
+    await Promise.all(others.map((s) => s.dispose()));
+    await first!.stop();
+    // Someone else takes the port meanwhile: the restart must fail, not quietly talk to them.
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(first!.port, '127.0.0.1', resolve));
+    try {
+      await expect(first!.start()).rejects.toThrow(/exited/);
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+      await first!.dispose();
+    }
   });
 
   it('gives each test file its own database and drops it', async () => {

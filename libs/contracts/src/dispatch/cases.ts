@@ -1,0 +1,341 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsLatitude,
+  IsLongitude,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { defineEndpoint, defineEvent } from '../definitions.js';
+import { ErrorCode } from '../errors.js';
+import { AREA_CODE } from '../grid/areas.js';
+import { CATEGORY_CODE } from './categories.js';
+import { ACTOR_KINDS, Actor, CaseOwner, Responsibility, type ActorKind, type ResponseLevel } from './common.js';
+
+/*
+ * Cases (事件/诉求) from intake to closure. Every change is a legal
+ * transition of the case's state and a line in its timeline; the timeline is
+ * never rewritten.
+ */
+
+export const CHANNELS = ['patrol', 'hotline-12345', 'suggestion-box', 'courier-whistle', 'department'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const CASE_STATES = [
+  'reported',
+  'accepted',
+  'assigned',
+  'in-progress',
+  'resolved',
+  'verified',
+  'closed',
+  'handed-back',
+  'reopened',
+  'merged',
+  'rejected',
+] as const;
+export type CaseState = (typeof CASE_STATES)[number];
+export const FINAL_STATES: readonly CaseState[] = ['closed', 'merged', 'rejected'];
+
+export const SATISFACTION = ['satisfied', 'basically-satisfied', 'unsatisfied'] as const;
+export type Satisfaction = (typeof SATISFACTION)[number];
+
+
+export class CasePoint {
+  @IsLongitude() longitude: number;
+  @IsLatitude() latitude: number;
+}
+
+export class Reporter {
+  @IsOptional() @IsString() @Length(1, 50) name?: string;
+  @IsOptional() @Matches(/^\+?[0-9 -]{5,20}$/, { message: 'phone must be 5-20 digits, spaces or dashes' }) phone?: string;
+  /** A grid worker reporting from patrol. */
+  @IsOptional() @IsString() @Length(1, 60) workerId?: string;
+  /** A courier blowing the whistle (小哥吹哨): their time-bank volunteer id, to earn points. */
+  @IsOptional() @IsString() @Length(1, 60) volunteerId?: string;
+}
+
+export class Attachment {
+  @IsIn(['photo', 'video', 'audio', 'document']) kind: 'photo' | 'video' | 'audio' | 'document';
+  /** Where the file is kept (object store name or URL); files never travel in messages. */
+  @IsString() @Length(1, 500) ref: string;
+  @IsOptional() @IsString() @Length(1, 200) name?: string;
+}
+
+export class ReportCaseRequest {
+  /** The caller's id for this report: a retry with the same key returns the original case. */
+  @IsString() @Length(1, 100) idempotencyKey: string;
+  @IsIn(CHANNELS) channel: Channel;
+  @Matches(CATEGORY_CODE, { message: 'categoryCode must be a category code' }) categoryCode: string;
+  @IsString() @Length(1, 4000) description: string;
+  /** Where it is; the grid is found from the point. */
+  @IsOptional() @ValidateNested() @Type(() => CasePoint) location?: CasePoint;
+  @IsOptional() @IsString() @Length(1, 300) address?: string;
+  /** The reporter's grid, used when there is no point (or it lies outside every grid). */
+  @IsOptional() @Matches(AREA_CODE, { message: 'gridCode must be an area code' }) gridCode?: string;
+  @IsOptional() @ValidateNested() @Type(() => Reporter) reporter?: Reporter;
+  @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => Attachment) attachments?: Attachment[];
+  @IsOptional() @IsISO8601() occurredAt?: string;
+  /**
+   * A department pushing a task down names the level it wants it handled at;
+   * the category's admission item must be admitted there (else NOT_ADMITTED).
+   */
+  @IsOptional() @IsIn(['community', 'grid']) pushDownTo?: Extract<ResponseLevel, 'community' | 'grid'>;
+}
+
+export class Case {
+  @IsUUID() id: string;
+  /** People-facing number, e.g. `2026112300000123`. */
+  @IsString() number: string;
+  @IsIn(CASE_STATES) state: CaseState;
+  @IsIn(CHANNELS) channel: Channel;
+  @IsString() categoryCode: string;
+  @IsString() description: string;
+  @IsOptional() @ValidateNested() @Type(() => CasePoint) location?: CasePoint;
+  @IsOptional() @IsString() address?: string;
+  /** The grid it happened in, when known, and the area path from the city down to it. */
+  @IsOptional() @IsString() gridCode?: string;
+  @IsArray() @IsString({ each: true }) areaPath: string[];
+  @IsOptional() @ValidateNested() @Type(() => Reporter) reporter?: Reporter;
+  @IsArray() @ValidateNested({ each: true }) @Type(() => Attachment) attachments: Attachment[];
+  /** The department that reported it (channel `department`). */
+  @IsOptional() @IsString() reportingDepartment?: string;
+  @IsOptional() @ValidateNested() @Type(() => CaseOwner) owner?: CaseOwner;
+  @IsOptional() @IsString() acceptDueAt?: string;
+  @IsOptional() @IsString() completeDueAt?: string;
+  /** Yellow when a deadline passed, red when the escalated deadline passed too. */
+  @IsOptional() @IsIn(['yellow', 'red']) flag?: 'yellow' | 'red';
+  @IsInt() reopenCount: number;
+  @IsOptional() @IsIn(SATISFACTION) satisfaction?: Satisfaction;
+  @IsOptional() @IsString() duplicateOf?: string;
+  @IsString() reportedAt: string;
+  @IsString() updatedAt: string;
+  @IsOptional() @IsString() closedAt?: string;
+  /** Increases with every change. */
+  @IsInt() version: number;
+}
+
+export class ReportCaseReply {
+  @ValidateNested() @Type(() => Case) case: Case;
+  /** False when the idempotency key had been seen: this is the original case. */
+  @IsBoolean() created: boolean;
+}
+
+export class TimelineEntry {
+  @IsInt() seq: number;
+  @IsString() at: string;
+  @IsIn(ACTOR_KINDS) actorKind: ActorKind;
+  @IsOptional() @IsString() actorId?: string;
+  @IsOptional() @IsString() actorName?: string;
+  /** What happened, e.g. `report`, `assign`, `claim`, `remind`, `escalate`, `supervise`. */
+  @IsString() action: string;
+  @IsOptional() @IsIn(CASE_STATES) fromState?: CaseState;
+  @IsOptional() @IsIn(CASE_STATES) toState?: CaseState;
+  @IsOptional() @IsString() reason?: string;
+  @IsOptional() @IsObject() data?: Record<string, unknown>;
+}
+
+export class CaseDetail extends Case {
+  @ValidateNested({ each: true }) @Type(() => TimelineEntry) timeline: TimelineEntry[];
+}
+
+export class GetCaseRequest {
+  /** The case id or its people-facing number. */
+  @IsString() @Length(1, 60) idOrNumber: string;
+}
+
+export class ListCasesRequest {
+  /** `dispatcher`: reported, accepted and handed-back cases waiting for a decision. */
+  @IsOptional() @IsIn(['dispatcher']) queue?: 'dispatcher';
+  @IsOptional() @IsArray() @ArrayMaxSize(11) @IsIn(CASE_STATES, { each: true }) states?: CaseState[];
+  /** Cases owned by this department (a department system always sees only its own). */
+  @IsOptional() @IsString() ownerDepartment?: string;
+  /** Cases owned at a level by this area (e.g. a community's code), or a grid worker's. */
+  @IsOptional() @Matches(AREA_CODE, { message: 'ownerAreaCode must be an area code' }) ownerAreaCode?: string;
+  @IsOptional() @IsString() ownerWorkerId?: string;
+  /** Cases anywhere under this area. */
+  @IsOptional() @Matches(AREA_CODE, { message: 'areaCode must be an area code' }) areaCode?: string;
+  @IsOptional() @IsIn(['yellow', 'red']) flag?: 'yellow' | 'red';
+  /** Start after this case id (paging, newest first). */
+  @IsOptional() @IsUUID() after?: string;
+  @IsOptional() @IsInt() @Min(1) @Max(200) limit?: number;
+}
+
+export class CasePage {
+  @ValidateNested({ each: true }) @Type(() => Case) items: Case[];
+  @IsOptional() @IsString() nextAfter?: string;
+}
+
+/** A change asked of a case; `actor` is required except from a department system, which is known from its subject. */
+export class CaseCommand {
+  @IsUUID() caseId: string;
+  @IsOptional() @ValidateNested() @Type(() => Actor) actor?: Actor;
+}
+
+export class AcceptCaseRequest extends CaseCommand {}
+
+export class AssignCaseRequest extends CaseCommand {
+  /** The new owner; omitted to route by the rules. For a level, the area is taken from the case's path. */
+  @IsOptional() @ValidateNested() @Type(() => Responsibility) to?: Responsibility;
+  @IsOptional() @IsString() @Length(1, 500) reason?: string;
+}
+
+export class ClaimCaseRequest extends CaseCommand {}
+
+export class ResolveCaseRequest extends CaseCommand {
+  @IsString() @Length(1, 2000) resolution: string;
+  @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => Attachment) attachments?: Attachment[];
+}
+
+export class HandBackCaseRequest extends CaseCommand {
+  @IsString() @Length(1, 500) reason: string;
+}
+
+export class RejectCaseRequest extends CaseCommand {
+  @IsString() @Length(1, 500) reason: string;
+}
+
+export class MergeCaseRequest extends CaseCommand {
+  /** The case this one duplicates; it must not be merged itself. */
+  @IsUUID() duplicateOf: string;
+  @IsOptional() @IsString() @Length(1, 500) reason?: string;
+}
+
+export class CallbackCaseRequest extends CaseCommand {
+  @IsIn(SATISFACTION) satisfaction: Satisfaction;
+  @IsOptional() @IsString() @Length(1, 1000) comment?: string;
+}
+
+export class CloseCaseRequest extends CaseCommand {}
+
+/**
+ * A new case, in brief: where, what and who owns it. No description, contact
+ * or attachments — they stay in dispatch (`case.get`), out of every
+ * consumer's stream.
+ */
+export class CaseReported {
+  @IsUUID() caseId: string;
+  @IsString() number: string;
+  @IsIn(CASE_STATES) state: CaseState;
+  @IsIn(CHANNELS) channel: Channel;
+  @IsString() categoryCode: string;
+  @IsOptional() @IsString() gridCode?: string;
+  @IsArray() @IsString({ each: true }) areaPath: string[];
+  @IsOptional() @ValidateNested() @Type(() => CaseOwner) owner?: CaseOwner;
+  @IsOptional() @IsString() reportingDepartment?: string;
+  @IsString() reportedAt: string;
+}
+
+export class CaseStateChanged {
+  @IsUUID() caseId: string;
+  @IsString() number: string;
+  @IsString() action: string;
+  @IsIn(CASE_STATES) from: CaseState;
+  @IsIn(CASE_STATES) to: CaseState;
+  @IsOptional() @ValidateNested() @Type(() => CaseOwner) owner?: CaseOwner;
+  @IsOptional() @IsString() gridCode?: string;
+  @IsString() categoryCode: string;
+  @IsIn(ACTOR_KINDS) actorKind: ActorKind;
+  @IsOptional() @IsString() actorId?: string;
+  @IsOptional() @IsString() reason?: string;
+  @IsString() at: string;
+}
+
+export class CaseAssigned {
+  @IsUUID() caseId: string;
+  @IsString() number: string;
+  @ValidateNested() @Type(() => CaseOwner) owner: CaseOwner;
+  @IsString() categoryCode: string;
+  @IsOptional() @IsString() gridCode?: string;
+  @IsOptional() @IsString() acceptDueAt?: string;
+  @IsOptional() @IsString() completeDueAt?: string;
+  @IsString() at: string;
+}
+
+export class CaseClosed {
+  @ValidateNested() @Type(() => Case) case: Case;
+  /** Hours from report to closure. */
+  @IsInt() hoursToClose: number;
+}
+
+const service = 'dispatch';
+const aggregate = 'case';
+const command = (action: string, summary: string, request: new () => object, departments = false) =>
+  defineEndpoint({
+    service,
+    aggregate,
+    action,
+    summary,
+    request,
+    reply: Case,
+    errors: [ErrorCode.NOT_FOUND, ErrorCode.CONFLICT, ErrorCode.FORBIDDEN],
+    departments,
+  });
+
+export const caseSubjects = {
+  report: defineEndpoint({
+    service,
+    aggregate,
+    action: 'report',
+    summary: 'Unified intake (统一受理): a case from any channel, routed by responsibility; a retry with the same idempotency key returns the original case.',
+    request: ReportCaseRequest,
+    reply: ReportCaseReply,
+    errors: [ErrorCode.NOT_FOUND, ErrorCode.NOT_ADMITTED],
+    departments: true,
+  }),
+  get: defineEndpoint({
+    service,
+    aggregate,
+    action: 'get',
+    summary: 'A case with its whole timeline, by id or number.',
+    request: GetCaseRequest,
+    reply: CaseDetail,
+    errors: [ErrorCode.NOT_FOUND, ErrorCode.FORBIDDEN],
+    departments: true,
+  }),
+  list: defineEndpoint({
+    service,
+    aggregate,
+    action: 'list',
+    summary: 'Cases by queue, state, owner or area, newest first; a department system sees only the cases it owns.',
+    request: ListCasesRequest,
+    reply: CasePage,
+    departments: true,
+  }),
+  accept: command('accept', 'The dispatcher accepts a reported case as in scope (受理).', AcceptCaseRequest),
+  assign: command('assign', 'Assigns or reassigns a case to a department or level, or by the routing rules.', AssignCaseRequest),
+  claim: command('claim', 'The owner signs for an assigned or reopened case (签收) and starts work.', ClaimCaseRequest, true),
+  resolve: command('resolve', 'The owner reports the case resolved (办结), with what was done.', ResolveCaseRequest, true),
+  handBack: command('hand-back', 'The owner hands a case back (退回) with a reason; it returns to the dispatcher queue.', HandBackCaseRequest, true),
+  reject: command('reject', 'The dispatcher rejects a case as not in scope, with the reason.', RejectCaseRequest),
+  merge: command('merge', 'The dispatcher merges a case into the one it duplicates.', MergeCaseRequest),
+  callback: command(
+    'callback',
+    "Records the reporter's satisfaction (回访); unsatisfied reopens the case once, then sends it to the level above.",
+    CallbackCaseRequest,
+  ),
+  close: command('close', 'Closes a verified case.', CloseCaseRequest),
+  reported: defineEvent({ service, aggregate, event: 'reported', summary: 'A new case was taken in.', payload: CaseReported }),
+  stateChanged: defineEvent({ service, aggregate, event: 'state-changed', summary: 'A case moved from one state to another.', payload: CaseStateChanged }),
+  assigned: defineEvent({ service, aggregate, event: 'assigned', summary: 'A case was given to an owner, with its deadlines.', payload: CaseAssigned }),
+  closed: defineEvent({
+    service,
+    aggregate,
+    event: 'closed',
+    summary: 'A case closed, with its satisfaction; feeds worker and department assessment and courier points.',
+    payload: CaseClosed,
+  }),
+};
+

@@ -1,0 +1,29 @@
+import { calendarSubjects, categorySubjects } from './categories.js';
+import { caseSubjects } from './cases.js';
+import { routingSubjects } from './routing.js';
+import { whistleSubjects } from './whistles.js';
+import { noticeSubjects } from './notices.js';
+import { supervisionSubjects } from './supervision.js';
+import { assessmentSubjects } from './assessment.js';
+
+export * from './common.js';
+export * from './categories.js';
+export * from './routing.js';
+export * from './cases.js';
+export * from './whistles.js';
+export * from './notices.js';
+export * from './supervision.js';
+export * from './assessment.js';
+
+/** The dispatch service's domain endpoints and events, by aggregate. */
+export const dispatchDomainSubjects = {
+  category: categorySubjects,
+  calendar: calendarSubjects,
+  routing: routingSubjects,
+  case: caseSubjects,
+  whistle: whistleSubjects,
+  notice: noticeSubjects,
+  supervision: supervisionSubjects,
+  stats: assessmentSubjects.stats,
+  board: assessmentSubjects.board,
+};
