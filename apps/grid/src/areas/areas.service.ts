@@ -1,0 +1,149 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  ErrorCode,
+  GridworkError,
+  parentLevelOf,
+  subjects,
+  type Area,
+  type AreaPage,
+  type CreateAreaRequest,
+  type GetAreaRequest,
+  type ListAreaChildrenRequest,
+  type LocatePointReply,
+  type LocatePointRequest,
+  type UpdateAreaRequest,
+} from '@gridwork/contracts';
+import { publishInTransaction } from '@gridwork/messaging';
+import { preparedQuery } from '@gridwork/persistence';
+import { assertValidBoundary, boundaryFromGeoJson, pointOf } from '../spatial/boundaries.js';
+import { areaColumns, toArea, toAreaSummary, type AreaRow } from './area.rows.js';
+
+/** The area tree: cities, districts, townships and communities (grids are in GridsService), and "where is this?". */
+@Injectable()
+export class AreasService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async create(request: CreateAreaRequest): Promise<Area> {
+    return this.dataSource.transaction(async (em) => {
+      const expectedParent = parentLevelOf(request.level);
+      let path = [request.code];
+      if (expectedParent) {
+        if (!request.parentCode) throw GridworkError.validation([{ field: 'parentCode', messages: [`a ${request.level} needs its ${expectedParent}`] }]);
+        const parent = await activeParent(em, request.parentCode, expectedParent, request.level);
+        path = [...parent.path, request.code];
+      } else if (request.parentCode) {
+        throw GridworkError.validation([{ field: 'parentCode', messages: ['a city has no parent'] }]);
+      }
+      if (request.boundary) await assertValidBoundary(em, request.boundary, 'boundary');
+      const inserted: AreaRow[] = await em.query(
+        `INSERT INTO area (code, name, level, parent_code, path, boundary)
+         VALUES ($1, $2, $3, $4, $5, ${request.boundary ? boundaryFromGeoJson('$6') : 'NULL'})
+         ON CONFLICT (code) DO NOTHING
+         RETURNING ${areaColumns('area', true)}`,
+        [request.code, request.name, request.level, request.parentCode ?? null, path, ...(request.boundary ? [JSON.stringify(request.boundary)] : [])],
+      );
+      if (inserted.length === 0) throw new GridworkError(ErrorCode.CONFLICT, `area ${request.code} already exists`);
+      const area = toArea(inserted[0]!);
+      await publishInTransaction(em, subjects.grid.area.changed, { change: 'created', area: toAreaSummary(inserted[0]!) });
+      return area;
+    });
+  }
+
+  async update(request: UpdateAreaRequest): Promise<Area> {
+    return this.dataSource.transaction(async (em) => {
+      const [current] = await em.query<AreaRow[]>(`SELECT ${areaColumns()} FROM area a WHERE code = $1 FOR UPDATE`, [request.code]);
+      if (!current) throw GridworkError.notFound(`area ${request.code}`);
+      if (current.level === 'grid') throw new GridworkError(ErrorCode.CONFLICT, `area ${request.code} is a grid: change it with ${subjects.grid.grid.update.subject}`);
+      if (request.boundary) await assertValidBoundary(em, request.boundary, 'boundary');
+      // TypeORM answers an UPDATE with [rows, affected count].
+      const [[updated]] = await em.query<[AreaRow[], number]>(
+        `UPDATE area SET name = COALESCE($2, name),
+                boundary = CASE WHEN $3::text IS NULL THEN boundary ELSE ${boundaryFromGeoJson('$3::text')} END,
+                updated_at = now()
+          WHERE code = $1
+          RETURNING ${areaColumns('area', true)}`,
+        [request.code, request.name ?? null, request.boundary ? JSON.stringify(request.boundary) : null],
+      );
+      await publishInTransaction(em, subjects.grid.area.changed, { change: 'updated', area: toAreaSummary(updated!) });
+      return toArea(updated!);
+    });
+  }
+
+  async get(request: GetAreaRequest): Promise<Area> {
+    const [row] = await this.dataSource.query<AreaRow[]>(`SELECT ${areaColumns('a', request.withBoundary)} FROM area a WHERE code = $1`, [request.code]);
+    if (!row) throw GridworkError.notFound(`area ${request.code}`);
+    return toArea(row);
+  }
+
+  async children(request: ListAreaChildrenRequest): Promise<AreaPage> {
+    if (request.parentCode) {
+      const [parent] = await this.dataSource.query(`SELECT 1 FROM area WHERE code = $1`, [request.parentCode]);
+      if (!parent) throw GridworkError.notFound(`area ${request.parentCode}`);
+    }
+    const limit = request.limit ?? 100;
+    const rows = await this.dataSource.query<AreaRow[]>(
+      `SELECT ${areaColumns()} FROM area a
+        WHERE parent_code IS NOT DISTINCT FROM $1 AND ($2 OR retired_at IS NULL) AND code > $3
+        ORDER BY code LIMIT $4`,
+      [request.parentCode ?? null, request.includeRetired ?? false, request.after ?? '', limit + 1],
+    );
+    return page(rows.map(toAreaSummary), limit);
+  }
+
+  /**
+   * The active grid containing the point and its ancestors, in one round trip.
+   * On a shared border several grids intersect the point; the lowest code wins
+   * so every caller gets the same answer.
+   */
+  async locate({ longitude, latitude }: LocatePointRequest): Promise<LocatePointReply> {
+    const rows = await preparedQuery<AreaRow & { on_border: boolean }>(
+      this.dataSource,
+      'grid-locate',
+      `WITH point AS (SELECT ${pointOf('$1', '$2')} AS geom),
+            hit AS (
+              SELECT a.path, NOT ST_Contains(a.boundary, point.geom) AS on_border
+                FROM area a, point
+               WHERE a.level = 'grid' AND a.retired_at IS NULL AND ST_Intersects(a.boundary, point.geom)
+               ORDER BY a.code LIMIT 2),
+            chosen AS (SELECT path, on_border OR (SELECT count(*) FROM hit) > 1 AS on_border FROM hit ORDER BY path[array_upper(path, 1)] LIMIT 1)
+       SELECT ${areaColumns()}, chosen.on_border
+         FROM chosen JOIN area a ON a.code = ANY (chosen.path)
+        ORDER BY array_length(a.path, 1)`,
+      [longitude, latitude],
+    );
+    if (rows.length > 0) {
+      const areas = rows.map(toAreaSummary);
+      return { longitude, latitude, grid: areas[areas.length - 1], areas, onBorder: rows[0]!.on_border };
+    }
+    // Outside every grid: say which areas (with boundaries) hold the point, if any.
+    const outer = await this.dataSource.query<AreaRow[]>(
+      `WITH deepest AS (
+         SELECT a.path FROM area a
+          WHERE a.level <> 'grid' AND a.retired_at IS NULL AND ST_Intersects(a.boundary, ${pointOf('$1', '$2')})
+          ORDER BY array_length(a.path, 1) DESC, a.code LIMIT 1)
+       SELECT ${areaColumns()} FROM deepest JOIN area a ON a.code = ANY (deepest.path) ORDER BY array_length(a.path, 1)`,
+      [longitude, latitude],
+    );
+    return { longitude, latitude, areas: outer.map(toAreaSummary), onBorder: false };
+  }
+}
+
+/** The active area `code` that must be the parent of a new `level`, or why not. */
+export async function activeParent(em: EntityManager, code: string, expectedLevel: string, childLevel: string, field = 'parentCode'): Promise<AreaRow> {
+  const [parent] = await em.query<AreaRow[]>(`SELECT ${areaColumns()} FROM area a WHERE code = $1`, [code]);
+  if (!parent) throw GridworkError.notFound(`parent area ${code}`);
+  if (parent.retired_at) throw new GridworkError(ErrorCode.CONFLICT, `parent area ${code} is retired`);
+  if (parent.level !== expectedLevel) {
+    throw GridworkError.validation([{ field, messages: [`${code} is a ${parent.level}; a ${childLevel}'s parent must be a ${expectedLevel}`] }]);
+  }
+  return parent;
+}
+
+/** A page of items fetched with `limit + 1` rows: the extra row says there is more. */
+export function page<T extends { code: string }>(items: T[], limit: number): { items: T[]; nextAfter?: string } {
+  if (items.length <= limit) return { items };
+  const shown = items.slice(0, limit);
+  return { items: shown, nextAfter: shown[shown.length - 1]!.code };
+}
+

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { AssessmentsService } from './assessments.service.js';
+import { CareersEndpoints } from './careers.endpoints.js';
+import { CareersService } from './careers.service.js';
+import { ReservePoolService } from './reserve-pool.service.js';
+import { TrainingService } from './training.service.js';
+
+/** The career ladder (三岗十八级), assessment, training and certificates, and the reserve talent pool. */
+@Module({ providers: [CareersService, AssessmentsService, TrainingService, ReservePoolService, CareersEndpoints] })
+export class CareersModule {}

@@ -1,0 +1,25 @@
+import type { EntityManager } from 'typeorm';
+import { ErrorCode, GridworkError } from '@gridwork/contracts';
+
+/*
+ * Grid look-ups for what is recorded per grid. Writes need an active grid
+ * (an `area` row of level `grid`, not retired); reads also take a retired
+ * grid, so what was recorded there can still be found.
+ */
+
+/** The share lock keeps a split or merge from retiring the grid until the caller's transaction ends. */
+export async function lockActiveGrid(em: EntityManager, code: string): Promise<void> {
+  const [grid] = await em.query<{ retired_at: Date | null }[]>(
+    `SELECT a.retired_at FROM area a JOIN grid g ON g.code = a.code WHERE a.code = $1 AND a.level = 'grid' FOR SHARE OF a`,
+    [code],
+  );
+  if (!grid) throw GridworkError.notFound(`grid ${code}`);
+  if (grid.retired_at) {
+    throw new GridworkError(ErrorCode.NOT_FOUND, `grid ${code} was retired at ${grid.retired_at.toISOString()}; use the grids that replaced it`);
+  }
+}
+
+export async function assertGridExists(em: EntityManager, code: string): Promise<void> {
+  const [grid] = await em.query(`SELECT 1 FROM area WHERE code = $1 AND level = 'grid'`, [code]);
+  if (!grid) throw GridworkError.notFound(`grid ${code}`);
+}

@@ -1,0 +1,247 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import {
+  ErrorCode,
+  GridworkError,
+  subjects,
+  type CreateGridRequest,
+  type GetGridRequest,
+  type Grid,
+  type GridPage,
+  type GridReshaped,
+  type GridSummary,
+  type ListGridsRequest,
+  type MergeGridsRequest,
+  type SplitGridRequest,
+  type UpdateGridRequest,
+} from '@gridwork/contracts';
+import { publishInTransaction } from '@gridwork/messaging';
+import { activeParent, page } from '../areas/areas.service.js';
+import { NetworksService } from '../networks/networks.service.js';
+import { WorkersService } from '../workers/workers.service.js';
+import { assertValidBoundary, boundaryFromGeoJson } from '../spatial/boundaries.js';
+import { gridColumns, gridOf, gridSummaryOf, type GridRow } from './grid.rows.js';
+
+/** Slivers below this share of a grid's area (or 1 m²) are digitising noise when checking a split. */
+const SPLIT_TOLERANCE_SHARE = 1e-4;
+
+/** Base grids: create, change, list, and reshape by split and merge with lineage. */
+@Injectable()
+export class GridsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly networks: NetworksService,
+    private readonly workers: WorkersService,
+  ) {}
+
+  async create(request: CreateGridRequest): Promise<Grid> {
+    return this.dataSource.transaction(async (em) => {
+      const community = await activeParent(em, request.communityCode, 'community', 'grid', 'communityCode');
+      await assertValidBoundary(em, request.boundary, 'boundary');
+      const [row] = await insertGrids(em, community.path, [{ ...request, boundaryJson: JSON.stringify(request.boundary) }]);
+      if (!row) throw new GridworkError(ErrorCode.CONFLICT, `area ${request.code} already exists`);
+      await publishInTransaction(em, subjects.grid.grid.changed, { change: 'created', grid: gridSummaryOf(row) });
+      return gridOf(row);
+    });
+  }
+
+  async update(request: UpdateGridRequest): Promise<Grid> {
+    return this.dataSource.transaction(async (em) => {
+      const current = await lockActiveGrids(em, [request.code]);
+      if (request.boundary) await assertValidBoundary(em, request.boundary, 'boundary');
+      await em.query(
+        `UPDATE area SET name = COALESCE($2, name),
+                boundary = CASE WHEN $3::text IS NULL THEN boundary ELSE ${boundaryFromGeoJson('$3::text')} END,
+                updated_at = now()
+          WHERE code = $1`,
+        [request.code, request.name ?? null, request.boundary ? JSON.stringify(request.boundary) : null],
+      );
+      // `branchOrgId: null` clears the branch; leaving it out keeps it.
+      const branch = request.branchOrgId === undefined ? current[0]!.branch_org_id : request.branchOrgId;
+      await em.query(
+        `UPDATE grid g SET population = COALESCE($2, g.population), households = COALESCE($3, g.households), branch_org_id = $4,
+                area_square_metres = ST_Area(a.boundary::geography)
+           FROM area a WHERE a.code = g.code AND g.code = $1`,
+        [request.code, request.population ?? null, request.households ?? null, branch],
+      );
+      const row = await gridRow(em, request.code, true);
+      await publishInTransaction(em, subjects.grid.grid.changed, { change: 'updated', grid: gridSummaryOf(row) });
+      return gridOf(row);
+    });
+  }
+
+  async get(request: GetGridRequest): Promise<Grid> {
+    return gridOf(await gridRow(this.dataSource.manager, request.code, request.withBoundary ?? false));
+  }
+
+  async list(request: ListGridsRequest): Promise<GridPage> {
+    const [area] = await this.dataSource.query(`SELECT 1 FROM area WHERE code = $1`, [request.areaCode]);
+    if (!area) throw GridworkError.notFound(`area ${request.areaCode}`);
+    const limit = request.limit ?? 100;
+    const rows = await this.dataSource.query<GridRow[]>(
+      `SELECT ${gridColumns()} FROM area a JOIN grid g ON g.code = a.code
+        WHERE a.path @> ARRAY[$1::text] AND ($2 OR a.retired_at IS NULL) AND a.code > $3
+        ORDER BY a.code LIMIT $4`,
+      [request.areaCode, request.includeRetired ?? false, request.after ?? '', limit + 1],
+    );
+    return page(rows.map(gridSummaryOf), limit);
+  }
+
+  /**
+   * The parts must cover the old grid and not overlap each other (within a
+   * sliver tolerance); the old grid is retired, never deleted.
+   */
+  async split(request: SplitGridRequest): Promise<GridReshaped> {
+    return this.dataSource.transaction(async (em) => {
+      const [old] = await lockActiveGrids(em, [request.code]);
+      assertDistinctNewCodes(request.parts.map((part) => part.code), 'parts');
+      for (const [i, part] of request.parts.entries()) await assertValidBoundary(em, part.boundary, `parts[${i}].boundary`);
+      const boundaries = request.parts.map((part) => JSON.stringify(part.boundary));
+      await assertPartsCoverGrid(em, request.code, old!.area_square_metres, boundaries);
+      const community = await activeParent(em, old!.community_code, 'community', 'grid', 'communityCode');
+      await retire(em, [request.code]);
+      const created = await insertGrids(
+        em,
+        community.path,
+        request.parts.map((part, i) => ({ ...part, communityCode: old!.community_code, boundaryJson: boundaries[i]! })),
+      );
+      if (created.length !== request.parts.length) throw new GridworkError(ErrorCode.CONFLICT, 'a part code is already used by another area');
+      return this.recordReshape(em, 'split', [request.code], created, request.reason);
+    });
+  }
+
+  /** Grids of one community that touch become one grid; residents and households add up. */
+  async merge(request: MergeGridsRequest): Promise<GridReshaped> {
+    return this.dataSource.transaction(async (em) => {
+      const codes = [...new Set(request.codes)];
+      if (codes.length !== request.codes.length) throw GridworkError.validation([{ field: 'codes', messages: ['codes must be different grids'] }]);
+      const grids = await lockActiveGrids(em, codes);
+      const communities = [...new Set(grids.map((grid) => grid.community_code))];
+      if (communities.length > 1) {
+        throw GridworkError.validation([{ field: 'codes', messages: [`grids of one community only; these are in ${communities.join(', ')}`] }]);
+      }
+      assertDistinctNewCodes([request.into.code], 'into.code');
+      const [{ pieces, boundary }] = await em.query(
+        `SELECT ST_NumGeometries(joined) AS pieces, ST_AsGeoJSON(joined, 9) AS boundary FROM (SELECT ST_Union(boundary) AS joined FROM area WHERE code = ANY ($1)) u`,
+        [codes],
+      );
+      if (pieces > 1) throw GridworkError.validation([{ field: 'codes', messages: ['the grids do not all touch: a merged grid must be one piece'] }]);
+      const community = await activeParent(em, communities[0]!, 'community', 'grid', 'communityCode');
+      await retire(em, codes);
+      const created = await insertGrids(em, community.path, [
+        {
+          ...request.into,
+          communityCode: communities[0]!,
+          population: grids.reduce((sum, grid) => sum + grid.population, 0),
+          households: grids.reduce((sum, grid) => sum + grid.households, 0),
+          boundaryJson: boundary,
+        },
+      ]);
+      if (created.length !== 1) throw new GridworkError(ErrorCode.CONFLICT, `area ${request.into.code} already exists`);
+      return this.recordReshape(em, 'merge', codes, created, request.reason);
+    });
+  }
+
+  private async recordReshape(em: EntityManager, kind: 'split' | 'merge', from: string[], created: GridRow[], reason: string): Promise<GridReshaped> {
+    const [{ at }] = await em.query(
+      `INSERT INTO grid_lineage (id, kind, from_codes, to_codes, reason) VALUES ($1, $2, $3, $4, $5) RETURNING at`,
+      [uuidv7(), kind, from, created.map((row) => row.code), reason],
+    );
+    for (const code of from) {
+      await publishInTransaction(em, subjects.grid.grid.changed, { change: 'retired', grid: gridSummaryOf(await gridRow(em, code, false)) });
+    }
+    const to: GridSummary[] = created.map(gridSummaryOf);
+    for (const grid of to) await publishInTransaction(em, subjects.grid.grid.changed, { change: 'created', grid });
+    const reshaped: GridReshaped = { kind, from, to, reason, at: (at as Date).toISOString() };
+    await publishInTransaction(em, subjects.grid.grid.reshaped, reshaped);
+    await this.networks.moveMappings(em, from, to.map((grid) => grid.code));
+    await this.workers.endAssignmentsOfRetiredGrids(em, from, `grid ${kind === 'split' ? 'split' : 'merged'} into ${to.map((grid) => grid.code).join(', ')}: ${reason}`);
+    return reshaped;
+  }
+}
+
+/** Locks active grids for a change; NOT_FOUND or CONFLICT (retired) name the code. */
+async function lockActiveGrids(em: EntityManager, codes: string[]): Promise<GridRow[]> {
+  const rows = await em.query<GridRow[]>(
+    `SELECT ${gridColumns()} FROM area a JOIN grid g ON g.code = a.code WHERE a.code = ANY ($1) ORDER BY a.code FOR UPDATE OF a, g`,
+    [codes],
+  );
+  const missing = codes.filter((code) => !rows.some((row) => row.code === code));
+  if (missing.length > 0) throw GridworkError.notFound(`grid ${missing.join(', ')}`);
+  const retired = rows.filter((row) => row.retired_at);
+  if (retired.length > 0) throw new GridworkError(ErrorCode.CONFLICT, `grid ${retired.map((row) => row.code).join(', ')} is retired`);
+  return rows;
+}
+
+async function gridRow(em: EntityManager, code: string, withBoundary: boolean): Promise<GridRow> {
+  const [row] = await em.query<GridRow[]>(`SELECT ${gridColumns(withBoundary)} FROM area a JOIN grid g ON g.code = a.code WHERE a.code = $1`, [code]);
+  if (!row) throw GridworkError.notFound(`grid ${code}`);
+  return row;
+}
+
+function assertDistinctNewCodes(codes: string[], field: string): void {
+  if (new Set(codes).size !== codes.length) throw GridworkError.validation([{ field, messages: ['new grid codes must be different'] }]);
+}
+
+interface NewGrid {
+  code: string;
+  name: string;
+  communityCode: string;
+  population: number;
+  households: number;
+  branchOrgId?: string;
+  boundaryJson: string;
+}
+
+/** Inserts grids (area and grid rows) under a community; codes already used are skipped, so callers compare counts. */
+async function insertGrids(em: EntityManager, communityPath: string[], grids: NewGrid[]): Promise<GridRow[]> {
+  const created: GridRow[] = [];
+  for (const grid of grids) {
+    const inserted = await em.query(
+      `INSERT INTO area (code, name, level, parent_code, path, boundary)
+       VALUES ($1, $2, 'grid', $3, $4, ${boundaryFromGeoJson('$5::text')})
+       ON CONFLICT (code) DO NOTHING RETURNING code`,
+      [grid.code, grid.name, grid.communityCode, [...communityPath, grid.code], grid.boundaryJson],
+    );
+    if (inserted.length === 0) continue;
+    await em.query(
+      `INSERT INTO grid (code, community_code, population, households, branch_org_id, area_square_metres)
+       SELECT $1, $2, $3, $4, $5, ST_Area(boundary::geography) FROM area WHERE code = $1`,
+      [grid.code, grid.communityCode, grid.population, grid.households, grid.branchOrgId ?? null],
+    );
+    created.push(await gridRow(em, grid.code, true));
+  }
+  return created;
+}
+
+async function retire(em: EntityManager, codes: string[]): Promise<void> {
+  await em.query(`UPDATE area SET retired_at = now(), updated_at = now() WHERE code = ANY ($1)`, [codes]);
+}
+
+/** The parts of a split must cover the old grid, stay inside it and not overlap; each failure is named. */
+async function assertPartsCoverGrid(em: EntityManager, code: string, areaSquareMetres: number, boundaries: string[]): Promise<void> {
+  const tolerance = Math.max(1, areaSquareMetres * SPLIT_TOLERANCE_SHARE);
+  const [cover] = await em.query(
+    `WITH part AS (SELECT i, ${boundaryFromGeoJson('p')} AS geom FROM unnest($2::text[]) WITH ORDINALITY AS t(p, i)),
+          old AS (SELECT boundary FROM area WHERE code = $1),
+          joined AS (SELECT ST_Union(geom) AS geom FROM part)
+     SELECT ST_Area(ST_Difference(old.boundary, joined.geom)::geography) AS uncovered,
+            ST_Area(ST_Difference(joined.geom, old.boundary)::geography) AS outside
+       FROM old, joined`,
+    [code, boundaries],
+  );
+  const overlaps: { first: string; second: string; area: number }[] = await em.query(
+    `WITH part AS (SELECT i, ${boundaryFromGeoJson('p')} AS geom FROM unnest($1::text[]) WITH ORDINALITY AS t(p, i))
+     SELECT x.i - 1 AS first, y.i - 1 AS second, ST_Area(ST_Intersection(x.geom, y.geom)::geography) AS area
+       FROM part x JOIN part y ON x.i < y.i AND ST_Intersects(x.geom, y.geom)`,
+    [boundaries],
+  );
+  const messages: string[] = [];
+  if (cover.uncovered > tolerance) messages.push(`the parts leave ${Math.round(cover.uncovered)} m² of grid ${code} uncovered`);
+  if (cover.outside > tolerance) messages.push(`the parts reach ${Math.round(cover.outside)} m² outside grid ${code}`);
+  for (const overlap of overlaps.filter((o) => o.area > tolerance)) {
+    messages.push(`parts[${overlap.first}] and parts[${overlap.second}] overlap by ${Math.round(overlap.area)} m²`);
+  }
+  if (messages.length > 0) throw GridworkError.validation([{ field: 'parts', messages }]);
+}

@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import {
+  subjects,
+  type AssignWorkerRequest,
+  type AssignmentPage,
+  type EndAssignmentRequest,
+  type GetWorkerRequest,
+  type LeaveWorkerRequest,
+  type ListAssignmentsRequest,
+  type ListWorkersRequest,
+  type RegisterWorkerRequest,
+  type StaffingReport,
+  type StaffingReportRequest,
+  type UpdateWorkerRequest,
+  type Worker,
+  type WorkerAssignment,
+  type WorkerPage,
+} from '@gridwork/contracts';
+import { Endpoint } from '@gridwork/messaging';
+import { WorkersService } from './workers.service.js';
+
+const worker = subjects.grid.worker;
+
+@Injectable()
+export class WorkersEndpoints {
+  constructor(private readonly workers: WorkersService) {}
+
+  @Endpoint(worker.register)
+  register(request: RegisterWorkerRequest): Promise<Worker> {
+    return this.workers.register(request);
+  }
+
+  @Endpoint(worker.update)
+  update(request: UpdateWorkerRequest): Promise<Worker> {
+    return this.workers.update(request);
+  }
+
+  @Endpoint(worker.leave)
+  leave(request: LeaveWorkerRequest): Promise<Worker> {
+    return this.workers.leave(request);
+  }
+
+  @Endpoint(worker.get)
+  get(request: GetWorkerRequest): Promise<Worker> {
+    return this.workers.get(request.id);
+  }
+
+  @Endpoint(worker.list)
+  list(request: ListWorkersRequest): Promise<WorkerPage> {
+    return this.workers.list(request);
+  }
+
+  @Endpoint(worker.assign)
+  assign(request: AssignWorkerRequest): Promise<WorkerAssignment> {
+    return this.workers.assign(request);
+  }
+
+  @Endpoint(worker.endAssignment)
+  endAssignment(request: EndAssignmentRequest): Promise<WorkerAssignment> {
+    return this.workers.endAssignment(request);
+  }
+
+  @Endpoint(worker.assignments)
+  assignments(request: ListAssignmentsRequest): Promise<AssignmentPage> {
+    return this.workers.assignments(request);
+  }
+
+  @Endpoint(worker.staffingReport)
+  staffingReport(request: StaffingReportRequest): Promise<StaffingReport> {
+    return this.workers.staffingReport(request);
+  }
+}
