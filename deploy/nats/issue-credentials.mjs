@@ -19,7 +19,7 @@ import { createUser } from '@nats-io/nkeys';
 
 const SERVICES = ['org', 'grid', 'dispatch', 'timebank', 'admission', 'gateway'];
 // Second subject tokens the platform itself uses under gov.*: never a department code.
-const RESERVED = new Set([...SERVICES, 'evt', 'dlq', 'ext', 'notify', 'ops']);
+const RESERVED = new Set([...SERVICES, 'evt', 'dlq', 'ext', 'notify', 'notice', 'ops']);
 const CODE = /^[a-z][a-z0-9-]{0,31}$/;
 
 function usage(message) {
@@ -114,15 +114,19 @@ if (kind === 'service') {
   ].join('\n');
 } else {
   const d = name;
+  // Its notices: JetStream events on gov.evt.dispatch.notice.<code>.<kind> in the stream GOV_DISPATCH.
+  const notices = `gov.evt.dispatch.notice.${d}`;
   const publish = [
     `gov.ext.${d}.>`, // requests the services serve for this department
     '$JS.API.INFO', // the JetStream client's availability check
-    `$JS.API.CONSUMER.INFO.*.${d}`, // its own durable consumer, named <code>
-    `$JS.API.CONSUMER.CREATE.*.${d}.gov.notify.${d}.>`, // create/update it, filtered to its notifications only
-    `$JS.API.CONSUMER.MSG.NEXT.*.${d}`, // pull from it
-    `$JS.ACK.*.${d}.>`, // ack / nak / term what it pulled
+    `$JS.API.CONSUMER.INFO.GOV_DISPATCH.${d}`, // its own durable consumer, named <code>
+    // Create/update it filtered to its own notices only (all kinds, or one kind). The server
+    // refuses a body whose filter differs from the subject's (nats-server >= 2.9, error 10131).
+    `$JS.API.CONSUMER.CREATE.GOV_DISPATCH.${d}.${notices}.>`,
+    `$JS.API.CONSUMER.MSG.NEXT.GOV_DISPATCH.${d}`, // pull from it
+    `$JS.ACK.GOV_DISPATCH.${d}.>`, // ack / nak / term what it pulled
   ];
-  const subscribe = [`_INBOX_${d}.>`, `gov.notify.${d}.>`];
+  const subscribe = [`_INBOX_${d}.>`, `${notices}.>`];
   block = [
     `# department ${d}: add inside the users list of accounts.conf, then reload nats-server (nats-server --signal reload)`,
     `{ nkey: ${publicKey}`,
@@ -144,7 +148,8 @@ if (kind === 'department') {
   process.stdout.write(
     `\nThe department connects with its seed and its own inbox prefix (its replies arrive only there):\n` +
       `  connect({ servers, authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)), inboxPrefix: '_INBOX_${name}' })\n` +
-      `It publishes requests under gov.ext.${name}.>, hears gov.notify.${name}.> and may keep one durable\n` +
-      `consumer named '${name}' filtered to gov.notify.${name}.> on the notification stream.\n`,
+      `It publishes requests under gov.ext.${name}.> and consumes its notices (gov.evt.dispatch.notice.${name}.>)\n` +
+      `with one durable consumer named '${name}' on the stream GOV_DISPATCH:\n` +
+      `  new GridworkClient(nc, { department: '${name}' }).consumeAddressed(DEPARTMENT_NOTICES, {}, handler)\n`,
   );
 }

@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { preparedQuery } from '@gridwork/persistence';
+
+/** Where a report is: its grid and the grid's path (null when not known), and whether its point gave the grid. */
+export interface ReportPlace {
+  grid: string | null;
+  path: string[] | null;
+  fromPoint: boolean;
+}
+
+export interface KnownArea {
+  code: string;
+  level: string;
+  path: string[];
+  retired: boolean;
+}
+
+/** Where cases are: grids found from points, and area paths, from dispatch's copy of the grid service's areas. */
+@Injectable()
+export class AreaReadModel {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Where each report is, in one query: the active grid containing its point
+   * (the lowest code on a shared border, as the grid service answers), else
+   * the reporter's grid when the read model knows it; with the grid's path.
+   */
+  async locateReports(em: EntityManager, reports: { location?: { longitude: number; latitude: number }; gridCode?: string }[]): Promise<ReportPlace[]> {
+    if (reports.length === 0) return [];
+    const rows = await preparedQuery<{ code: string | null; path: string[] | null; from_point: boolean | null }>(
+      em,
+      'known-places-of-reports',
+      `SELECT g.code, g.path, g.from_point
+         FROM unnest($1::float8[], $2::float8[], $3::text[]) WITH ORDINALITY AS r(lon, lat, given, i)
+         LEFT JOIN LATERAL (
+           SELECT code, path, from_point FROM (
+             SELECT a.code, a.path, true AS from_point FROM known_area a
+              WHERE r.lon IS NOT NULL AND a.level = 'grid' AND NOT a.retired
+                AND ST_Intersects(a.boundary, ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326))
+             UNION ALL
+             SELECT a.code, a.path, false FROM known_area a WHERE a.code = r.given AND a.level = 'grid' AND NOT a.retired
+           ) candidate ORDER BY from_point DESC, code LIMIT 1) g ON true
+        ORDER BY r.i`,
+      [reports.map((r) => r.location?.longitude ?? null), reports.map((r) => r.location?.latitude ?? null), reports.map((r) => r.gridCode ?? null)],
+    );
+    return rows.map((row) => ({ grid: row.code, path: row.path, fromPoint: row.from_point === true }));
+  }
+
+  async areas(em: EntityManager, codes: string[]): Promise<Map<string, KnownArea>> {
+    const rows = await preparedQuery<KnownArea>(em, 'known-areas-by-code', `SELECT code, level, path, retired FROM known_area WHERE code = ANY ($1)`, [[...new Set(codes)]]);
+    return new Map(rows.map((row) => [row.code, row]));
+  }
+
+  async gridCount(em: EntityManager = this.dataSource.manager): Promise<number> {
+    const [{ count }] = await em.query(`SELECT count(*)::int AS count FROM known_area WHERE level = 'grid' AND NOT retired`);
+    return count;
+  }
+}

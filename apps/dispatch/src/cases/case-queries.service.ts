@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ErrorCode, GridworkError, type CaseDetail, type CasePage, type GetCaseRequest, type ListCasesRequest } from '@gridwork/contracts';
+import { caseOf, type CaseRow } from './case.rows.js';
+import { readTimeline } from './timeline.js';
+import { departmentMayRead } from '../whistles/whistles.service.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DISPATCHER_QUEUE = ['reported', 'accepted', 'handed-back'];
+
+/** Reading cases: one with its timeline, or pages of them by queue, owner and area. */
+@Injectable()
+export class CaseQueriesService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async get(request: GetCaseRequest, department?: string): Promise<CaseDetail> {
+    const column = UUID.test(request.idOrNumber) ? 'id' : 'number';
+    // One snapshot, so the case and its timeline agree while timers and callers change it.
+    return this.dataSource.transaction('REPEATABLE READ', async (em) => {
+      const [row] = await em.query<CaseRow[]>(`SELECT * FROM "case" WHERE ${column} = $1`, [request.idOrNumber]);
+      if (!row) throw GridworkError.notFound(`case ${request.idOrNumber}`);
+      // A department sees the cases it owns or reported, or that a whistle called it to (吹哨报到); nobody else's.
+      if (department && !(await departmentMayRead(em, row, department))) {
+        throw new GridworkError(ErrorCode.FORBIDDEN, `case ${row.number} is neither owned nor reported by ${department}, and no whistle on it calls ${department}`);
+      }
+      return { ...caseOf(row), timeline: await readTimeline(em, row.id) };
+    });
+  }
+
+  async list(request: ListCasesRequest, department?: string): Promise<CasePage> {
+    if (department && request.ownerDepartment && request.ownerDepartment !== department) {
+      throw GridworkError.validation([{ field: 'ownerDepartment', messages: [`a department system lists only its own cases (${department})`] }]);
+    }
+    const states = request.queue === 'dispatcher' ? DISPATCHER_QUEUE.filter((s) => !request.states || request.states.includes(s as never)) : request.states;
+    const limit = request.limit ?? 50;
+    const conditions: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      conditions.push(sql.replace('?', `$${params.length}`));
+    };
+    if (states) add('state = ANY (?)', states);
+    const ownerDepartment = department ?? request.ownerDepartment;
+    if (ownerDepartment) add('owner_department = ?', ownerDepartment);
+    if (request.ownerAreaCode) add('owner_area_code = ?', request.ownerAreaCode);
+    if (request.ownerWorkerId) add('owner_worker_id = ?', request.ownerWorkerId);
+    if (request.areaCode) add('area_path @> ARRAY[?::text]', request.areaCode);
+    if (request.flag) add('flag = ?', request.flag);
+    if (request.after) add('id < ?', request.after);
+    params.push(limit + 1);
+    const rows = await this.dataSource.query<CaseRow[]>(
+      `SELECT * FROM "case" ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const items = rows.slice(0, limit).map(caseOf);
+    return rows.length > limit ? { items, nextAfter: items[items.length - 1]!.id } : { items };
+  }
+}

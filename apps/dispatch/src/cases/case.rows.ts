@@ -1,0 +1,111 @@
+import type { Attachment, Case, CaseOwner, CaseState, Channel, Reporter, ResponseLevel, Satisfaction, TimelineEntry } from '@gridwork/contracts';
+
+/** A `case` row as stored. */
+export interface CaseRow {
+  id: string;
+  number: string;
+  idempotency_scope: string;
+  idempotency_key: string;
+  state: CaseState;
+  channel: Channel;
+  category_code: string;
+  description: string;
+  longitude: number | null;
+  latitude: number | null;
+  address: string | null;
+  grid_code: string | null;
+  area_path: string[];
+  reporter: Reporter | null;
+  attachments: Attachment[];
+  reporting_department: string | null;
+  push_down_to: ResponseLevel | null;
+  owner_kind: 'department' | 'level' | null;
+  owner_department: string | null;
+  owner_level: ResponseLevel | null;
+  owner_area_code: string | null;
+  owner_worker_id: string | null;
+  accept_due_at: Date | null;
+  complete_due_at: Date | null;
+  flag: 'yellow' | 'red' | null;
+  /** Deadlines missed so far (kept by the deadline timers). */
+  overdue_count: number;
+  reopen_count: number;
+  satisfaction: Satisfaction | null;
+  duplicate_of: string | null;
+  occurred_at: Date | null;
+  reported_at: Date;
+  assigned_at: Date | null;
+  claimed_at: Date | null;
+  resolved_at: Date | null;
+  closed_at: Date | null;
+  updated_at: Date;
+  version: number;
+}
+
+export function ownerOf(row: Pick<CaseRow, 'owner_kind' | 'owner_department' | 'owner_level' | 'owner_area_code' | 'owner_worker_id'>): CaseOwner | undefined {
+  if (row.owner_kind === 'department') return { kind: 'department', department: row.owner_department! };
+  if (row.owner_kind === 'level') {
+    return { kind: 'level', level: row.owner_level!, areaCode: row.owner_area_code!, ...(row.owner_worker_id ? { workerId: row.owner_worker_id } : {}) };
+  }
+  return undefined;
+}
+
+/** The owner columns for an owner (all null when there is none). */
+export function ownerColumns(owner: CaseOwner | undefined): Pick<CaseRow, 'owner_kind' | 'owner_department' | 'owner_level' | 'owner_area_code' | 'owner_worker_id'> {
+  return {
+    owner_kind: owner?.kind ?? null,
+    owner_department: owner?.kind === 'department' ? owner.department! : null,
+    owner_level: owner?.kind === 'level' ? owner.level! : null,
+    owner_area_code: owner?.kind === 'level' ? owner.areaCode! : null,
+    owner_worker_id: owner?.workerId ?? null,
+  };
+}
+
+const iso = (date: Date | null): string | undefined => date?.toISOString();
+
+export function caseOf(row: CaseRow): Case {
+  const owner = ownerOf(row);
+  const optional: Partial<Case> = {
+    location: row.longitude !== null && row.latitude !== null ? { longitude: row.longitude, latitude: row.latitude } : undefined,
+    address: row.address ?? undefined,
+    gridCode: row.grid_code ?? undefined,
+    reporter: row.reporter ?? undefined,
+    reportingDepartment: row.reporting_department ?? undefined,
+    owner,
+    acceptDueAt: iso(row.accept_due_at),
+    completeDueAt: iso(row.complete_due_at),
+    flag: row.flag ?? undefined,
+    satisfaction: row.satisfaction ?? undefined,
+    duplicateOf: row.duplicate_of ?? undefined,
+    closedAt: iso(row.closed_at),
+  };
+  return {
+    id: row.id,
+    number: row.number,
+    state: row.state,
+    channel: row.channel,
+    categoryCode: row.category_code,
+    description: row.description,
+    areaPath: row.area_path,
+    attachments: row.attachments,
+    reopenCount: row.reopen_count,
+    reportedAt: row.reported_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    version: row.version,
+    ...(Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)) as Partial<Case>),
+  };
+}
+
+/** A line of a case's timeline, as written. */
+export interface TimelineLine {
+  caseId: string;
+  at: Date;
+  actorKind: TimelineEntry['actorKind'];
+  actorId?: string;
+  actorName?: string;
+  action: string;
+  fromState?: CaseState;
+  toState?: CaseState;
+  reason?: string;
+  data?: Record<string, unknown>;
+}

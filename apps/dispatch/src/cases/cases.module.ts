@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { AdmissionModule } from '../admission/admission.module.js';
+import { AreasModule } from '../areas/areas.module.js';
+import { CategoriesModule } from '../categories/categories.module.js';
+import { RoutingModule } from '../routing/routing.module.js';
+import { CaseCommandsService } from './case-commands.service.js';
+import { CaseQueriesService } from './case-queries.service.js';
+import { CaseEndpoints } from './cases.endpoints.js';
+import { IntakeService } from './intake.service.js';
+
+@Module({
+  imports: [AreasModule, CategoriesModule, RoutingModule, AdmissionModule],
+  providers: [IntakeService, CaseCommandsService, CaseQueriesService, CaseEndpoints],
+  exports: [CaseCommandsService],
+})
+export class CasesModule {}

@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  GridworkError,
+  subjects,
+  type Category,
+  type CategoryList,
+  type DefineCategoryRequest,
+  type GetCategoryRequest,
+  type HoursKind,
+  type ListCategoriesRequest,
+  type Responsibility,
+} from '@gridwork/contracts';
+import { publishInTransaction } from '@gridwork/messaging';
+import { preparedQuery } from '@gridwork/persistence';
+import { assertResponsibility } from './responsibility.js';
+
+export interface CategoryRow {
+  code: string;
+  parent_code: string | null;
+  name: string;
+  responsible: Responsibility;
+  accept_hours: number;
+  complete_hours: number;
+  hours_kind: HoursKind;
+  admission_item: string | null;
+  retired: boolean;
+  updated_at: Date;
+}
+
+export function categoryOf(row: CategoryRow): Category {
+  return {
+    code: row.code,
+    ...(row.parent_code ? { parentCode: row.parent_code } : {}),
+    name: row.name,
+    responsible: row.responsible,
+    acceptHours: row.accept_hours,
+    completeHours: row.complete_hours,
+    hoursKind: row.hours_kind,
+    ...(row.admission_item ? { admissionItem: row.admission_item } : {}),
+    retired: row.retired,
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+/** The category tree: `environment.garbage` sits under `environment`. */
+@Injectable()
+export class CategoriesService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async define(request: DefineCategoryRequest): Promise<Category> {
+    const responsible = assertResponsibility(request.responsible, 'responsible');
+    const parentCode = request.code.includes('.') ? request.code.slice(0, request.code.lastIndexOf('.')) : null;
+    return this.dataSource.transaction(async (em) => {
+      if (parentCode) {
+        const [parent] = await em.query(`SELECT 1 FROM category WHERE code = $1`, [parentCode]);
+        if (!parent) throw GridworkError.notFound(`parent category ${parentCode}`);
+      }
+      const [row] = await em.query<CategoryRow[]>(
+        `INSERT INTO category (code, parent_code, name, responsible, accept_hours, complete_hours, hours_kind, admission_item, retired)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, responsible = EXCLUDED.responsible, accept_hours = EXCLUDED.accept_hours,
+           complete_hours = EXCLUDED.complete_hours, hours_kind = EXCLUDED.hours_kind, admission_item = EXCLUDED.admission_item,
+           retired = EXCLUDED.retired, updated_at = now()
+         RETURNING *`,
+        [
+          request.code,
+          parentCode,
+          request.name,
+          JSON.stringify(responsible),
+          request.acceptHours,
+          request.completeHours,
+          request.hoursKind,
+          request.admissionItem ?? null,
+          request.retired ?? false,
+        ],
+      );
+      const category = categoryOf(row!);
+      await publishInTransaction(em, subjects.dispatch.category.changed, category);
+      return category;
+    });
+  }
+
+  async get(request: GetCategoryRequest): Promise<Category> {
+    const [row] = await this.dataSource.query<CategoryRow[]>(`SELECT * FROM category WHERE code = $1`, [request.code]);
+    if (!row) throw GridworkError.notFound(`category ${request.code}`);
+    return categoryOf(row);
+  }
+
+  async list(request: ListCategoriesRequest): Promise<CategoryList> {
+    const rows = await this.dataSource.query<CategoryRow[]>(
+      `SELECT * FROM category WHERE ($1::text IS NULL OR code = $1 OR code LIKE $1 || '.%') AND ($2 OR NOT retired) ORDER BY code`,
+      [request.under ?? null, request.includeRetired ?? false],
+    );
+    return { items: rows.map(categoryOf) };
+  }
+
+  /** Categories by code as intake needs them. */
+  async byCodes(em: EntityManager, codes: string[]): Promise<Map<string, CategoryRow>> {
+    const rows = await preparedQuery<CategoryRow>(em, 'categories-by-code', `SELECT * FROM category WHERE code = ANY ($1)`, [[...new Set(codes)]]);
+    return new Map(rows.map((row) => [row.code, row]));
+  }
+}

@@ -1,0 +1,187 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import {
+  ErrorCode,
+  GridworkError,
+  RESPONSE_LEVELS,
+  subjects,
+  type Actor,
+  type CaseOwner,
+  type FieldError,
+  type ListSupervisionOrdersRequest,
+  type SuperviseCaseRequest,
+  type SupervisionIssuer,
+  type SupervisionOrder,
+  type SupervisionOrderPage,
+} from '@gridwork/contracts';
+import { publishInTransaction } from '@gridwork/messaging';
+import { ownerOf } from '../cases/case.rows.js';
+import { appendTimeline } from '../cases/timeline.js';
+import { areaAtLevel } from '../routing/routing.service.js';
+import { HANDLED_STATES, localTime, type TimedCaseRow } from './deadlines.js';
+
+interface OrderRow {
+  id: string;
+  case_id: string;
+  case_number: string;
+  issuer_level: SupervisionIssuer['level'];
+  issuer_area_code: string | null;
+  actor: Actor;
+  note: string;
+  owner: CaseOwner;
+  complete_due_at: Date | null;
+  previous_complete_due_at: Date | null;
+  issued_at: Date;
+}
+
+function orderOf(row: OrderRow): SupervisionOrder {
+  return {
+    id: row.id,
+    caseId: row.case_id,
+    caseNumber: row.case_number,
+    issuer: row.issuer_area_code ? { level: row.issuer_level, areaCode: row.issuer_area_code } : { level: row.issuer_level },
+    actor: row.actor,
+    note: row.note,
+    owner: row.owner,
+    ...(row.complete_due_at ? { completeDueAt: row.complete_due_at.toISOString() } : {}),
+    ...(row.previous_complete_due_at ? { previousCompleteDueAt: row.previous_complete_due_at.toISOString() } : {}),
+    issuedAt: row.issued_at.toISOString(),
+  };
+}
+
+/**
+ * How high an owner sits: the four levels in order, and a department (a
+ * district body) between the township and the district, so its district
+ * supervises it, as the district is where its missed deadlines escalate.
+ */
+const rankOf = (owner: CaseOwner): number => (owner.kind === 'department' ? 2.5 : RESPONSE_LEVELS.indexOf(owner.level!));
+const ownerText = (owner: CaseOwner): string => (owner.kind === 'department' ? `department ${owner.department}` : `the ${owner.level} level (${owner.areaCode})`);
+
+/**
+ * Supervision orders (统一督办): an upper level or the platform orders the
+ * owner of a case being handled to act, with a note and optionally a tighter
+ * completion deadline. Each order is kept, written to the case's timeline
+ * and announced to the owner.
+ */
+@Injectable()
+export class SupervisionService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async supervise(request: SuperviseCaseRequest): Promise<SupervisionOrder> {
+    const actor = request.actor;
+    const problems: FieldError[] = [];
+    if (!actor) problems.push({ field: 'actor', messages: ['actor is required (the operator issuing the order)'] });
+    const { level, areaCode } = request.issuer;
+    if (level === 'platform' && areaCode) problems.push({ field: 'issuer.areaCode', messages: ['the platform issues orders without an area'] });
+    if (level !== 'platform' && !areaCode) problems.push({ field: 'issuer.areaCode', messages: [`issuer.areaCode is required: which ${level} issues the order`] });
+    const now = new Date();
+    const tighter = request.completeDueAt ? new Date(request.completeDueAt) : undefined;
+    if (tighter && tighter <= now) problems.push({ field: 'completeDueAt', messages: ['completeDueAt must be in the future'] });
+    if (problems.length > 0) throw GridworkError.validation(problems);
+    if (actor!.kind !== 'operator') throw new GridworkError(ErrorCode.FORBIDDEN, `only an operator issues supervision orders, not a ${actor!.kind}`);
+
+    return this.dataSource.transaction(async (em) => {
+      const [row] = await em.query<TimedCaseRow[]>(`SELECT * FROM "case" WHERE id = $1 FOR UPDATE`, [request.caseId]);
+      if (!row) throw GridworkError.notFound(`case ${request.caseId}`);
+      const owner = ownerOf(row);
+      if (!HANDLED_STATES.includes(row.state) || !owner) {
+        throw new GridworkError(ErrorCode.CONFLICT, `case ${row.number} is ${row.state}: supervision orders are for cases being handled (${HANDLED_STATES.join(', ')})`);
+      }
+      if (level !== 'platform') {
+        if (RESPONSE_LEVELS.indexOf(level) <= rankOf(owner)) {
+          throw new GridworkError(ErrorCode.FORBIDDEN, `case ${row.number} is owned by ${ownerText(owner)}: a ${level} cannot supervise it; orders come from a level above the owner`);
+        }
+        if (areaAtLevel(row.area_path, level) !== areaCode) {
+          throw new GridworkError(ErrorCode.FORBIDDEN, `case ${row.number} is not in ${level} ${areaCode}`);
+        }
+      }
+      if (tighter && row.complete_due_at && tighter >= row.complete_due_at) {
+        throw GridworkError.validation([
+          { field: 'completeDueAt', messages: [`completeDueAt must be earlier than the current deadline (${row.complete_due_at.toISOString()})`] },
+        ]);
+      }
+
+      const id = uuidv7();
+      const [order] = await em.query<OrderRow[]>(
+        `INSERT INTO supervision_order (id, case_id, case_number, area_path, issuer_level, issuer_area_code, actor, note, owner, owner_department,
+                                        complete_due_at, previous_complete_due_at, issued_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING *`,
+        [
+          id,
+          row.id,
+          row.number,
+          row.area_path,
+          level,
+          areaCode ?? null,
+          JSON.stringify({ kind: actor!.kind, id: actor!.id, ...(actor!.name ? { name: actor!.name } : {}) }),
+          request.note,
+          JSON.stringify(owner),
+          owner.kind === 'department' ? owner.department : null,
+          tighter ?? null,
+          tighter ? row.complete_due_at : null,
+          now,
+        ],
+      );
+      let after = row;
+      if (tighter) {
+        // The claim deadline cannot fall after the completion deadline. The trigger plans the new reminders.
+        [[after]] = await em.query<[TimedCaseRow[], number]>(
+          `UPDATE "case" SET complete_due_at = $2, accept_due_at = LEAST(accept_due_at, $2), updated_at = $3, version = version + 1
+            WHERE id = $1 RETURNING *`,
+          [row.id, tighter, now],
+        );
+      }
+      const result = orderOf(order!);
+      await appendTimeline(em, [
+        {
+          caseId: row.id,
+          at: now,
+          actorKind: 'operator',
+          actorId: actor!.id,
+          actorName: actor!.name,
+          action: 'supervise',
+          reason: tighter ? `${request.note} (to be resolved by ${localTime(tighter)})` : request.note,
+          data: { orderId: id, issuer: result.issuer, ...(tighter ? { completeDueAt: result.completeDueAt, previousCompleteDueAt: result.previousCompleteDueAt } : {}) },
+        },
+      ]);
+      await publishInTransaction(em, subjects.dispatch.supervision.supervised, {
+        caseId: row.id,
+        number: row.number,
+        owner,
+        categoryCode: row.category_code,
+        ...(row.grid_code ? { gridCode: row.grid_code } : {}),
+        at: now.toISOString(),
+        order: result,
+        ...(after.accept_due_at ? { acceptDueAt: after.accept_due_at.toISOString() } : {}),
+        ...(after.complete_due_at ? { completeDueAt: after.complete_due_at.toISOString() } : {}),
+      });
+      return result;
+    });
+  }
+
+  async list(request: ListSupervisionOrdersRequest, department?: string): Promise<SupervisionOrderPage> {
+    if (department && request.ownerDepartment && request.ownerDepartment !== department) {
+      throw GridworkError.validation([{ field: 'ownerDepartment', messages: [`a department system lists only the orders addressed to it (${department})`] }]);
+    }
+    const limit = request.limit ?? 50;
+    const conditions: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      conditions.push(sql.replace('?', `$${params.length}`));
+    };
+    if (request.caseId) add('case_id = ?', request.caseId);
+    if (request.areaCode) add('area_path @> ARRAY[?::text]', request.areaCode);
+    const ownerDepartment = department ?? request.ownerDepartment;
+    if (ownerDepartment) add('owner_department = ?', ownerDepartment);
+    if (request.after) add('id < ?', request.after);
+    params.push(limit + 1);
+    const rows = await this.dataSource.query<OrderRow[]>(
+      `SELECT * FROM supervision_order ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const items = rows.slice(0, limit).map(orderOf);
+    return rows.length > limit ? { items, nextAfter: items[items.length - 1]!.id } : { items };
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { CategoriesModule } from '../categories/categories.module.js';
+import { WhistleDeadlines } from './whistle-deadlines.js';
+import { WhistleEndpoints } from './whistles.endpoints.js';
+import { WhistlesService } from './whistles.service.js';
+
+/** Whistle and report-in (吹哨报到): calls to departments, their report-ins, and the poller that marks misses. */
+@Module({
+  imports: [CategoriesModule],
+  providers: [WhistlesService, WhistleEndpoints, WhistleDeadlines],
+})
+export class WhistlesModule {}

@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { subjects, type CaseOwner, type WorkerAssignment } from '@gridwork/contracts';
+import { OnEvent, type EventContext } from '@gridwork/messaging';
+
+/**
+ * Who serves each grid, from the grid service's assignment events. A
+ * grid-level case goes to the grid's worker: a full-time worker first, then a
+ * part-time one, then the grid head; the longest-serving first, so every
+ * replica picks the same person.
+ */
+@Injectable()
+export class GridWorkerReadModel {
+  @OnEvent(subjects.grid.worker.assigned)
+  async onAssigned(assignment: WorkerAssignment, { em }: EventContext): Promise<void> {
+    await this.upsert(em, assignment);
+  }
+
+  @OnEvent(subjects.grid.worker.assignmentEnded)
+  async onAssignmentEnded(assignment: WorkerAssignment, { em }: EventContext): Promise<void> {
+    await this.upsert(em, assignment);
+  }
+
+  private async upsert(em: EntityManager, a: WorkerAssignment): Promise<void> {
+    await em.query(
+      `INSERT INTO known_grid_worker (assignment_id, grid_code, worker_id, worker_name, employment, role, started_on, ended_on)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (assignment_id) DO UPDATE SET ended_on = EXCLUDED.ended_on, worker_name = EXCLUDED.worker_name`,
+      [a.id, a.gridCode, a.workerId, a.workerName, a.employment, a.role, a.startedOn, a.endedOn ?? null],
+    );
+  }
+
+  /** Gives grid-level owners their grid's worker as of `now`, when the grid has one. */
+  async addWorkers(em: EntityManager, owners: (CaseOwner | undefined)[], now: Date): Promise<void> {
+    const grids = [...new Set(owners.filter((o) => o?.kind === 'level' && o.level === 'grid').map((o) => o!.areaCode!))];
+    if (grids.length === 0) return;
+    const rows = await em.query<{ grid_code: string; worker_id: string }[]>(
+      `SELECT DISTINCT ON (grid_code) grid_code, worker_id FROM known_grid_worker
+        WHERE grid_code = ANY ($1) AND started_on <= ($2::timestamptz AT TIME ZONE 'Asia/Shanghai')::date
+          AND (ended_on IS NULL OR ended_on > ($2::timestamptz AT TIME ZONE 'Asia/Shanghai')::date)
+        ORDER BY grid_code, (role = 'head'), (employment <> 'full-time'), started_on, worker_id`,
+      [grids, now.toISOString()],
+    );
+    const workerOf = new Map(rows.map((row) => [row.grid_code, row.worker_id]));
+    for (const owner of owners) {
+      if (owner?.kind === 'level' && owner.level === 'grid' && workerOf.has(owner.areaCode!)) owner.workerId = workerOf.get(owner.areaCode!);
+    }
+  }
+}

@@ -1,0 +1,265 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jetstream } from '@nats-io/jetstream';
+import { headers } from '@nats-io/nats-core';
+import { ErrorCode, GridworkError, GridworkClient, Headers, schemaHeader, subjects, type Case, type ReportCaseRequest } from '@gridwork/contracts';
+import { testWorld, type TestWorld } from '@gridwork/runtime/test-world';
+import { waitFor } from '@gridwork/testing';
+import { admissionService } from '../../admission/src/admission.definition.js';
+import { dispatchService } from '../src/dispatch.definition.js';
+import { startGridWithSmallCity } from './fixtures/small-city.js';
+
+const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as GridworkError);
+const operator = { kind: 'operator' as const, id: 'op-1', name: 'Dispatcher Li' };
+const worker = { kind: 'worker' as const, id: 'w-1' };
+/** Inside grid T01010101 (west) of the small city; T010101 is its community, T0101 its township, T01 its district. */
+const WEST = { longitude: 113.005, latitude: 23.01 };
+
+/**
+ * The dispatch hub end to end: the grid service's events feed dispatch's
+ * grid read model, cases come in over NATS, are routed, and move through
+ * their lifecycle; department systems act on their own cases only.
+ */
+describe('dispatch cases', () => {
+  let world: TestWorld;
+  let emergency: GridworkClient;
+  let housing: GridworkClient;
+  let n = 0;
+  const report = (overrides: Partial<ReportCaseRequest> = {}, client?: GridworkClient) =>
+    (client ?? world.client).request(subjects.dispatch.case.report, {
+      idempotencyKey: `key-${++n}`,
+      channel: 'hotline-12345',
+      categoryCode: 'environment.garbage',
+      description: 'Garbage piling up by the gate',
+      location: WEST,
+      reporter: { name: 'Resident Wang', phone: '13800000000' },
+      ...overrides,
+    });
+  const timelineOf = async (id: string) => (await world.client.request(subjects.dispatch.case.get, { idOrNumber: id })).timeline;
+
+  beforeAll(async () => {
+    world = await testWorld(['grid', 'dispatch', 'admission']);
+    await world.start(dispatchService, 'dispatch');
+    emergency = new GridworkClient(world.nc, { department: 'emergency', timeoutMs: 5_000 });
+    housing = new GridworkClient(world.nc, { department: 'housing', timeoutMs: 5_000 });
+    await world.client.request(subjects.dispatch.category.define, {
+      code: 'environment',
+      name: 'Environment',
+      responsible: { kind: 'level', level: 'grid' },
+      acceptHours: 2,
+      completeHours: 24,
+      hoursKind: 'working',
+    });
+    await world.client.request(subjects.dispatch.category.define, {
+      code: 'environment.garbage',
+      name: 'Garbage',
+      responsible: { kind: 'level', level: 'grid' },
+      acceptHours: 1,
+      completeHours: 8,
+      hoursKind: 'calendar',
+    });
+    await world.client.request(subjects.dispatch.category.define, {
+      code: 'safety',
+      name: 'Safety hazard',
+      responsible: { kind: 'department', department: 'emergency' },
+      acceptHours: 1,
+      completeHours: 48,
+      hoursKind: 'calendar',
+      admissionItem: 'safety-patrol',
+    });
+  });
+  afterAll(() => world?.dispose());
+
+  it('takes a case in before any grid data has arrived, and says why it is not routed', async () => {
+    const { case: reported, created } = await report();
+    expect(created).toBe(true);
+    expect(reported).toMatchObject({ state: 'reported', areaPath: [], channel: 'hotline-12345' });
+    expect(reported.gridCode).toBeUndefined();
+    expect(reported.number).toMatch(/^\d{16}$/);
+    const timeline = await timelineOf(reported.id);
+    expect(timeline.map((t) => t.action)).toEqual(['report', 'route']);
+    expect(timeline[0]!.reason).toMatch(/no grid data has been received from the grid service yet/);
+    expect(timeline[1]!.reason).toMatch(/gives the case to the grid level, but the case has no known grid/);
+  });
+
+  it('refuses bad reports naming each field, and stores nothing', async () => {
+    const before = (await world.query<{ n: number }>('dispatch', `SELECT count(*)::int AS n FROM "case"`))[0]!.n;
+    const bad = await errorOf(
+      world.client.request(subjects.dispatch.case.report, {
+        idempotencyKey: '',
+        channel: 'fax' as never,
+        categoryCode: 'Not A Code',
+        description: '',
+        location: { longitude: 500, latitude: 23 },
+      }),
+    );
+    expect(bad?.details?.map((d) => d.field).sort()).toEqual(['categoryCode', 'channel', 'description', 'idempotencyKey', 'location.longitude']);
+    const nowhere = await errorOf(report({ location: undefined }));
+    expect(nowhere?.details?.map((d) => d.field)).toEqual(['location']);
+    const unknown = await errorOf(report({ categoryCode: 'noise' }));
+    expect(unknown?.code).toBe(ErrorCode.NOT_FOUND);
+    const notDepartment = await errorOf(report({ channel: 'department', pushDownTo: 'grid' }));
+    expect(notDepartment?.details?.map((d) => d.field)).toEqual(['channel', 'pushDownTo']);
+    expect((await world.query<{ n: number }>('dispatch', `SELECT count(*)::int AS n FROM "case"`))[0]!.n).toBe(before);
+  });
+
+  it('learns the grids from the grid service and routes by the most specific rule', async () => {
+    await startGridWithSmallCity(world);
+    const byCategory = await report();
+    expect(byCategory.case).toMatchObject({ state: 'assigned', gridCode: 'T01010101', owner: { kind: 'level', level: 'grid', areaCode: 'T01010101' } });
+    expect(byCategory.case.areaPath).toEqual(['T0', 'T01', 'T0101', 'T010101', 'T01010101']);
+    // Calendar hours: one hour to claim, eight to resolve.
+    const reportedAt = Date.parse(byCategory.case.reportedAt);
+    expect(Date.parse(byCategory.case.acceptDueAt!) - reportedAt).toBe(3600_000);
+    expect(Date.parse(byCategory.case.completeDueAt!) - reportedAt).toBe(8 * 3600_000);
+
+    await world.client.request(subjects.dispatch.routing.setRule, { categoryCode: 'environment', areaCode: 'T0101', responsible: { kind: 'level', level: 'community' } });
+    await world.client.request(subjects.dispatch.routing.setRule, { categoryCode: 'environment.garbage', responsible: { kind: 'department', department: 'city-management' } });
+    // The township rule is deeper in the area tree than the city-wide garbage rule, so it wins.
+    const decision = await world.client.request(subjects.dispatch.routing.resolve, { categoryCode: 'environment.garbage', gridCode: 'T01010101' });
+    expect(decision.owner).toEqual({ kind: 'level', level: 'community', areaCode: 'T010101' });
+    const routed = await report();
+    expect(routed.case.owner).toEqual({ kind: 'level', level: 'community', areaCode: 'T010101' });
+    const timeline = await timelineOf(routed.case.id);
+    expect(timeline.map((t) => [t.action, t.fromState, t.toState])).toEqual([
+      ['report', undefined, 'reported'],
+      ['accept', 'reported', 'accepted'],
+      ['assign', 'accepted', 'assigned'],
+    ]);
+    expect(timeline[2]!.reason).toMatch(/^rule .* \(environment in T0101\)$/);
+    const unknownArea = await errorOf(world.client.request(subjects.dispatch.routing.setRule, { categoryCode: 'environment', areaCode: 'NOPE', responsible: { kind: 'level', level: 'grid' } }));
+    expect(unknownArea?.code).toBe(ErrorCode.NOT_FOUND);
+    const halfResponsibility = await errorOf(world.client.request(subjects.dispatch.routing.setRule, { categoryCode: 'environment', responsible: { kind: 'level' } }));
+    expect(halfResponsibility?.details?.[0]?.messages[0]).toMatch(/responsible.level is required/);
+  });
+
+  it('answers a replayed report with the original case, also when retries arrive together', async () => {
+    const first = await report({ idempotencyKey: 'replayed' });
+    const again = await report({ idempotencyKey: 'replayed', description: 'a retry' });
+    expect(again).toEqual({ case: first.case, created: false });
+    const together = await Promise.all(Array.from({ length: 20 }, () => report({ idempotencyKey: 'burst' })));
+    expect(new Set(together.map((r) => r.case.id)).size).toBe(1);
+    expect(together.filter((r) => r.created)).toHaveLength(1);
+    // Keys are per reporting party: a department's key does not collide with the hotline's.
+    const departmental = await report({ idempotencyKey: 'replayed', categoryCode: 'safety' }, emergency);
+    expect(departmental.created).toBe(true);
+  });
+
+  it('moves a case through its whole life, reopening once and then sending it up a level', async () => {
+    const { case: c } = await report({ categoryCode: 'environment' });
+    expect(c.owner).toMatchObject({ level: 'community', areaCode: 'T010101' });
+    const step = (endpoint: typeof subjects.dispatch.case.claim, extra: object = {}) => world.client.request(endpoint, { caseId: c.id, actor: worker, ...extra } as never) as Promise<Case>;
+    await step(subjects.dispatch.case.claim);
+    await step(subjects.dispatch.case.resolve, { resolution: 'cleared the heap' });
+    const reopened = await world.client.request(subjects.dispatch.case.callback, { caseId: c.id, actor: operator, satisfaction: 'unsatisfied', comment: 'still smells' });
+    expect(reopened).toMatchObject({ state: 'reopened', reopenCount: 1, owner: { areaCode: 'T010101' } });
+    await step(subjects.dispatch.case.claim);
+    await step(subjects.dispatch.case.resolve, { resolution: 'washed the ground' });
+    const escalated = await world.client.request(subjects.dispatch.case.callback, { caseId: c.id, actor: operator, satisfaction: 'unsatisfied' });
+    expect(escalated).toMatchObject({ state: 'assigned', reopenCount: 2, owner: { kind: 'level', level: 'township', areaCode: 'T0101' } });
+    const tooEarly = await errorOf(world.client.request(subjects.dispatch.case.close, { caseId: c.id, actor: operator }));
+    expect(tooEarly?.code).toBe(ErrorCode.CONFLICT);
+    expect(tooEarly?.message).toMatch(/is assigned: it cannot be closed \(only from verified\)/);
+    await step(subjects.dispatch.case.claim);
+    await step(subjects.dispatch.case.resolve, { resolution: 'moved the bins' });
+    await world.client.request(subjects.dispatch.case.callback, { caseId: c.id, actor: operator, satisfaction: 'basically-satisfied' });
+    const closed = await world.client.request(subjects.dispatch.case.close, { caseId: c.id, actor: operator });
+    expect(closed).toMatchObject({ state: 'closed', satisfaction: 'basically-satisfied' });
+    const timeline = await timelineOf(c.id);
+    expect(timeline.map((t) => t.toState)).toEqual([
+      'reported', 'accepted', 'assigned', 'in-progress', 'resolved', 'reopened', 'in-progress', 'resolved', 'assigned', 'in-progress', 'resolved', 'verified', 'closed',
+    ]);
+    expect(timeline.map((t) => t.seq)).toEqual(timeline.map((_, i) => i + 1));
+    expect(timeline[5]).toMatchObject({ actorKind: 'operator', actorId: 'op-1', actorName: 'Dispatcher Li', data: { comment: 'still smells' } });
+    const events = await world.query<{ subject: string }>('dispatch', `SELECT subject FROM outbox WHERE payload->>'caseId' = $1 OR payload->'case'->>'id' = $1 ORDER BY seq`, [c.id]);
+    expect(events.filter((e) => e.subject === 'gov.evt.dispatch.case.state-changed')).toHaveLength(10);
+    expect(events.at(-1)!.subject).toBe('gov.evt.dispatch.case.closed');
+    // The history is never rewritten, not even from inside the database.
+    await expect(world.query('dispatch', `UPDATE case_timeline SET reason = 'edited' WHERE case_id = $1`, [c.id])).rejects.toThrow(/never rewritten/);
+  });
+
+  it('lets a department act only on its own cases, and hand one back to the dispatcher', async () => {
+    const { case: c } = await report({ categoryCode: 'safety', description: 'Loose manhole cover' });
+    expect(c.owner).toEqual({ kind: 'department', department: 'emergency' });
+    const stranger = await errorOf(housing.request(subjects.dispatch.case.claim, { caseId: c.id }));
+    expect(stranger?.code).toBe(ErrorCode.FORBIDDEN);
+    const strangerRead = await errorOf(housing.request(subjects.dispatch.case.get, { idOrNumber: c.number }));
+    expect(strangerRead?.code).toBe(ErrorCode.FORBIDDEN);
+    const own = await emergency.request(subjects.dispatch.case.list, { states: ['assigned'] });
+    expect(own.items.map((i) => i.id)).toContain(c.id);
+    expect(own.items.every((i) => i.owner?.department === 'emergency')).toBe(true);
+    expect((await housing.request(subjects.dispatch.case.list, {})).items).toEqual([]);
+    await emergency.request(subjects.dispatch.case.claim, { caseId: c.id });
+    const handedBack = await emergency.request(subjects.dispatch.case.handBack, { caseId: c.id, reason: 'a road matter, not ours' });
+    expect(handedBack.state).toBe('handed-back');
+    expect(handedBack.owner).toBeUndefined();
+    const queue = await world.client.request(subjects.dispatch.case.list, { queue: 'dispatcher' });
+    expect(queue.items.map((i) => i.id)).toContain(c.id);
+    const reassigned = await world.client.request(subjects.dispatch.case.assign, { caseId: c.id, actor: operator, to: { kind: 'department', department: 'housing' }, reason: 'roads are housing’s' });
+    expect(reassigned.owner).toEqual({ kind: 'department', department: 'housing' });
+    await housing.request(subjects.dispatch.case.claim, { caseId: c.id });
+    const noActor = await errorOf(world.client.request(subjects.dispatch.case.reject, { caseId: c.id, reason: 'x' } as never));
+    expect(noActor?.details?.[0]?.field).toBe('actor');
+  });
+
+  it('rejects and merges from the dispatcher queue', async () => {
+    const original = (await report()).case;
+    const { case: duplicate } = await report({ categoryCode: 'environment', location: undefined, address: 'Somewhere unknown' });
+    expect(duplicate.state).toBe('reported');
+    const merged = await world.client.request(subjects.dispatch.case.merge, { caseId: duplicate.id, actor: operator, duplicateOf: original.id });
+    expect(merged).toMatchObject({ state: 'merged', duplicateOf: original.id });
+    const { case: outOfScope } = await report({ categoryCode: 'environment', location: undefined, address: 'Far away' });
+    const rejected = await world.client.request(subjects.dispatch.case.reject, { caseId: outOfScope.id, actor: operator, reason: 'a private contract dispute' });
+    expect(rejected.state).toBe('rejected');
+    const again = await errorOf(world.client.request(subjects.dispatch.case.accept, { caseId: outOfScope.id, actor: operator }));
+    expect(again?.code).toBe(ErrorCode.CONFLICT);
+  });
+
+  it('refuses a department pushing down an item not admitted there, until the admission list admits it', async () => {
+    const push = () => report({ categoryCode: 'safety', channel: 'department', pushDownTo: 'community' }, emergency);
+    const refused = await errorOf(push());
+    expect(refused?.code).toBe(ErrorCode.NOT_ADMITTED);
+    expect(refused?.message).toMatch(/item safety-patrol is not admitted at the community level: no admission list has been received/);
+    // The admission service announces its list (its shell provisions its stream).
+    await world.start(admissionService, 'admission');
+    const js = jetstream(world.nc);
+    const h = headers();
+    h.set(Headers.schema, schemaHeader(subjects.admission.item.changed));
+    await js.publish(
+      subjects.admission.item.changed.subject,
+      JSON.stringify({ code: 'safety-patrol', name: 'Safety patrol', admittedLevels: ['community'], listVersion: '2026-1', effectiveFrom: '2026-01-01T00:00:00Z' }),
+      { msgID: 'admission-event-1', headers: h },
+    );
+    const accepted = await waitFor('admitted push', () => push().catch(() => undefined));
+    expect(accepted.case.owner).toEqual({ kind: 'level', level: 'community', areaCode: 'T010101' });
+    expect(accepted.case.reportingDepartment).toBe('emergency');
+    const toGrid = await errorOf(report({ categoryCode: 'safety', channel: 'department', pushDownTo: 'grid' }, emergency));
+    expect(toGrid?.message).toMatch(/item safety-patrol is not admitted at the grid level \(list 2026-1\)/);
+  });
+
+  it("gives a grid-level case to the grid's worker, from the grid service's assignment events", async () => {
+    await world.client.request(subjects.dispatch.category.define, {
+      code: 'facilities',
+      name: 'Public facilities',
+      responsible: { kind: 'level', level: 'grid' },
+      acceptHours: 1,
+      completeHours: 24,
+      hoursKind: 'calendar',
+    });
+    const head = await world.client.request(subjects.grid.worker.register, { name: 'Head Zhou', employment: 'full-time', hiredOn: '2026-01-01' });
+    const partTime = await world.client.request(subjects.grid.worker.register, { name: 'Part-time Wu', employment: 'part-time', hiredOn: '2026-01-01' });
+    const fullTime = await world.client.request(subjects.grid.worker.register, { name: 'Worker Sun', employment: 'full-time', hiredOn: '2026-01-01' });
+    await world.client.request(subjects.grid.worker.assign, { workerId: head.id, gridCode: 'T01010102', role: 'head', startedOn: '2026-01-01' });
+    await world.client.request(subjects.grid.worker.assign, { workerId: partTime.id, gridCode: 'T01010102', startedOn: '2026-01-01' });
+    await world.client.request(subjects.grid.worker.assign, { workerId: fullTime.id, gridCode: 'T01010102', startedOn: '2026-02-01' });
+    await waitFor('assignments in dispatch', async () => {
+      const [row] = await world.query<{ n: number }>('dispatch', `SELECT count(*)::int AS n FROM known_grid_worker WHERE grid_code = 'T01010102'`);
+      return row!.n === 3 || undefined;
+    });
+    const { case: c } = await report({ categoryCode: 'facilities', location: { longitude: 113.015, latitude: 23.01 } });
+    expect(c.owner).toEqual({ kind: 'level', level: 'grid', areaCode: 'T01010102', workerId: fullTime.id });
+    const wrongWorker = await errorOf(world.client.request(subjects.dispatch.case.claim, { caseId: c.id, actor: { kind: 'worker', id: partTime.id } }));
+    expect(wrongWorker?.code).toBe(ErrorCode.FORBIDDEN);
+    const claimed = await world.client.request(subjects.dispatch.case.claim, { caseId: c.id, actor: { kind: 'worker', id: fullTime.id } });
+    expect(claimed.state).toBe('in-progress');
+  });
+});

@@ -1,0 +1,96 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { subjects, type GridworkClient, type ReportCaseRequest } from '@gridwork/contracts';
+import { until } from './stats.js';
+
+/*
+ * What the dispatch benchmarks share: environment knobs, cleanup on exit,
+ * the dispatch service as a child process (dist build) and the open-loop
+ * intake run.
+ */
+
+
+export const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+/** Steps run in reverse order by `cleanup()`: child processes, connections, throw-away databases. */
+export const cleanups: (() => Promise<unknown>)[] = [];
+export const cleanup = async () => {
+  for (const step of cleanups.splice(0).reverse()) await step().catch((error) => log(`cleanup: ${error}`));
+};
+
+/** Runs `main`, cleaning up after it (and on SIGINT/SIGTERM); exits 0, or 1 on a failure. */
+export function runBench(main: () => Promise<void>): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => void cleanup().finally(() => process.exit(130)));
+  }
+  main()
+    .finally(cleanup)
+    .then(
+      () => process.exit(0),
+      (error) => {
+        log(`failed: ${error instanceof Error ? error.stack : String(error)}`);
+        process.exit(1);
+      },
+    );
+}
+
+/**
+ * Starts the built dispatch service (apps/dispatch/dist/main.js) on `databaseUrl`
+ * and `natsUrl` as a child process, stopped by `cleanup()`. BENCH_SERVICE_NODE_ARGS
+ * passes node flags to it (e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof').
+ */
+export async function startDispatch(databaseUrl: string, natsUrl: string): Promise<ChildProcess> {
+  const main = fileURLToPath(new URL('../../../apps/dispatch/dist/main.js', import.meta.url));
+  const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, main], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, NATS_URL: natsUrl, HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  cleanups.push(async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  });
+  return child;
+}
+
+/** Waits until the dispatch service answers its health check over NATS. */
+export async function dispatchAnswers(client: GridworkClient, timeoutMs = 60_000): Promise<void> {
+  await until(
+    'dispatch to answer',
+    () => client.request(subjects.dispatch.health.check, {}, { timeoutMs: 1_000 }).then((h) => h.status === 'up', () => false),
+    timeoutMs,
+    200,
+  );
+}
+
+/** Offers `rate` reports a second for `seconds`, each sent when due whatever is in flight (open loop). */
+export async function openLoop(
+  client: GridworkClient,
+  rate: number,
+  seconds: number,
+  report: () => ReportCaseRequest,
+): Promise<{ latencies: Float64Array; seconds: number; sent: number }> {
+  const total = rate * seconds;
+  const latencies = new Float64Array(total);
+  let sent = 0;
+  const started = performance.now();
+  const pending: Promise<void>[] = [];
+  while (sent < total) {
+    const dueCount = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate) + 1);
+    while (sent < dueCount) {
+      const i = sent++;
+      const t0 = performance.now();
+      pending.push(
+        client.request(subjects.dispatch.case.report, report(), { timeoutMs: 30_000 }).then(() => {
+          latencies[i] = performance.now() - t0;
+        }),
+      );
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await Promise.all(pending);
+  return { latencies, seconds: (performance.now() - started) / 1000, sent };
+}

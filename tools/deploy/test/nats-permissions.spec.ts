@@ -1,0 +1,197 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { headers, nkeyAuthenticator, type NatsConnection } from '@nats-io/nats-core';
+import { createUser } from '@nats-io/nkeys';
+import { connect } from '@nats-io/transport-node';
+import {
+  DEPARTMENT_NOTICES,
+  ErrorCode,
+  GridworkClient,
+  Headers,
+  addressedSubjectOf,
+  schemaHeader,
+  subjects,
+  type DepartmentNotice,
+  type GridworkError,
+  type NoticeKind,
+} from '@gridwork/contracts';
+import { ensureServiceStreams, natsAuthenticator } from '@gridwork/messaging';
+import { natsServerBinary, waitFor } from '@gridwork/testing';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+const NATS_DIR = join(ROOT, 'deploy/nats');
+const SERVICES = ['org', 'grid', 'dispatch', 'timebank', 'admission', 'gateway'];
+
+/** What a refused publish looks like to a client: the request fails with the server's permissions violation. */
+async function refused(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error, 'expected the server to refuse').toBeDefined();
+  let text = '';
+  for (let e = error as { message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) text += ` ${e.message}`;
+  expect(text).toMatch(/permissions violation/i);
+  return text;
+}
+
+/**
+ * The production NATS configuration in deploy/nats, run by a live
+ * nats-server with users issued by issue-credentials.mjs: a department
+ * system consumes its own notices durably and is refused every way of
+ * reading another department's.
+ */
+describe('deploy/nats: department permissions on a live nats-server', () => {
+  let dir: string;
+  let server: ChildProcess;
+  let url: string;
+  let service: NatsConnection;
+  const departments: Record<string, NatsConnection> = {};
+  let sequence = 0;
+
+  const issue = (kind: 'service' | 'department', name: string): string =>
+    execFileSync(process.execPath, [join(NATS_DIR, 'issue-credentials.mjs'), kind, name, '--out', join(dir, 'creds')], { encoding: 'utf8' });
+  /** The dispatch service publishes a notice as its outbox relay does. */
+  const notify = async (department: string, kind: NoticeKind = 'assigned'): Promise<string> => {
+    const caseId = `0190f0f0-0000-7000-8000-${String(++sequence).padStart(12, '0')}`;
+    const event = subjects.dispatch.notice[kind];
+    const notice: DepartmentNotice = { department, kind, caseId, caseNumber: `20261123${String(sequence).padStart(8, '0')}`, at: new Date().toISOString() };
+    const h = headers();
+    h.set(Headers.schema, schemaHeader(event));
+    await jetstream(service).publish(addressedSubjectOf(event, department), JSON.stringify(notice), { msgID: caseId, headers: h });
+    return caseId;
+  };
+  const asDepartment = async (code: string) => {
+    const seed = readFileSync(join(dir, 'creds', `${code}.nk`), 'utf8').trim();
+    departments[code] = await connect({ servers: url, authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)), inboxPrefix: `_INBOX_${code}` });
+    return departments[code]!;
+  };
+
+  beforeAll(async () => {
+    const binary = natsServerBinary();
+    if (!binary) throw new Error('nats-server is not installed: set NATS_SERVER_BIN');
+    dir = mkdtempSync(join(tmpdir(), 'gridwork-nats-auth-'));
+    const env: Record<string, string> = {};
+    for (const name of SERVICES) env[`GRIDWORK_NKEY_${name.toUpperCase()}`] = createUser().getPublicKey();
+    env.GRIDWORK_NKEY_DISPATCH = /GRIDWORK_NKEY_DISPATCH=(U[A-Z2-7]+)/.exec(issue('service', 'dispatch'))![1]!;
+    const blocks = ['housing', 'water'].map((code) => /^\{ nkey: [\s\S]*?\} \}$/m.exec(issue('department', code))![0]);
+
+    // The shipped files, with the departments' blocks added as an operator would, on a spare port and a scratch store.
+    const accounts = readFileSync(join(NATS_DIR, 'accounts.conf'), 'utf8');
+    const marker = '      # Departments (one block each';
+    expect(accounts).toContain(marker);
+    writeFileSync(join(dir, 'accounts.conf'), accounts.replace(marker, `${blocks.join('\n')}\n${marker}`));
+    const conf = readFileSync(join(NATS_DIR, 'nats-server.conf'), 'utf8');
+    const local = conf
+      .replace(/^listen: .*$/m, 'listen: 127.0.0.1:-1')
+      .replace(/^http: .*$/m, '')
+      .replace(/store_dir: .*$/m, `store_dir: "${join(dir, 'store')}"`);
+    expect(local).not.toMatch(/4222|8222|\/data/);
+    writeFileSync(join(dir, 'nats-server.conf'), local);
+
+    server = spawn(binary, ['-c', join(dir, 'nats-server.conf'), '--ports_file_dir', dir], { stdio: 'ignore', env: { ...process.env, ...env } });
+    const portsFile = join(dir, `nats-server_${server.pid}.ports`);
+    await waitFor('nats-server to listen', () => {
+      if (server.exitCode !== null) throw new Error(`nats-server exited with ${server.exitCode}`);
+      return existsSync(portsFile);
+    });
+    url = (JSON.parse(readFileSync(portsFile, 'utf8')) as { nats: string[] }).nats[0]!;
+
+    // The dispatch service signs in with its .creds file, as in Kubernetes.
+    service = await connect({ servers: url, authenticator: natsAuthenticator(join(dir, 'creds', 'dispatch.creds')) });
+    await ensureServiceStreams(await jetstreamManager(service), 'dispatch', 1);
+    await asDepartment('housing');
+    await asDepartment('water');
+  });
+
+  afterAll(async () => {
+    for (const nc of [...Object.values(departments), service]) await nc?.close().catch(() => undefined);
+    server?.kill('SIGKILL');
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("refuses a department every way of consuming another department's notices", async () => {
+    const housing = departments.housing!;
+    const water = departments.water!;
+    await notify('water');
+    const client = new GridworkClient(housing, { department: 'housing', timeoutMs: 2_000 });
+    const local = await client.consume(subjects.dispatch.notice.assigned, { durable: 'housing', department: 'water' }, async () => undefined).catch((e: GridworkError) => e);
+    expect((local as GridworkError).code).toBe(ErrorCode.FORBIDDEN);
+
+    const jsm = await jetstreamManager(housing, { timeout: 2_000 });
+    // Its own consumer name with another department's filter, or another department's consumer name.
+    await refused(jsm.consumers.add('GOV_DISPATCH', { durable_name: 'housing', ack_policy: AckPolicy.Explicit, filter_subject: 'gov.evt.dispatch.notice.water.>' }));
+    await refused(jsm.consumers.add('GOV_DISPATCH', { durable_name: 'water', ack_policy: AckPolicy.Explicit, filter_subject: 'gov.evt.dispatch.notice.water.>' }));
+    await refused(jsm.consumers.add('GOV_DISPATCH', { durable_name: 'housing', ack_policy: AckPolicy.Explicit }));
+    await refused(housing.request('$JS.API.CONSUMER.DURABLE.CREATE.GOV_DISPATCH.housing', JSON.stringify({ stream_name: 'GOV_DISPATCH', config: { durable_name: 'housing' } })));
+    await refused(housing.request('$JS.API.CONSUMER.CREATE.GOV_DISPATCH', JSON.stringify({ stream_name: 'GOV_DISPATCH', config: { ack_policy: 'explicit' } })));
+
+    // The allowed subject with another department's filter in the body: nats-server compares the two and refuses.
+    const smuggled = await housing.request(
+      '$JS.API.CONSUMER.CREATE.GOV_DISPATCH.housing.gov.evt.dispatch.notice.housing.>',
+      JSON.stringify({ stream_name: 'GOV_DISPATCH', config: { durable_name: 'housing', ack_policy: 'explicit', filter_subject: 'gov.evt.dispatch.notice.water.>' } }),
+      { timeout: 2_000 },
+    );
+    expect(JSON.parse(new TextDecoder().decode(smuggled.data))).toMatchObject({ error: { err_code: 10131 } });
+
+    // Water's own consumer exists; housing can neither read its state nor pull from it.
+    const waterSeen: string[] = [];
+    const waterConsumer = await new GridworkClient(water, { department: 'water' }).consumeAddressed(DEPARTMENT_NOTICES, {}, async (notice) => {
+      waterSeen.push(notice.caseId);
+    });
+    await waitFor("water's notice", () => waterSeen.length === 1);
+    await waterConsumer.stop();
+    await refused(housing.request('$JS.API.CONSUMER.INFO.GOV_DISPATCH.water', '', { timeout: 2_000 }));
+    await refused(housing.request('$JS.API.CONSUMER.MSG.NEXT.GOV_DISPATCH.water', JSON.stringify({ batch: 1, expires: 1_000_000_000 }), { timeout: 2_000 }));
+    await refused(housing.request('$JS.API.STREAM.INFO.GOV_DISPATCH', '', { timeout: 2_000 }));
+    await refused(housing.request('$JS.API.STREAM.MSG.GET.GOV_DISPATCH', JSON.stringify({ seq: 1 }), { timeout: 2_000 }));
+    await refused(housing.request('$JS.API.CONSUMER.DELETE.GOV_DISPATCH.water', '', { timeout: 2_000 }));
+
+    // Live: it may hear its own notices, not another's; nor forge one.
+    const other = housing.subscribe('gov.evt.dispatch.notice.water.>');
+    const closed = await Promise.race([other.closed, new Promise((r) => setTimeout(() => r('open'), 2_000))]);
+    expect(String(closed)).toMatch(/permissions violation/i);
+    await refused(housing.request('gov.evt.dispatch.notice.housing.assigned', '{}', { timeout: 2_000 }));
+    await refused(housing.request('gov.ext.water.dispatch.case.get', '{}', { timeout: 2_000 }));
+  });
+
+  it('lets a department consume its own notices durably, resuming after a stop, and make requests on its own subjects', async () => {
+    const housing = departments.housing!;
+    const client = new GridworkClient(housing, { department: 'housing', timeoutMs: 2_000 });
+    const first = [await notify('housing'), await notify('water'), await notify('housing', 'whistled')];
+    const seen: string[] = [];
+    const consume = () =>
+      client.consumeAddressed(DEPARTMENT_NOTICES, {}, async (notice, meta) => {
+        expect(meta.subject.startsWith('gov.evt.dispatch.notice.housing.')).toBe(true);
+        seen.push(notice.caseId);
+      });
+    let consumer = await consume();
+    await waitFor('its two notices', () => seen.length === 2);
+    await consumer.stop();
+    const whileAway = await notify('housing', 'reminded');
+    consumer = await consume();
+    await waitFor('the notice published while away', () => seen.length === 3);
+    await new Promise((r) => setTimeout(r, 300));
+    await consumer.stop();
+    expect(seen).toEqual([first[0], first[2], whileAway]);
+
+    // Core NATS: its own notices live, and replies on its own inbox prefix.
+    const live = housing.subscribe('gov.evt.dispatch.notice.housing.>', { max: 1 });
+    await housing.flush();
+    const heard = (async () => {
+      for await (const m of live) return m.subject;
+      return undefined;
+    })();
+    await notify('housing', 'supervised');
+    expect(await heard).toBe('gov.evt.dispatch.notice.housing.supervised');
+    const responder = service.subscribe('gov.ext.housing.dispatch.case.get', { callback: (_e, m) => void m.respond(JSON.stringify({ ok: true, data: { served: true } })) });
+    await service.flush();
+    const reply = await housing.request('gov.ext.housing.dispatch.case.get', '{}', { timeout: 2_000 });
+    expect(JSON.parse(new TextDecoder().decode(reply.data))).toEqual({ ok: true, data: { served: true } });
+    responder.unsubscribe();
+  });
+});
