@@ -15,16 +15,19 @@ import { GridworkError, type FieldError } from './errors.js';
   const storage = getMetadataStorage();
   const lookup = storage.getTargetValidationMetadatas.bind(storage);
   const addMetadata = storage.addValidationMetadata.bind(storage);
-  let cache = new Map<unknown, ReturnType<typeof lookup>>();
+  // Nested objects are validated with their parent's class name as `schema`, so that is part of the key.
+  let cache = new Map<unknown, Map<string | undefined, ReturnType<typeof lookup>>>();
   storage.addValidationMetadata = (metadata) => {
     cache = new Map();
     addMetadata(metadata);
   };
   storage.getTargetValidationMetadatas = (target, schema, always, strictGroups, groups) => {
     // Only the options Gridwork validates with are remembered; anything else is looked up as before.
-    if (schema || always || strictGroups || (groups && groups.length > 0)) return lookup(target, schema, always, strictGroups, groups);
-    let found = cache.get(target);
-    if (!found) cache.set(target, (found = lookup(target, schema, always, strictGroups, groups)));
+    if (always || strictGroups || (groups && groups.length > 0)) return lookup(target, schema, always, strictGroups, groups);
+    let bySchema = cache.get(target);
+    if (!bySchema) cache.set(target, (bySchema = new Map()));
+    let found = bySchema.get(schema);
+    if (!found) bySchema.set(schema, (found = lookup(target, schema, always, strictGroups, groups)));
     return found;
   };
 }

@@ -116,7 +116,10 @@ export class IntakeService {
       const rows = await preparedQuery<CaseRow>(
         em,
         'intake-find-replays',
-        `SELECT c.* FROM "case" c JOIN unnest($1::text[], $2::text[]) AS k(scope, key) ON c.idempotency_scope = k.scope AND c.idempotency_key = k.key`,
+        // One index probe per key, whatever the plan cached for this prepared statement thinks of the
+        // table's size: LIMIT keeps the lookup from being flattened into a join that may scan it all.
+        `SELECT c.* FROM unnest($1::text[], $2::text[]) AS k(scope, key)
+           CROSS JOIN LATERAL (SELECT * FROM "case" WHERE idempotency_scope = k.scope AND idempotency_key = k.key LIMIT 1) c`,
         [pendings.map(scopeOf), pendings.map((p) => p.request.idempotencyKey)],
       );
       return new Map(rows.map((row) => [`${row.idempotency_scope}\u0000${row.idempotency_key}`, row]));
