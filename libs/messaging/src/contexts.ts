@@ -15,4 +15,12 @@ export interface EventContext {
   em: EntityManager;
   /** Writes a follow-up event in the same transaction (outbox); an addressed event needs `{ department }`. */
   publish<P extends object>(event: EventDefinition<P>, payload: P, options?: { department?: string }): Promise<string>;
+  /**
+   * One value shared by every handler run in this transaction (events are
+   * applied in batches), made by `start` at first use under `key`; `finish`
+   * writes it once, after the batch's last handler and before commit. For
+   * effects many events add up to, such as counters: one statement a batch
+   * instead of one an event.
+   */
+  batched<T>(key: object, start: () => T, finish: (value: T, em: EntityManager) => Promise<void>): T;
 }

@@ -1,7 +1,7 @@
 import { jetstream, type JsMsg } from '@nats-io/jetstream';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import {
   ErrorCode,
   GridworkError,
@@ -124,6 +124,7 @@ export class EventConsumers {
       );
       const fresh = new Set(inserted.map((row) => row.event_id));
       const outcomes: ApplyOutcome[] = [];
+      const batched = new Map<object, { value: unknown; finish: (value: unknown, em: EntityManager) => Promise<void> }>();
       for (const d of decoded) {
         if (!d) {
           outcomes.push('ignored');
@@ -135,6 +136,11 @@ export class EventConsumers {
             trace: d.trace,
             em,
             publish: (e, p, o) => publishInTransaction(em, e, p, { department: o?.department }),
+            batched: <T>(key: object, start: () => T, finish: (value: T, em: EntityManager) => Promise<void>): T => {
+              let entry = batched.get(key);
+              if (!entry) batched.set(key, (entry = { value: start(), finish: finish as (value: unknown, em: EntityManager) => Promise<void> }));
+              return entry.value as T;
+            },
           };
           await runWithTrace(d.trace, async () => {
             for (const subscriber of d.subscribers) await subscriber.handle(d.payload, context);
@@ -142,6 +148,7 @@ export class EventConsumers {
           outcomes.push('applied');
         }
       }
+      for (const { value, finish } of batched.values()) await finish(value, em);
       return outcomes;
     });
   }

@@ -39,6 +39,44 @@ interface Assignment {
   complete_due_at: Date | null;
 }
 
+/** `case.assigned` rows of this batch, written in one statement before anything reads or changes the table (or at commit). */
+class PendingAssignments {
+  private events: CaseAssigned[] = [];
+
+  add(event: CaseAssigned): void {
+    this.events.push(event);
+  }
+
+  async write(em: EntityManager): Promise<void> {
+    if (this.events.length === 0) return;
+    const events = this.events;
+    this.events = [];
+    await em.query(
+      `INSERT INTO case_stat_assignment (case_id, assigned_at, owner_kind, owner_department, accept_due_at, complete_due_at)
+       SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[])
+       ON CONFLICT (case_id, assigned_at) DO NOTHING`,
+      [
+        events.map((e) => e.caseId),
+        events.map((e) => e.at),
+        events.map((e) => e.owner.kind),
+        events.map((e) => e.owner.department ?? null),
+        events.map((e) => e.acceptDueAt ?? null),
+        events.map((e) => e.completeDueAt ?? null),
+      ],
+    );
+  }
+}
+
+const ASSIGNMENTS = {};
+const pendingAssignments = (context: EventContext): PendingAssignments =>
+  context.batched(ASSIGNMENTS, () => new PendingAssignments(), (pending, em) => pending.write(em));
+
+/** The transaction, once the batch's pending assignment rows are in it. */
+async function assignmentsWritten(context: EventContext): Promise<EntityManager> {
+  await pendingAssignments(context).write(context.em);
+  return context.em;
+}
+
 /**
  * Keeps the assessment rollups (`case_stat_daily`) from dispatch's own case
  * events. The messaging lib applies each event once, in the transaction that
@@ -61,24 +99,21 @@ interface Assignment {
 @Injectable()
 export class AssessmentHandlers {
   @OnEvent(subjects.dispatch.case.reported)
-  async onReported(reported: CaseReported, { em }: EventContext): Promise<void> {
+  async onReported(reported: CaseReported, context: EventContext): Promise<void> {
     // Areas receive what is reported in them; a department what intake routed to it.
-    await bump(em, localDay(reported.reportedAt), [...departmentTargets(reported.owner), ...areaTargets(reported.areaPath)], { received: 1 });
+    bump(context, localDay(reported.reportedAt), [...departmentTargets(reported.owner), ...areaTargets(reported.areaPath)], { received: 1 });
   }
 
   @OnEvent(subjects.dispatch.case.assigned)
-  async onAssigned(event: CaseAssigned, { em }: EventContext): Promise<void> {
-    await em.query(
-      `INSERT INTO case_stat_assignment (case_id, assigned_at, owner_kind, owner_department, accept_due_at, complete_due_at)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (case_id, assigned_at) DO NOTHING`,
-      [event.caseId, event.at, event.owner.kind, event.owner.department ?? null, event.acceptDueAt ?? null, event.completeDueAt ?? null],
-    );
+  async onAssigned(event: CaseAssigned, context: EventContext): Promise<void> {
+    pendingAssignments(context).add(event);
   }
 
   @OnEvent(subjects.dispatch.supervision.supervised)
-  async onSupervised(event: CaseSupervised, { em }: EventContext): Promise<void> {
+  async onSupervised(event: CaseSupervised, context: EventContext): Promise<void> {
     // A supervision order may tighten the deadlines of the assignment in force.
     if (!event.acceptDueAt && !event.completeDueAt) return;
+    const em = await assignmentsWritten(context);
     await em.query(
       `UPDATE case_stat_assignment SET accept_due_at = COALESCE($3, accept_due_at), complete_due_at = COALESCE($4, complete_due_at)
         WHERE case_id = $1 AND assigned_at = (SELECT max(assigned_at) FROM case_stat_assignment WHERE case_id = $1 AND assigned_at <= $2)`,
@@ -87,25 +122,27 @@ export class AssessmentHandlers {
   }
 
   @OnEvent(subjects.dispatch.supervision.flagged)
-  async onFlagged(event: CaseFlagged, { em }: EventContext): Promise<void> {
+  async onFlagged(event: CaseFlagged, context: EventContext): Promise<void> {
     // A deadline passed unmet (supervision's timer): the assignment that missed it is overdue, once.
+    const em = await assignmentsWritten(context);
     const at = new Date(event.at);
     const facts = await this.facts(em, event.caseId);
     if (!facts) return;
     const assignment = await this.assignmentBefore(em, event.caseId, at, facts);
     if (!assignment) return;
     const targets = [...departmentTargetsOf(assignment.owner_kind, assignment.owner_department), ...areaTargets(await this.pathOf(em, facts, event.gridCode))];
-    if (await this.markMissed(em, event.caseId, assignment)) await bump(em, localDay(at), targets, { overdue: 1 });
+    if (await this.markMissed(em, event.caseId, assignment)) bump(context, localDay(at), targets, { overdue: 1 });
   }
 
   @OnEvent(subjects.dispatch.case.stateChanged)
-  async onStateChanged(event: CaseStateChanged, { em }: EventContext): Promise<void> {
+  async onStateChanged(event: CaseStateChanged, context: EventContext): Promise<void> {
+    const em = await assignmentsWritten(context);
     const at = new Date(event.at);
     const day = localDay(at);
     if ((FINAL_STATES as readonly string[]).includes(event.to)) await this.ended(em, event.caseId, at);
     if (event.to === 'assigned' && event.owner?.kind === 'department') {
       // A department receives each case given to it after intake (assigned by the dispatcher, or sent on).
-      await bump(em, day, departmentTargets(event.owner), { received: 1 });
+      bump(context, day, departmentTargets(event.owner), { received: 1 });
     }
     const judged = event.action === 'claim' || event.action === 'resolve' || event.action === 'hand-back' || event.action === 'callback';
     if (!judged) return;
@@ -143,14 +180,14 @@ export class AssessmentHandlers {
       }
     }
     if (late && assignment && (await this.markMissed(em, event.caseId, assignment))) deltas.overdue = 1;
-    await bump(em, day, targets, deltas);
+    bump(context, day, targets, deltas);
   }
 
   @OnEvent(subjects.dispatch.case.closed)
-  async onClosed({ case: c }: CaseClosed, { em }: EventContext): Promise<void> {
+  async onClosed({ case: c }: CaseClosed, context: EventContext): Promise<void> {
     const closedAt = c.closedAt ?? c.updatedAt;
     const minutes = Math.max(0, Math.round((Date.parse(closedAt) - Date.parse(c.reportedAt)) / 60_000));
-    await bump(em, localDay(closedAt), [...departmentTargets(c.owner), ...areaTargets(c.areaPath)], {
+    bump(context, localDay(closedAt), [...departmentTargets(c.owner), ...areaTargets(c.areaPath)], {
       closed: 1,
       closed_first_time: c.reopenCount === 0 ? 1 : 0,
       close_minutes_total: minutes,
