@@ -5,7 +5,7 @@ import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { GridworkClient, subjects, type ReportCaseRequest } from '@gridwork/contracts';
 import { createTestDatabase, startNatsServer } from '@gridwork/testing';
-import { cleanups, dispatchAnswers, log, openLoop, runBench, startDispatch } from './dispatch-world.js';
+import { cleanups, dispatchAnswers, log, openLoop, runBench, startDispatchDeployment } from './dispatch-world.js';
 import { closedLoop, fmt, fmtInt, int, summarize, table, until } from './stats.js';
 
 /*
@@ -19,7 +19,8 @@ import { closedLoop, fmt, fmtInt, int, summarize, table, until } from './stats.j
  * Usage: npm run bench:dispatch-intake
  * Env: BENCH_RATE (1000 cases/s offered), BENCH_SECONDS (30), BENCH_CONCURRENCY
  *      (64, the closed-loop run), BENCH_CLOSED (20000 cases), BENCH_COMMIT_SECONDS (5),
- *      BENCH_SERVICE_NODE_ARGS (extra node flags for the service process, e.g. --cpu-prof).
+ *      BENCH_SERVICE_NODE_ARGS (extra node flags for the service processes, e.g. --cpu-prof),
+ *      BENCH_ONE_PROCESS=1 (dispatch as one process doing requests and events, instead of two).
  */
 
 const RATE = int('BENCH_RATE', 1000);
@@ -99,7 +100,7 @@ async function main(): Promise<void> {
   const raw16 = await rawCommitRate(db.url, 16, COMMIT_SECONDS);
 
   log('starting dispatch');
-  await startDispatch(db.url, nats.url);
+  const deployment = await startDispatchDeployment(db.url, nats.url);
   await dispatchAnswers(client);
   const sql = new pg.Client({ connectionString: db.url });
   await sql.connect();
@@ -133,7 +134,7 @@ async function main(): Promise<void> {
   const [{ events }] = (await sql.query(`SELECT count(*)::int AS events FROM outbox WHERE subject IN ('gov.evt.dispatch.case.reported', 'gov.evt.dispatch.case.assigned')`)).rows;
 
   process.stdout.write(
-    `\nDispatch intake over NATS (service in its own process; ${GRID_SIDE * GRID_SIDE} grids; point → grid, routing, deadlines, timeline, 2 events per case)\n\n` +
+    `\nDispatch intake over NATS (dispatch as ${deployment}; ${GRID_SIDE * GRID_SIDE} grids; point → grid, routing, deadlines, timeline, 2 events per case)\n\n` +
       table([
         ['run', 'cases', 'cases/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
         [`closed loop, ${CONCURRENCY} in flight`, fmtInt(closed.count), fmtInt(closed.perSecond), fmt(closed.p50), fmt(closed.p95), fmt(closed.p99), fmt(closed.max)],

@@ -4,7 +4,7 @@ import { connect } from '@nats-io/transport-node';
 import { GridworkClient, subjects, type ReportCaseRequest } from '@gridwork/contracts';
 import { startNatsServer } from '@gridwork/testing';
 import { pick, rngFor, type Rng } from '../seed/random.js';
-import { cleanups, dispatchAnswers, log, openLoop, runBench, startDispatch } from './dispatch-world.js';
+import { cleanups, dispatchAnswers, log, openLoop, runBench, startDispatchDeployment } from './dispatch-world.js';
 import { closedLoop, fmt, fmtInt, int, summarize, table, until, type Summary } from './stats.js';
 
 /*
@@ -178,7 +178,8 @@ async function main(): Promise<void> {
   cleanups.push(() => nc.close());
   const client = new GridworkClient(nc, { timeoutMs: 30_000 });
   log(`starting dispatch on ${name}`);
-  await startDispatch(DATABASE_URL, nats.url);
+  const deployment = await startDispatchDeployment(DATABASE_URL, nats.url);
+  log(`dispatch runs as ${deployment}`);
   await dispatchAnswers(client);
 
   // A grid-level category: the seed's, or defined here on an empty database.

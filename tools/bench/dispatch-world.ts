@@ -40,11 +40,11 @@ export function runBench(main: () => Promise<void>): void {
  * and `natsUrl` as a child process, stopped by `cleanup()`. BENCH_SERVICE_NODE_ARGS
  * passes node flags to it (e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof').
  */
-export async function startDispatch(databaseUrl: string, natsUrl: string): Promise<ChildProcess> {
+export async function startDispatch(databaseUrl: string, natsUrl: string, env: Record<string, string> = {}): Promise<ChildProcess> {
   const main = fileURLToPath(new URL('../../../apps/dispatch/dist/main.js', import.meta.url));
   const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, main], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, NATS_URL: natsUrl, HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', LOG_LEVEL: 'warn' },
+    env: { ...process.env, DATABASE_URL: databaseUrl, NATS_URL: natsUrl, HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   cleanups.push(async () => {
@@ -54,6 +54,22 @@ export async function startDispatch(databaseUrl: string, natsUrl: string): Promi
     await exited;
   });
   return child;
+}
+
+/**
+ * Starts dispatch as a deployment under load runs it (SERVICE_ROLES): one
+ * process serving requests and one running events (relay, consumers,
+ * timers); with BENCH_ONE_PROCESS=1, a single process doing both.
+ */
+export async function startDispatchDeployment(databaseUrl: string, natsUrl: string): Promise<string> {
+  if (process.env.BENCH_ONE_PROCESS === '1') {
+    await startDispatch(databaseUrl, natsUrl);
+    return 'one process (requests and events)';
+  }
+  // The events process first: it runs the migrations; the requests process finds them done.
+  await startDispatch(databaseUrl, natsUrl, { SERVICE_ROLES: 'events' });
+  await startDispatch(databaseUrl, natsUrl, { SERVICE_ROLES: 'requests' });
+  return 'two processes (SERVICE_ROLES requests / events)';
 }
 
 /** Waits until the dispatch service answers its health check over NATS. */

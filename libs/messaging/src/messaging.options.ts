@@ -1,5 +1,14 @@
 import { DEFAULT_RETRY, type RetryPolicy } from '@gridwork/contracts';
 
+/**
+ * What a process of a service does: `requests` serves its endpoints;
+ * `events` consumes events, relays the outbox and runs background work
+ * (timers). One process does both by default; a busy deployment runs them
+ * apart, so that request latency is not shared with event work.
+ */
+export type ServiceRole = 'requests' | 'events';
+export const SERVICE_ROLES: readonly ServiceRole[] = ['requests', 'events'];
+
 export interface MessagingOptions {
   /** The service name: queue group, stream `GOV_<SERVICE>`, consumer name. */
   service: string;
@@ -13,6 +22,7 @@ export interface MessagingOptions {
   /** Largest request or event body accepted, in bytes. */
   maxBodyBytes: number;
   retry: RetryPolicy;
+  roles: readonly ServiceRole[];
   outbox: {
     /** Rows published per relay transaction. */
     batchSize: number;
@@ -33,5 +43,9 @@ export const defaultMessagingOptions = (service: string): MessagingOptions => ({
   streamReplicas: 1,
   maxBodyBytes: 256 * 1024,
   retry: { ...DEFAULT_RETRY },
+  roles: SERVICE_ROLES,
   outbox: { batchSize: 500, pollIntervalMs: 1_000, retentionHours: 72 },
 });
+
+/** Whether this process runs event work: consumers, the outbox relay and background timers. */
+export const runsEvents = (options: Pick<MessagingOptions, 'roles'>): boolean => options.roles.includes('events');

@@ -10,7 +10,7 @@ import { DeadLetters } from './dead-letters.js';
 import { ENDPOINT_METADATA, EVENT_HANDLER_METADATA } from './decorators.js';
 import { EndpointServer, type EndpointHandler } from './endpoint-server.js';
 import { EventConsumers, type EventHandler } from './event-consumers.js';
-import { MESSAGING_OPTIONS, NATS_CONNECTION, type MessagingOptions } from './messaging.options.js';
+import { MESSAGING_OPTIONS, NATS_CONNECTION, runsEvents, type MessagingOptions } from './messaging.options.js';
 import { OutboxRelay } from './outbox.js';
 import { ensureServiceStreams } from './streams.js';
 
@@ -72,12 +72,14 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
   async onApplicationBootstrap(): Promise<void> {
     await ensureServiceStreams(await jetstreamManager(this.nc), this.options.service, this.options.streamReplicas);
     this.discoverHandlers();
-    await this.endpoints.start();
-    await this.consumers.start();
-    await this.relay.start();
+    if (this.options.roles.includes('requests')) await this.endpoints.start();
+    if (runsEvents(this.options)) {
+      await this.consumers.start();
+      await this.relay.start();
+    }
     this.log.info(
-      { subjects: this.consumers.sources.map((s) => `gov.evt.${s}.>`) },
-      `${this.options.service} serving on NATS ${this.options.natsUrl}`,
+      { roles: this.options.roles, subjects: runsEvents(this.options) ? this.consumers.sources.map((s) => `gov.evt.${s}.>`) : [] },
+      `${this.options.service} (${this.options.roles.join(', ')}) on NATS ${this.options.natsUrl}`,
     );
   }
 

@@ -49,6 +49,14 @@ export class ServiceConfig {
   @IsInt() @Min(1_000) @Max(3_600_000)
   EVENT_ACK_WAIT_MS = 30_000;
 
+  /**
+   * What this process does: `requests` (serve endpoints), `events` (consume
+   * events, relay the outbox, run timers), or both. Run as separate
+   * deployments, request latency is not shared with event work.
+   */
+  @Matches(/^(requests|events)(,(requests|events))?$/, { message: 'must be requests, events, or requests,events' })
+  SERVICE_ROLES = 'requests,events';
+
   @IsInt() @Min(1) @Max(10_000)
   OUTBOX_BATCH_SIZE = 500;
 

@@ -2,7 +2,7 @@ import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common'
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
-import { MessagingModule, type MessagingOptions } from '@gridwork/messaging';
+import { MessagingModule, type MessagingOptions, type ServiceRole } from '@gridwork/messaging';
 import { PINO_LOGGER, ServiceMetrics, createLogger } from '@gridwork/observability';
 import { MESSAGING_ENTITIES, MESSAGING_MIGRATIONS, ensureDatabase, runMigrationsExclusively } from '@gridwork/persistence';
 import { HealthController, HealthService } from './health.js';
@@ -35,6 +35,7 @@ export function messagingOptionsFrom(definition: ServiceDefinition, config: Serv
       maxBackoffMs: config.EVENT_MAX_BACKOFF_MS,
       ackWaitMs: config.EVENT_ACK_WAIT_MS,
     },
+    roles: config.SERVICE_ROLES.split(',') as ServiceRole[],
     outbox: { batchSize: config.OUTBOX_BATCH_SIZE, pollIntervalMs: config.OUTBOX_POLL_MS, retentionHours: 72 },
   };
 }

@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Counter, Gauge } from 'prom-client';
 import type { Logger } from 'pino';
 import { subjects, type CaseOwner, type Deadline, type Flag } from '@gridwork/contracts';
-import { publishInTransaction } from '@gridwork/messaging';
+import { MESSAGING_OPTIONS, publishInTransaction, runsEvents, type MessagingOptions } from '@gridwork/messaging';
 import { BatchPoller } from '@gridwork/persistence';
 import { PINO_LOGGER, ServiceMetrics } from '@gridwork/observability';
 import { CalendarService } from '../calendar/calendar.service.js';
@@ -57,6 +57,7 @@ export class DeadlineTimers implements OnApplicationBootstrap, BeforeApplication
     private readonly categories: CategoriesService,
     private readonly calendar: CalendarService,
     @Inject(PINO_LOGGER) private readonly log: Logger,
+    @Inject(MESSAGING_OPTIONS) private readonly messaging: MessagingOptions,
     metrics: ServiceMetrics,
   ) {
     this.fired = new Counter({
@@ -85,7 +86,8 @@ export class DeadlineTimers implements OnApplicationBootstrap, BeforeApplication
     if (percent > 0) {
       await this.dataSource.query(`UPDATE deadline_rule SET remind_at_percent = $1 WHERE id = 1 AND remind_at_percent <> $1`, [percent]);
     }
-    this.poller.start();
+    // Background work belongs to the processes that run events (SERVICE_ROLES).
+    if (runsEvents(this.messaging)) this.poller.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {

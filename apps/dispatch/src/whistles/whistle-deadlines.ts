@@ -3,7 +3,7 @@ import { IsInt, Max, Min } from 'class-validator';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { subjects } from '@gridwork/contracts';
-import { publishInTransaction } from '@gridwork/messaging';
+import { MESSAGING_OPTIONS, publishInTransaction, runsEvents, type MessagingOptions } from '@gridwork/messaging';
 import { BatchPoller } from '@gridwork/persistence';
 import { PINO_LOGGER, loadConfig } from '@gridwork/observability';
 import { appendTimeline } from '../cases/timeline.js';
@@ -45,10 +45,12 @@ export class WhistleDeadlines implements OnApplicationBootstrap, BeforeApplicati
   constructor(
     private readonly dataSource: DataSource,
     @Inject(PINO_LOGGER) private readonly log: Logger,
+    @Inject(MESSAGING_OPTIONS) private readonly messaging: MessagingOptions,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.poller.start();
+    // Background work belongs to the processes that run events (SERVICE_ROLES).
+    if (runsEvents(this.messaging)) this.poller.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
