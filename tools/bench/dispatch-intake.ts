@@ -6,7 +6,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { GridworkClient, subjects, type ReportCaseRequest } from '@gridwork/contracts';
 import { createTestDatabase, startNatsServer } from '@gridwork/testing';
 import { cleanups, dispatchAnswers, log, openLoop, runBench, startDispatchDeployment } from './dispatch-world.js';
-import { closedLoop, fmt, fmtInt, int, summarize, table, until } from './stats.js';
+import { closedLoop, fmt, fmtInt, int, p95PerSecond, summarize, table, until } from './stats.js';
 
 /*
  * Intake benchmark of the dispatch service (issue: ≥ 1,000 cases/s sustained
@@ -140,6 +140,7 @@ async function main(): Promise<void> {
         [`closed loop, ${CONCURRENCY} in flight`, fmtInt(closed.count), fmtInt(closed.perSecond), fmt(closed.p50), fmt(closed.p95), fmt(closed.p99), fmt(closed.max)],
         [`open loop, ${RATE}/s offered`, fmtInt(paced.count), fmtInt(paced.perSecond), fmt(paced.p50), fmt(paced.p95), fmt(paced.p99), fmt(paced.max)],
       ]) +
+      `\nOpen loop p95 by second (ms): ${p95PerSecond(open.latencies, RATE).map((v) => fmtInt(v)).join(' ')}` +
       `\n\nRaw PostgreSQL single-row commits: ${fmtInt(raw1)}/s on 1 connection, ${fmtInt(raw16)}/s on 16 connections` +
       `\nIntake (closed loop) ÷ raw commits: ${fmt(closed.perSecond / raw1)}x of 1 connection, ${fmt(closed.perSecond / raw16)}x of 16 connections` +
       `\nStored: ${fmtInt(cases)} cases of ${fmtInt(expected)} sent; ${fmtInt(events)} intake events, all published to JetStream` +

@@ -30,6 +30,15 @@ export function summarize(latencies: ArrayLike<number>, count: number, seconds: 
   };
 }
 
+/** The p95 of each second of an open-loop run (latencies in send order at `rate` a second): where a tail comes from. */
+export function p95PerSecond(latencies: ArrayLike<number>, rate: number): number[] {
+  const out: number[] = [];
+  for (let start = 0; start < latencies.length; start += rate) {
+    out.push(percentile(Float64Array.from(Array.prototype.slice.call(latencies, start, start + rate) as number[]).sort(), 0.95));
+  }
+  return out;
+}
+
 /**
  * Calls `call(i)` for i in [0, count) with `concurrency` calls in flight;
  * writes each call's latency (ms) into `latencies` at `offset + i` and

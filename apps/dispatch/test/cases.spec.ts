@@ -75,6 +75,14 @@ describe('dispatch cases', () => {
     expect(reported).toMatchObject({ state: 'reported', areaPath: [], channel: 'hotline-12345' });
     expect(reported.gridCode).toBeUndefined();
     expect(reported.number).toMatch(/^\d{16}$/);
+    // The Beijing date of the report, then the sequence; stored, and announced, as answered.
+    expect(reported.number.slice(0, 8)).toBe(new Date(Date.parse(reported.reportedAt) + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', ''));
+    const [stored] = await world.query<{ number: string; announced: string }>(
+      'dispatch',
+      `SELECT c.number, o.payload->>'number' AS announced FROM "case" c JOIN outbox o ON o.subject = $2 AND o.payload->>'caseId' = c.id::text WHERE c.id = $1`,
+      [reported.id, subjects.dispatch.case.reported.subject],
+    );
+    expect(stored).toEqual({ number: reported.number, announced: reported.number });
     const timeline = await timelineOf(reported.id);
     expect(timeline.map((t) => t.action)).toEqual(['report', 'route']);
     expect(timeline[0]!.reason).toMatch(/no grid data has been received from the grid service yet/);
@@ -136,6 +144,10 @@ describe('dispatch cases', () => {
     const first = await report({ idempotencyKey: 'replayed' });
     const again = await report({ idempotencyKey: 'replayed', description: 'a retry' });
     expect(again).toEqual({ case: first.case, created: false });
+    // A replay is answered with the original even where the report itself would now be refused.
+    expect(await report({ idempotencyKey: 'replayed', categoryCode: 'noise' })).toEqual({ case: first.case, created: false });
+    const [{ announced }] = await world.query<{ announced: number }>('dispatch', `SELECT count(*)::int AS announced FROM outbox WHERE payload->>'caseId' = $1`, [first.case.id]);
+    expect(announced).toBe(first.case.owner ? 2 : 1);
     const together = await Promise.all(Array.from({ length: 20 }, () => report({ idempotencyKey: 'burst' })));
     expect(new Set(together.map((r) => r.case.id)).size).toBe(1);
     expect(together.filter((r) => r.created)).toHaveLength(1);

@@ -24,7 +24,7 @@ import { RoutingService, ownerFor } from '../routing/routing.service.js';
 import { assignedOf } from './case-lifecycle.js';
 import { caseOf, ownerColumns, ownerOf, type CaseRow, type TimelineLine } from './case.rows.js';
 import { intakeConfig } from './intake.config.js';
-import { appendNewTimelines } from './timeline.js';
+import { FIRST_LINES_FROM, TIMELINE_COLUMNS, firstLinesJson } from './timeline.js';
 
 
 interface Pending {
@@ -43,10 +43,8 @@ interface Prepared {
   timeline: TimelineLine[];
 }
 
-
-/** `20261123` + an 8-digit sequence: what a reporter reads out on the phone. */
-const caseNumber = (now: Date, sequence: string): string =>
-  `${new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '')}${sequence.padStart(8, '0')}`;
+/** A case number is the Beijing date of its report and an 8-digit sequence, what a reporter reads out on the phone: 2026112300000042. */
+const caseNumberPrefix = (now: Date): string => new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
 
 /**
  * Unified intake (统一受理). Reports are gathered into batches stored in one
@@ -125,19 +123,15 @@ export class IntakeService {
       return new Map(rows.map((row) => [`${row.idempotency_scope}\u0000${row.idempotency_key}`, row]));
     };
 
-    // Replays: keys already stored, and the same key twice in this batch.
-    const stored = await storedCases(batch);
+    // A key seen twice in this batch is prepared once. Keys stored before are not looked up first: replays
+    // are rare, so the insert finds them (ON CONFLICT) and they are answered with the stored case below.
     const firstInBatch = new Map<string, number>();
     const fresh: number[] = [];
     batch.forEach((pending, i) => {
       const key = keyOf(pending);
-      const row = stored.get(key);
-      if (row) answers[i] = { case: caseOf(row), created: false };
-      else if (firstInBatch.has(key)) return;
-      else {
-        firstInBatch.set(key, i);
-        fresh.push(i);
-      }
+      if (firstInBatch.has(key)) return;
+      firstInBatch.set(key, i);
+      fresh.push(i);
     });
 
     const categories = await this.categories.byCodes(em, fresh.map((i) => batch[i]!.request.categoryCode));
@@ -182,7 +176,6 @@ export class IntakeService {
       live.map((i, n) => ({ category: categories.get(batch[i]!.request.categoryCode)!, path: where[n]!.path })),
     );
     const rules = await this.calendar.cachedRules(em, now);
-    const sequences = await preparedQuery<{ n: string }>(em, 'intake-case-numbers', `SELECT nextval('case_number_seq')::text AS n FROM generate_series(1, $1)`, [live.length]);
 
     // A department pushing a task down names the level; the level's area (and a grid's worker) takes it.
     const pushedDown = live.map((i, n) => {
@@ -205,7 +198,7 @@ export class IntakeService {
       const id = uuidv7();
       const row: CaseRow = {
         id,
-        number: caseNumber(now, sequences[n]!.n),
+        number: '', // given by the insert, from case_number_seq
         idempotency_scope: scopeOf(pending),
         idempotency_key: request.idempotencyKey,
         state: owner ? 'assigned' : 'reported',
@@ -256,9 +249,9 @@ export class IntakeService {
       return { index: i, pending, row, timeline };
     });
 
-    const inserted = await insertCases(em, prepared.map((p) => p.row));
-    const kept = prepared.filter((p) => inserted.has(p.row.id));
-    await appendNewTimelines(em, kept.flatMap((p) => p.timeline));
+    const numbers = await insertCases(em, prepared, now);
+    const kept = prepared.filter((p) => numbers.has(p.row.id));
+    for (const p of kept) p.row.number = numbers.get(p.row.id)!;
     await publishAllInTransaction(em, [
       { event: subjects.dispatch.case.reported, payloads: kept.map((p) => reportedOf(p.row)) },
       {
@@ -268,15 +261,17 @@ export class IntakeService {
           .map((p) => assignedOf(p.row, now)),
       },
     ]);
-    for (const p of prepared) answers[p.index] = inserted.has(p.row.id) ? { case: caseOf(p.row), created: true } : undefined;
-    // Another replica stored the same key meanwhile, or a duplicate in this batch: answer with the stored case.
-    const unanswered = batch.map((_, i) => i).filter((i) => answers[i] === undefined);
+    for (const p of prepared) answers[p.index] = numbers.has(p.row.id) ? { case: caseOf(p.row), created: true } : undefined;
+    // A replay (its key was stored before, perhaps by another replica just now), or a key twice in this batch:
+    // answered with the stored case, even where the report itself would now be refused (a category retired since).
+    const unanswered = batch.map((_, i) => i).filter((i) => answers[i] === undefined || answers[i] instanceof GridworkError);
     if (unanswered.length > 0) {
       const byKey = await storedCases(unanswered.map((i) => batch[i]!));
       for (const i of unanswered) {
         const row = byKey.get(keyOf(batch[i]!));
-        const first = answers[firstInBatch.get(keyOf(batch[i]!)) ?? -1];
-        answers[i] = row ? { case: caseOf(row), created: false } : first instanceof GridworkError ? first : new GridworkError(ErrorCode.CONFLICT, 'the report could not be stored; send it again');
+        const first = answers[firstInBatch.get(keyOf(batch[i]!))!];
+        if (row) answers[i] = { case: caseOf(row), created: false };
+        else if (answers[i] === undefined) answers[i] = first instanceof GridworkError ? first : new GridworkError(ErrorCode.CONFLICT, 'the report could not be stored; send it again');
       }
     }
     return answers as (ReportCaseReply | GridworkError)[];
@@ -314,19 +309,30 @@ function checkShape(request: ReportCaseRequest, department?: string): void {
   if (problems.length > 0) throw GridworkError.validation(problems);
 }
 
-/** Inserts new cases; a key another replica stored meanwhile is skipped. Returns the ids stored. */
-async function insertCases(em: EntityManager, rows: CaseRow[]): Promise<Set<string>> {
-  if (rows.length === 0) return new Set();
+/**
+ * Inserts new cases with their people-facing numbers and first timeline
+ * lines, in one statement; a key another replica stored meanwhile is
+ * skipped, with its lines. Returns the numbers of the cases stored, by id.
+ */
+async function insertCases(em: EntityManager, prepared: Prepared[], now: Date): Promise<Map<string, string>> {
+  if (prepared.length === 0) return new Map();
+  const rows = prepared.map((p) => p.row);
   // Only the columns intake knows are written; the others (e.g. the timers') keep their defaults.
-  const columns = Object.keys(rows[0]!).join(', ');
-  const inserted = await preparedQuery<{ id: string }>(
+  const columns = Object.keys(rows[0]!);
+  const values = columns.map((column) => (column === 'number' ? `$2 || lpad(nextval('case_number_seq')::text, 8, '0')` : column));
+  const stored = await preparedQuery<{ id: string; number: string }>(
     em,
     'intake-insert-cases',
-    `INSERT INTO "case" (${columns})
-     SELECT ${columns} FROM jsonb_populate_recordset(NULL::"case", $1::jsonb)
-     ON CONFLICT (idempotency_scope, idempotency_key) DO NOTHING
-     RETURNING id`,
-    [JSON.stringify(rows)],
+    `WITH inserted AS (
+       INSERT INTO "case" (${columns.join(', ')})
+       SELECT ${values.join(', ')} FROM jsonb_populate_recordset(NULL::"case", $1::jsonb)
+       ON CONFLICT (idempotency_scope, idempotency_key) DO NOTHING
+       RETURNING id, number),
+     lines AS (
+       INSERT INTO case_timeline (${TIMELINE_COLUMNS})
+       SELECT ${TIMELINE_COLUMNS} FROM ${FIRST_LINES_FROM('$3')} WHERE l.case_id IN (SELECT id FROM inserted))
+     SELECT id, number FROM inserted`,
+    [JSON.stringify(rows), caseNumberPrefix(now), firstLinesJson(prepared.flatMap((p) => p.timeline))],
   );
-  return new Set(inserted.map((row) => row.id));
+  return new Map(stored.map((row) => [row.id, row.number]));
 }

@@ -1,5 +1,4 @@
 import type { EntityManager } from 'typeorm';
-import { preparedQuery } from '@gridwork/persistence';
 import type { TimelineEntry } from '@gridwork/contracts';
 import type { TimelineLine } from './case.rows.js';
 
@@ -40,29 +39,26 @@ export async function appendTimeline(em: EntityManager, lines: TimelineLine[]): 
 }
 
 /**
- * Writes the first lines of cases created in this transaction, numbered from
- * 1 in the order given: intake's hot path, without looking up last numbers.
+ * The first lines of new cases as one JSON recordset, numbered from 1 in the
+ * order given: intake writes them in the statement that creates the cases
+ * (see `FIRST_LINES_FROM`), without looking up last numbers.
  */
-export async function appendNewTimelines(em: EntityManager, lines: TimelineLine[]): Promise<void> {
-  if (lines.length === 0) return;
+export function firstLinesJson(lines: TimelineLine[]): string {
   const next = new Map<string, number>();
-  await preparedQuery(
-    em,
-    'case-timeline-first-lines',
-    `INSERT INTO case_timeline (case_id, seq, at, actor_kind, actor_id, actor_name, action, from_state, to_state, reason, data)
-     SELECT * FROM jsonb_to_recordset($1::jsonb) AS l(case_id uuid, seq integer, at timestamptz, actor_kind text, actor_id text, actor_name text,
-                                                      action text, from_state text, to_state text, reason text, data jsonb)`,
-    [
-      JSON.stringify(
-        lines.map((line) => {
-          const seq = (next.get(line.caseId) ?? 0) + 1;
-          next.set(line.caseId, seq);
-          return { ...rowOf(line), seq };
-        }),
-      ),
-    ],
+  return JSON.stringify(
+    lines.map((line) => {
+      const seq = (next.get(line.caseId) ?? 0) + 1;
+      next.set(line.caseId, seq);
+      return { ...rowOf(line), seq };
+    }),
   );
 }
+
+/** The columns of `case_timeline` and the recordset `firstLinesJson` makes, for `INSERT ... SELECT * FROM` it. */
+export const TIMELINE_COLUMNS = 'case_id, seq, at, actor_kind, actor_id, actor_name, action, from_state, to_state, reason, data';
+export const FIRST_LINES_FROM = (param: string) =>
+  `jsonb_to_recordset(${param}::jsonb) AS l(case_id uuid, seq integer, at timestamptz, actor_kind text, actor_id text, actor_name text,
+                                         action text, from_state text, to_state text, reason text, data jsonb)`;
 
 interface TimelineRow {
   seq: number;
