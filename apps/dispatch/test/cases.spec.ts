@@ -140,6 +140,22 @@ describe('dispatch cases', () => {
     expect(halfResponsibility?.details?.[0]?.messages[0]).toMatch(/responsible.level is required/);
   });
 
+  it('takes a category change into account at once: a retired category is refused', async () => {
+    const parking = {
+      code: 'parking',
+      name: 'Parking',
+      responsible: { kind: 'level', level: 'grid' },
+      acceptHours: 1,
+      completeHours: 8,
+      hoursKind: 'calendar',
+    } as const;
+    await world.client.request(subjects.dispatch.category.define, parking);
+    expect((await report({ categoryCode: 'parking' })).created).toBe(true);
+    await world.client.request(subjects.dispatch.category.define, { ...parking, retired: true });
+    const refused = await errorOf(report({ categoryCode: 'parking' }));
+    expect(refused?.details).toEqual([{ field: 'categoryCode', messages: ['category parking is retired'] }]);
+  });
+
   it('answers a replayed report with the original case, also when retries arrive together', async () => {
     const first = await report({ idempotencyKey: 'replayed' });
     const again = await report({ idempotencyKey: 'replayed', description: 'a retry' });

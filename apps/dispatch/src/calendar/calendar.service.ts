@@ -9,23 +9,23 @@ import {
   type SetCalendarRequest,
   type WorkingPeriod,
 } from '@gridwork/contracts';
+import { ShortLived } from '../common/short-lived.js';
 import { dueAt, minutesOf, rulesOf, type CalendarRules } from './working-calendar.js';
 
 /** How long intake reuses the calendar it read. */
-const RULES_CACHE_MS = 5_000;
 /** Marked days far enough ahead for the longest time limit. */
 const LOOKAHEAD_DAYS = 3 * 366;
 
 /** The holiday and working-day calendar an admin maintains, and deadlines counted in it. */
 @Injectable()
 export class CalendarService {
-  private cache?: { rules: CalendarRules; readAt: number };
+  private readonly cached = new ShortLived<CalendarRules>();
 
   constructor(private readonly dataSource: DataSource) {}
 
   async set(request: SetCalendarRequest): Promise<CalendarReply> {
     if (request.workingPeriods) assertPeriods(request.workingPeriods);
-    return this.dataSource.transaction(async (em) => {
+    const reply = await this.dataSource.transaction(async (em) => {
       if (request.workingPeriods) {
         await em.query(`UPDATE calendar_setting SET working_periods = $1 WHERE id = 1`, [JSON.stringify(request.workingPeriods)]);
       }
@@ -36,10 +36,11 @@ export class CalendarService {
           [day.date, day.kind, day.name ?? null],
         );
       }
-      this.cache = undefined;
       const dates = [...(request.days ?? []).map((d) => d.date), ...(request.unmark ?? [])].sort();
       return this.read(em, dates[0] ?? '1970-01-01', dates[dates.length - 1] ?? '1970-01-01');
     });
+    this.cached.drop();
+    return reply;
   }
 
   get(request: GetCalendarRequest): Promise<CalendarReply> {
@@ -53,17 +54,9 @@ export class CalendarService {
     return { dueAt: dueAt(rules, from, request.hours, request.hoursKind).toISOString() };
   }
 
-  /**
-   * The rules as intake uses them: read at most every few seconds, because
-   * intake asks for them with every batch and they change a few times a year.
-   * A change is in force everywhere within `RULES_CACHE_MS`.
-   */
-  async cachedRules(em: EntityManager, now: Date): Promise<CalendarRules> {
-    const cached = this.cache;
-    if (cached && now.getTime() - cached.readAt < RULES_CACHE_MS && now.getTime() >= cached.readAt) return cached.rules;
-    const rules = await this.rules(em, now);
-    this.cache = { rules, readAt: now.getTime() };
-    return rules;
+  /** The rules as intake uses them: read at most every few seconds (see `ShortLived`). */
+  cachedRules(em: EntityManager, now: Date): Promise<CalendarRules> {
+    return this.cached.get(() => this.rules(em, now), now.getTime());
   }
 
   /** The rules in force from `from` on. */

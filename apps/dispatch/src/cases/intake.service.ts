@@ -134,7 +134,7 @@ export class IntakeService {
       fresh.push(i);
     });
 
-    const categories = await this.categories.byCodes(em, fresh.map((i) => batch[i]!.request.categoryCode));
+    const categories = await this.categories.cachedByCodes(em, fresh.map((i) => batch[i]!.request.categoryCode));
     for (const i of fresh) {
       const category = categories.get(batch[i]!.request.categoryCode);
       if (!category) answers[i] = GridworkError.notFound(`category ${batch[i]!.request.categoryCode}`);

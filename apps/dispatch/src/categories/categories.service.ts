@@ -13,6 +13,7 @@ import {
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
 import { preparedQuery } from '@gridwork/persistence';
+import { ShortLived } from '../common/short-lived.js';
 import { assertResponsibility } from './responsibility.js';
 
 export interface CategoryRow {
@@ -46,12 +47,15 @@ export function categoryOf(row: CategoryRow): Category {
 /** The category tree: `environment.garbage` sits under `environment`. */
 @Injectable()
 export class CategoriesService {
+  /** Every category by code, for intake (a few hundred rows). */
+  private readonly all = new ShortLived<Map<string, CategoryRow>>();
+
   constructor(private readonly dataSource: DataSource) {}
 
   async define(request: DefineCategoryRequest): Promise<Category> {
     const responsible = assertResponsibility(request.responsible, 'responsible');
     const parentCode = request.code.includes('.') ? request.code.slice(0, request.code.lastIndexOf('.')) : null;
-    return this.dataSource.transaction(async (em) => {
+    const defined = await this.dataSource.transaction(async (em) => {
       if (parentCode) {
         const [parent] = await em.query(`SELECT 1 FROM category WHERE code = $1`, [parentCode]);
         if (!parent) throw GridworkError.notFound(`parent category ${parentCode}`);
@@ -79,6 +83,8 @@ export class CategoriesService {
       await publishInTransaction(em, subjects.dispatch.category.changed, category);
       return category;
     });
+    this.all.drop();
+    return defined;
   }
 
   async get(request: GetCategoryRequest): Promise<Category> {
@@ -95,9 +101,15 @@ export class CategoriesService {
     return { items: rows.map(categoryOf) };
   }
 
-  /** Categories by code as intake needs them. */
+  /** Categories by code, as they are now. */
   async byCodes(em: EntityManager, codes: string[]): Promise<Map<string, CategoryRow>> {
     const rows = await preparedQuery<CategoryRow>(em, 'categories-by-code', `SELECT * FROM category WHERE code = ANY ($1)`, [[...new Set(codes)]]);
     return new Map(rows.map((row) => [row.code, row]));
+  }
+
+  /** Categories by code as intake needs them: read at most every few seconds (see `ShortLived`). */
+  async cachedByCodes(em: EntityManager, codes: string[]): Promise<Map<string, CategoryRow>> {
+    const all = await this.all.get(async () => new Map((await em.query<CategoryRow[]>(`SELECT * FROM category`)).map((row) => [row.code, row])));
+    return new Map(codes.flatMap((code) => (all.has(code) ? [[code, all.get(code)!] as const] : [])));
   }
 }

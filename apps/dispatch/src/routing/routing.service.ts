@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { preparedQuery } from '@gridwork/persistence';
 import {
   AREA_LEVELS,
   GridworkError,
@@ -17,6 +16,7 @@ import {
   type RoutingRulePage,
   type SetRoutingRuleRequest,
 } from '@gridwork/contracts';
+import { ShortLived } from '../common/short-lived.js';
 import { AreaReadModel } from '../areas/area-read-model.service.js';
 import { CategoriesService, type CategoryRow } from '../categories/categories.service.js';
 import { assertResponsibility } from '../categories/responsibility.js';
@@ -52,6 +52,9 @@ export interface RoutingInput {
 /** Routing by responsibility: rules over category × area, the most specific winning. */
 @Injectable()
 export class RoutingService {
+  /** Every routing rule, for intake: read at most every few seconds (see `ShortLived`). */
+  private readonly rules = new ShortLived<RuleRow[]>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly categories: CategoriesService,
@@ -61,7 +64,7 @@ export class RoutingService {
 
   async setRule(request: SetRoutingRuleRequest): Promise<RoutingRule> {
     const responsible = assertResponsibility(request.responsible, 'responsible');
-    return this.dataSource.transaction(async (em) => {
+    const rule = await this.dataSource.transaction(async (em) => {
       if (!(await this.categories.byCodes(em, [request.categoryCode])).has(request.categoryCode)) {
         throw GridworkError.notFound(`category ${request.categoryCode}`);
       }
@@ -76,12 +79,15 @@ export class RoutingService {
       );
       return ruleOf(row!);
     });
+    this.rules.drop();
+    return rule;
   }
 
   async removeRule(request: RemoveRoutingRuleRequest): Promise<RemovedRoutingRule> {
     // TypeORM answers a DELETE with [rows, affected count].
     const [removed] = await this.dataSource.query(`DELETE FROM routing_rule WHERE id::text = $1 RETURNING id`, [request.id]);
     if (removed.length === 0) throw GridworkError.notFound(`routing rule ${request.id}`);
+    this.rules.drop();
     return { id: request.id };
   }
 
@@ -106,10 +112,9 @@ export class RoutingService {
     return decision as RoutingDecision;
   }
 
-  /** Decides owners for many cases with one query for rules and one for areas. */
+  /** Decides owners for many cases with the rules as intake reads them, and one query for the grids' workers. */
   async decide(em: EntityManager, inputs: RoutingInput[]): Promise<{ owner?: CaseOwner; ruleId?: string; explanation: string }[]> {
-    const categoryCodes = [...new Set(inputs.flatMap((input) => categoryLineOf(input.category.code)))];
-    const rules = await preparedQuery<RuleRow>(em, 'routing-rules-for-categories', `SELECT * FROM routing_rule WHERE category_code = ANY ($1)`, [categoryCodes]);
+    const rules = await this.rules.get(() => em.query<RuleRow[]>(`SELECT * FROM routing_rule`));
     const decisions = inputs.map(({ category, path }): { owner?: CaseOwner; ruleId?: string; explanation: string } => {
       const line = categoryLineOf(category.code);
       const onPath = (code: string | null) => code === null || (path?.includes(code) ?? false);
