@@ -1,10 +1,9 @@
-import { v7 as uuidv7 } from 'uuid';
 import pg from 'pg';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
-import { preparedQuery } from '@gridwork/persistence';
+import { newId, preparedQuery } from '@gridwork/persistence';
 import { Headers, addressedSubjectOf, continueTrace, schemaHeader, validateMessage, type EventDefinition } from '@gridwork/contracts';
 import { currentTrace, type ServiceMetrics } from '@gridwork/observability';
 
@@ -66,7 +65,7 @@ export async function publishInTransaction<P extends object>(
   }
   const subject = subjectFor(event, options.department);
   const json = await checkedJson(event, payload);
-  const id = options.eventId ?? uuidv7();
+  const id = options.eventId ?? newId();
   const headers = outboxHeaders(event);
   // The NOTIFY is delivered on commit only, waking the relays of every replica.
   await preparedQuery(
@@ -100,7 +99,7 @@ export async function publishAllInTransaction(em: EntityManager, groups: { event
   for (const { event, payloads } of groups) {
     if (event.addressed) throw new Error(`${event.subject}: an addressed event is published one department at a time with publishInTransaction`);
     const headers = JSON.stringify(outboxHeaders(event));
-    for (const payload of payloads) rows.push({ id: uuidv7(), subject: event.subject, headers, payload: await checkedJson(event, payload) });
+    for (const payload of payloads) rows.push({ id: newId(), subject: event.subject, headers, payload: await checkedJson(event, payload) });
   }
   for (let start = 0; start < rows.length; start += 1000) {
     const chunk = rows.slice(start, start + 1000);

@@ -5,3 +5,4 @@ export { CreateMessagingTables1732300000000 } from './1732300000000-create-messa
 export * from './prepared.js';
 export * from './errors.js';
 export * from './batch-poller.js';
+export * from './ids.js';

@@ -1,7 +1,6 @@
 import 'reflect-metadata';
-import { v7 as uuidv7 } from 'uuid';
 import { publishInTransaction } from '@gridwork/messaging';
-import { createServiceDataSource } from '@gridwork/persistence';
+import { createServiceDataSource, newId } from '@gridwork/persistence';
 import { probe } from './probe-contract.js';
 
 /**
@@ -13,7 +12,7 @@ const dataSource = createServiceDataSource({ url: process.env.DATABASE_URL!, mig
 await dataSource.initialize();
 const name = process.argv[2] ?? 'crash-drill';
 const eventId = await dataSource.transaction(async (em) => {
-  const id = uuidv7();
+  const id = newId();
   await em.query('INSERT INTO widget (id, name, count) VALUES ($1, $2, 1)', [id, name]);
   return publishInTransaction(em, probe.widget.created, { id, name, count: 1 });
 });

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { v7 as uuidv7 } from 'uuid';
 import type { Logger } from 'pino';
 import {
   ErrorCode,
@@ -13,7 +12,7 @@ import {
   type ReportCaseRequest,
 } from '@gridwork/contracts';
 import { publishAllInTransaction } from '@gridwork/messaging';
-import { preparedQuery } from '@gridwork/persistence';
+import { newId, preparedQuery } from '@gridwork/persistence';
 import { PINO_LOGGER } from '@gridwork/observability';
 import { AdmissionReadModel } from '../admission/admission-read-model.js';
 import { AreaReadModel } from '../areas/area-read-model.service.js';
@@ -195,7 +194,7 @@ export class IntakeService {
         owner = pushedDown[n];
         explanation = `pushed down to the ${request.pushDownTo} level by ${pending.department}`;
       }
-      const id = uuidv7();
+      const id = newId();
       const row: CaseRow = {
         id,
         number: '', // given by the insert, from case_number_seq

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { v7 as uuidv7 } from 'uuid';
 import {
   AREA_LEVELS,
   GridworkError,
@@ -16,6 +15,7 @@ import {
   type RoutingRulePage,
   type SetRoutingRuleRequest,
 } from '@gridwork/contracts';
+import { newId } from '@gridwork/persistence';
 import { ShortLived } from '../common/short-lived.js';
 import { AreaReadModel } from '../areas/area-read-model.service.js';
 import { CategoriesService, type CategoryRow } from '../categories/categories.service.js';
@@ -75,7 +75,7 @@ export class RoutingService {
         `INSERT INTO routing_rule (id, category_code, area_code, responsible, note) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (category_code, area_code) DO UPDATE SET responsible = EXCLUDED.responsible, note = EXCLUDED.note, updated_at = now()
          RETURNING *`,
-        [uuidv7(), request.categoryCode, request.areaCode ?? null, JSON.stringify(responsible), request.note ?? null],
+        [newId(), request.categoryCode, request.areaCode ?? null, JSON.stringify(responsible), request.note ?? null],
       );
       return ruleOf(row!);
     });

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { v7 as uuidv7 } from 'uuid';
 import {
   ErrorCode,
   GridworkError,
@@ -16,6 +15,7 @@ import {
   type SupervisionOrderPage,
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
+import { newId } from '@gridwork/persistence';
 import { ownerOf } from '../cases/case.rows.js';
 import { appendTimeline } from '../cases/timeline.js';
 import { areaAtLevel } from '../routing/routing.service.js';
@@ -102,7 +102,7 @@ export class SupervisionService {
         ]);
       }
 
-      const id = uuidv7();
+      const id = newId();
       const [order] = await em.query<OrderRow[]>(
         `INSERT INTO supervision_order (id, case_id, case_number, area_path, issuer_level, issuer_area_code, actor, note, owner, owner_department,
                                         complete_due_at, previous_complete_due_at, issued_at)

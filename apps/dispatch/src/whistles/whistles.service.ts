@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { v7 as uuidv7 } from 'uuid';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   DEFAULT_REPORT_IN_HOURS,
@@ -15,6 +14,7 @@ import {
   type WhistleList,
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
+import { newId } from '@gridwork/persistence';
 import { CalendarService } from '../calendar/calendar.service.js';
 import { dueAt } from '../calendar/working-calendar.js';
 import type { CaseRow } from '../cases/case.rows.js';
@@ -138,7 +138,7 @@ export class WhistlesService {
       const now = new Date();
       const hours = request.reportInHours ?? DEFAULT_REPORT_IN_HOURS;
       const due = dueAt(await this.calendar.rules(em, now), now, hours, request.hoursKind ?? 'calendar');
-      const id = uuidv7();
+      const id = newId();
       const departments = [...request.departments].sort();
       await em.query(
         `INSERT INTO whistle (id, case_id, blown_by, level, area_code, reason, blown_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,

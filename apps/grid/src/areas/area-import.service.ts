@@ -2,7 +2,6 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { Objm, type ObjectStore } from '@nats-io/obj';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { DataSource, type EntityManager } from 'typeorm';
-import { v7 as uuidv7 } from 'uuid';
 import {
   AREA_IMPORT_BUCKET,
   AREA_LEVELS,
@@ -21,6 +20,7 @@ import {
   type RejectedFeature,
 } from '@gridwork/contracts';
 import { MESSAGING_OPTIONS, NATS_CONNECTION, publishInTransaction, publishManyInTransaction, type MessagingOptions } from '@gridwork/messaging';
+import { newId } from '@gridwork/persistence';
 import { boundaryFromGeoJson, topologyProblems } from '../spatial/boundaries.js';
 import { areaColumns, toAreaSummary, type AreaRow } from './area.rows.js';
 import { gridSummaryOf, type GridRow } from '../grids/grid.rows.js';
@@ -128,7 +128,7 @@ export class AreaImportService implements OnModuleInit {
 
   /** The full list of rejected features, kept beside the uploads for the caller to fetch. */
   private async saveReport(request: ImportAreasRequest, rejected: RejectedFeature[]): Promise<string> {
-    const name = `reports/${request.objectName ?? 'inline'}-${uuidv7()}.json`;
+    const name = `reports/${request.objectName ?? 'inline'}-${newId()}.json`;
     await this.bucket!.putBlob({ name }, new TextEncoder().encode(JSON.stringify({ objectName: request.objectName, rejected })));
     return name;
   }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { v7 as uuidv7 } from 'uuid';
 import {
   ALL_BASE_RECORD_TYPES,
   BASE_RECORD_TYPES,
@@ -31,7 +30,7 @@ import {
   type UpdateBaseRecordRequest,
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
-import { pgErrorOf } from '@gridwork/persistence';
+import { newId, pgErrorOf } from '@gridwork/persistence';
 import {
   attributeErrors,
   changedAttributes,
@@ -188,7 +187,7 @@ export class BaseInformationService {
     return this.writing(async (em) => {
       await lockActiveGrid(em, request.gridCode);
       if (idNumber) await assertNoDuplicatePerson(em, request.gridCode, idNumber);
-      const id = uuidv7();
+      const id = newId();
       const at = new Date();
       await em.query(
         `INSERT INTO base_record (id, grid_code, kind, type, name, id_number, location, attributes, version,

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { v7 as uuidv7 } from 'uuid';
 import {
   ErrorCode,
   GridworkError,
@@ -15,6 +14,7 @@ import {
   type RecordAssessmentRequest,
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
+import { newId } from '@gridwork/persistence';
 import { compact, today } from '../workers/calendar.js';
 import { careerRow, ladderRanges, workerRef, writeStep } from './careers.service.js';
 import { annualGradeOf, compositeScore, gradeAfterReview } from './rules.js';
@@ -101,7 +101,7 @@ export class AssessmentsService {
       if (closed.year !== null) {
         throw new GridworkError(ErrorCode.CONFLICT, `the annual review for ${closed.year} is already recorded; ${request.period} comes too late`);
       }
-      const id = uuidv7();
+      const id = newId();
       const result = request.kind === 'annual' ? await this.review(em, worker, id, year, request.score, request.satisfaction!) : undefined;
       await em.query(
         `INSERT INTO assessment (id, worker_id, kind, period, year, score, satisfaction, assessed_by, remarks,

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { v7 as uuidv7 } from 'uuid';
 import {
   CAREER_POSITIONS,
   ErrorCode,
@@ -17,6 +16,7 @@ import {
   type SetLadderRequest,
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
+import { newId } from '@gridwork/persistence';
 import { compact } from '../workers/calendar.js';
 import { ladderProblems, nextPosition, POOL_GRADES, type Ranges } from './rules.js';
 
@@ -72,7 +72,7 @@ export async function writeStep(
   step: Omit<CareerStep, 'id'>,
   competentYears: number,
 ): Promise<CareerStep> {
-  const id = uuidv7();
+  const id = newId();
   await em.query(
     `INSERT INTO career_step (id, worker_id, kind, on_day, position_before, position, grade_before, grade, reason, assessment_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { v7 as uuidv7 } from 'uuid';
 import {
   ErrorCode,
   GridworkError,
@@ -13,6 +12,7 @@ import {
   type TrainingProfile,
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
+import { newId } from '@gridwork/persistence';
 import { compact, today } from '../workers/calendar.js';
 import { workerRef } from './careers.service.js';
 
@@ -38,7 +38,7 @@ export class TrainingService {
     }
     return this.dataSource.transaction(async (em) => {
       await workerRef(em, request.workerId);
-      const id = uuidv7();
+      const id = newId();
       const [row] = await em.query(
         `INSERT INTO training (id, worker_id, course, provider, started_on, ended_on, hours, passed)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${TRAINING_COLUMNS}`,
@@ -63,7 +63,7 @@ export class TrainingService {
       const [row] = await em.query(
         `INSERT INTO certificate (id, worker_id, kind, name, number, issued_on, expires_on, issuer)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${CERTIFICATE_COLUMNS}`,
-        [uuidv7(), request.workerId, request.kind, name, request.number, request.issuedOn, request.expiresOn ?? null, request.issuer ?? null],
+        [newId(), request.workerId, request.kind, name, request.number, request.issuedOn, request.expiresOn ?? null, request.issuer ?? null],
       );
       const certificate = compact(row) as Certificate;
       await publishInTransaction(em, subjects.grid.career.training.certificateRecorded, certificate);

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { v7 as uuidv7 } from 'uuid';
 import {
   ErrorCode,
   GridworkError,
@@ -17,6 +16,7 @@ import {
   type UpdateGridRequest,
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
+import { newId } from '@gridwork/persistence';
 import { activeParent, page } from '../areas/areas.service.js';
 import { NetworksService } from '../networks/networks.service.js';
 import { WorkersService } from '../workers/workers.service.js';
@@ -146,7 +146,7 @@ export class GridsService {
   private async recordReshape(em: EntityManager, kind: 'split' | 'merge', from: string[], created: GridRow[], reason: string): Promise<GridReshaped> {
     const [{ at }] = await em.query(
       `INSERT INTO grid_lineage (id, kind, from_codes, to_codes, reason) VALUES ($1, $2, $3, $4, $5) RETURNING at`,
-      [uuidv7(), kind, from, created.map((row) => row.code), reason],
+      [newId(), kind, from, created.map((row) => row.code), reason],
     );
     for (const code of from) {
       await publishInTransaction(em, subjects.grid.grid.changed, { change: 'retired', grid: gridSummaryOf(await gridRow(em, code, false)) });

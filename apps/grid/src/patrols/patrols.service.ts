@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { v7 as uuidv7 } from 'uuid';
 import {
   ErrorCode,
   GridworkError,
@@ -19,7 +18,7 @@ import {
   type PatrolSummary,
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
-import { pgErrorOf } from '@gridwork/persistence';
+import { newId, pgErrorOf } from '@gridwork/persistence';
 // Patrol days are calendar days in China Standard Time, as for worker assignments.
 import { LOCAL_TIME_ZONE, localDay } from '../workers/calendar.js';
 import { assertGridExists, lockActiveGrid } from '../grids/active-grid.js';
@@ -124,7 +123,7 @@ export class PatrolsService {
           );
         }
 
-        const id = uuidv7();
+        const id = newId();
         const route = request.route ? JSON.stringify({ type: 'LineString', coordinates: request.route }) : null;
         await em.query(
           `WITH line AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON($7::text), 4326) AS geom)

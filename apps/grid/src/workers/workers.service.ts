@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { v7 as uuidv7 } from 'uuid';
 import {
   ErrorCode,
   GridworkError,
@@ -23,7 +22,7 @@ import {
   type WorkerSummary,
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
-import { pgErrorOf } from '@gridwork/persistence';
+import { newId, pgErrorOf } from '@gridwork/persistence';
 import { compact, today } from './calendar.js';
 
 const events = subjects.grid.worker;
@@ -148,7 +147,7 @@ export class WorkersService {
       if (request.birthDate !== undefined && request.birthDate >= hiredOn) {
         throw GridworkError.validation([{ field: 'birthDate', messages: ['birthDate must be before hiredOn'] }]);
       }
-      const id = uuidv7();
+      const id = newId();
       await em.query(
         `INSERT INTO worker (id, name, employment, phone, gender, birth_date, community_code, hired_on)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
@@ -271,7 +270,7 @@ export class WorkersService {
       );
       if (!grid) throw GridworkError.notFound(`grid ${request.gridCode}`);
       if (grid.retired_at !== null) throw new GridworkError(ErrorCode.CONFLICT, `grid ${request.gridCode} is retired`);
-      const id = uuidv7();
+      const id = newId();
       const role = request.role ?? 'worker';
       try {
         // The exclusion constraints, not a prior read, decide overlaps, so concurrent assignments cannot both pass.
