@@ -13,7 +13,8 @@ import {
   type Satisfaction,
 } from '@gridwork/contracts';
 import { OnEvent, type EventContext } from '@gridwork/messaging';
-import { areaTargets, bump, departmentTargets, departmentTargetsOf, localDay, type Deltas, type StatTarget } from './rollup.js';
+import { localDay } from '../common/local-time.js';
+import { areaTargets, bump, departmentTargets, departmentTargetsOf, type Deltas, type StatTarget } from './rollup.js';
 
 /** Ended cases' assignment rows are kept this long, for events applied late. */
 const KEEP_ENDED_MS = 30 * 24 * 3600_000;

@@ -31,10 +31,6 @@ export interface StatTarget {
   key: string;
 }
 
-const OFFSET_MS = 8 * 3600_000;
-
-/** The Asia/Shanghai local day of an instant (`2026-11-23`); China keeps no daylight saving. */
-export const localDay = (at: Date | string): string => new Date(new Date(at).getTime() + OFFSET_MS).toISOString().slice(0, 10);
 
 /** The department row a fact goes to: the owning department, when a department owns the case. */
 export const departmentTargets = (owner: Pick<CaseOwner, 'kind' | 'department'> | undefined | null): StatTarget[] =>

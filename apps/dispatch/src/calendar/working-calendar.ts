@@ -1,13 +1,10 @@
 import type { HoursKind, WorkingPeriod } from '@gridwork/contracts';
 import type { CategoryRow } from '../categories/categories.service.js';
+import { LOCAL_OFFSET_MS, localDay } from '../common/local-time.js';
 
-/*
- * Deadline arithmetic in working hours. Local time is Asia/Shanghai, which has
- * had no daylight saving since 1991, so it is UTC+8 all year and days can be
- * worked out without a time-zone database.
- */
+/* Deadline arithmetic in working hours, in local time (UTC+8 all year, see local-time.ts). */
 
-const OFFSET_MS = 8 * 3600_000;
+const OFFSET_MS = LOCAL_OFFSET_MS;
 const DAY_MS = 24 * 3600_000;
 /** No time limit reaches further than this; a calendar with no working time at all must not loop forever. */
 const MAX_DAYS = 3 * 366;
@@ -25,11 +22,8 @@ export function rulesOf(periods: WorkingPeriod[], marked: Map<string, 'holiday' 
   return { periods: periods.map((p) => ({ start: minutesOf(p.start), end: minutesOf(p.end) })), marked };
 }
 
-/** The local date (YYYY-MM-DD) of local midnight `dayStartUtc`. */
-const localDate = (dayStartUtc: number): string => new Date(dayStartUtc + OFFSET_MS).toISOString().slice(0, 10);
-
 export function isWorkingDay(rules: CalendarRules, dayStartUtc: number): boolean {
-  const mark = rules.marked.get(localDate(dayStartUtc));
+  const mark = rules.marked.get(localDay(dayStartUtc));
   if (mark) return mark === 'workday';
   const weekday = new Date(dayStartUtc + OFFSET_MS).getUTCDay();
   return weekday !== 0 && weekday !== 6;

@@ -14,6 +14,7 @@ import {
 import { publishAllInTransaction } from '@gridwork/messaging';
 import { newId, preparedQuery } from '@gridwork/persistence';
 import { PINO_LOGGER } from '@gridwork/observability';
+import { localDay } from '../common/local-time.js';
 import { AdmissionReadModel } from '../admission/admission-read-model.js';
 import { AreaReadModel } from '../areas/area-read-model.service.js';
 import { CalendarService } from '../calendar/calendar.service.js';
@@ -43,7 +44,7 @@ interface Prepared {
 }
 
 /** A case number is the Beijing date of its report and an 8-digit sequence, what a reporter reads out on the phone: 2026112300000042. */
-const caseNumberPrefix = (now: Date): string => new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
+const caseNumberPrefix = (now: Date): string => localDay(now).replaceAll('-', '');
 
 /**
  * Unified intake (统一受理). Reports are gathered into batches stored in one

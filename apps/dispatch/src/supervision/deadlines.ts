@@ -1,5 +1,6 @@
 import type { CaseState, Deadline } from '@gridwork/contracts';
 import type { CaseRow } from '../cases/case.rows.js';
+import { localTime } from '../common/local-time.js';
 
 /** A case row with the timer columns the supervision migration adds. */
 export interface TimedCaseRow extends CaseRow {
@@ -46,8 +47,6 @@ export const DEADLINE_NAMES: Record<Deadline, string> = {
   complete: 'the completion deadline (办结)',
 };
 
-/** Local time (Asia/Shanghai, UTC+8 all year) for people to read, e.g. `2026-11-23 14:05`. */
-export const localTime = (at: Date): string => `${new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')}`;
 
 /** `the claim deadline (签收) of 2026-11-23 14:05 and the completion deadline (办结) of ...` */
 export const describeMissed = (row: TimedCaseRow, missed: Deadline[]): string =>

@@ -19,7 +19,8 @@ import { newId } from '@gridwork/persistence';
 import { ownerOf } from '../cases/case.rows.js';
 import { appendTimeline } from '../cases/timeline.js';
 import { areaAtLevel } from '../routing/routing.service.js';
-import { HANDLED_STATES, localTime, type TimedCaseRow } from './deadlines.js';
+import { localTime } from '../common/local-time.js';
+import { HANDLED_STATES, type TimedCaseRow } from './deadlines.js';
 
 interface OrderRow {
   id: string;
