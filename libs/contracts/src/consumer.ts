@@ -1,4 +1,4 @@
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/nats-core';
 
 export interface RetryPolicy {
@@ -40,8 +40,8 @@ export interface DurableConsumerSpec {
   onWaiting?(stream: string, error?: unknown): void;
 }
 
-const isStreamMissing = (err: unknown): boolean =>
-  (err as Error)?.name === 'StreamNotFoundError' || /stream not found/i.test(String((err as Error)?.message));
+/** JetStream's answer when the stream named does not exist (its source service has never run here). */
+const isStreamMissing = (err: unknown): boolean => err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound;
 
 export interface RunningConsumer {
   stop(): Promise<void>;
