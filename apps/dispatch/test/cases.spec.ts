@@ -1,3 +1,4 @@
+import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstream } from '@nats-io/jetstream';
 import { headers } from '@nats-io/nats-core';
@@ -36,9 +37,11 @@ describe('dispatch cases', () => {
     });
   const timelineOf = async (id: string) => (await world.client.request(subjects.dispatch.case.get, { idOrNumber: id })).timeline;
 
+  let dispatch: INestApplication;
+
   beforeAll(async () => {
     world = await testWorld(['grid', 'dispatch', 'admission']);
-    await world.start(dispatchService, 'dispatch');
+    dispatch = await world.start(dispatchService, 'dispatch');
     emergency = new GridworkClient(world.nc, { department: 'emergency', timeoutMs: 5_000 });
     housing = new GridworkClient(world.nc, { department: 'housing', timeoutMs: 5_000 });
     await world.client.request(subjects.dispatch.category.define, {
@@ -87,6 +90,11 @@ describe('dispatch cases', () => {
     expect(timeline.map((t) => t.action)).toEqual(['report', 'route']);
     expect(timeline[0]!.reason).toMatch(/no grid data has been received from the grid service yet/);
     expect(timeline[1]!.reason).toMatch(/gives the case to the grid level, but the case has no known grid/);
+
+    // Operators still see the queues that exist while grid's and admission's streams do not.
+    const metrics = await (await fetch(`${(await dispatch.getUrl()).replace('[::1]', '127.0.0.1')}/metrics`)).text();
+    expect(metrics).toMatch(/gov_consumer_pending_messages\{[^}]*stream="GOV_DISPATCH"[^}]*\} \d+/);
+    expect(metrics).not.toMatch(/gov_consumer_pending_messages\{[^}]*stream="GOV_GRID"/);
   });
 
   it('refuses bad reports naming each field, and stores nothing', async () => {

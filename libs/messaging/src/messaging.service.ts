@@ -1,6 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -48,18 +48,31 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
 
   /** Queue depths for operators: each consumer's pending, ack-pending and redelivered counts, and the outbox backlog. */
   private async scrapeQueues(metrics: ServiceMetrics, dataSource: DataSource): Promise<void> {
-    const jsm = await jetstreamManager(this.nc);
-    for (const source of this.consumers.sources) {
+    // One manager for all scrapes: making one asks the server for the account's JetStream info.
+    const jsm = await (this.jsm ??= jetstreamManager(this.nc).catch((err: unknown) => {
+      this.jsm = undefined;
+      throw err;
+    }));
+    // Each gauge on its own: a consumer not created yet (its source has not run) must not hide the others.
+    const scrapes = this.consumers.sources.map(async (source) => {
       const stream = streamNameOf(source);
       const info = await jsm.consumers.info(stream, this.options.service);
       const labels = { stream, consumer: this.options.service };
       metrics.consumerPending.set(labels, info.num_pending);
       metrics.consumerAckPending.set(labels, info.num_ack_pending);
       metrics.consumerRedelivered.set(labels, info.num_redelivered);
+    });
+    scrapes.push(
+      dataSource.query('SELECT count(*)::int AS pending FROM outbox WHERE sent_at IS NULL').then(([{ pending }]: { pending: number }[]) => {
+        metrics.outboxPending.set(pending);
+      }),
+    );
+    for (const result of await Promise.allSettled(scrapes)) {
+      if (result.status === 'rejected') this.log.debug({ err: result.reason }, 'a queue gauge could not be read for this scrape');
     }
-    const [{ pending }] = await dataSource.query('SELECT count(*)::int AS pending FROM outbox WHERE sent_at IS NULL');
-    metrics.outboxPending.set(pending);
   }
+
+  private jsm?: Promise<JetStreamManager>;
 
   /** Serves an endpoint with a function; decorated methods are found without this. */
   serve<Request extends object, Reply>(
