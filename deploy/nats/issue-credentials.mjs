@@ -20,14 +20,15 @@ import { createUser } from '@nats-io/nkeys';
 const SERVICES = ['org', 'grid', 'dispatch', 'timebank', 'admission', 'gateway'];
 // Second subject tokens the platform itself uses under gov.*: never a department code.
 const RESERVED = new Set([...SERVICES, 'evt', 'dlq', 'ext', 'notify', 'notice', 'ops']);
-const CODE = /^[a-z][a-z0-9-]{0,31}$/;
+// The platform's rule for a department code (DEPARTMENT_CODE in libs/contracts/src/definitions.ts).
+const CODE = /^[a-z][a-z0-9-]{1,39}$/;
 
 function usage(message) {
   if (message) process.stderr.write(`${message}\n\n`);
   process.stderr.write(
     'usage: node deploy/nats/issue-credentials.mjs service <' + SERVICES.join('|') + '> [--out DIR] [--force]\n' +
       '       node deploy/nats/issue-credentials.mjs department <code> [--out DIR] [--force]\n' +
-      '  <code>: lower-case letters, digits and -, starting with a letter, at most 32 (e.g. housing, urban-mgmt)\n',
+      '  <code>: lower-case letters, digits and -, starting with a letter, 2 to 40 long (e.g. housing, urban-mgmt)\n',
   );
   process.exit(2);
 }
