@@ -1,11 +1,13 @@
 import 'reflect-metadata';
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { GridworkClient, subjects, type ReportCaseRequest } from '@gridwork/contracts';
 import { createTestDatabase, startNatsServer } from '@gridwork/testing';
-import { cleanups, dispatchAnswers, log, openLoop, runBench, startDispatchDeployment } from './dispatch-world.js';
+import { measureCpu } from './cpu.js';
+import { cleanups, dispatchAnswers, dispatchCpuGroups, log, openLoop, runBench, startDispatchDeployment } from './dispatch-world.js';
 import { closedLoop, fmt, fmtInt, int, p95PerSecond, summarize, table, until } from './stats.js';
 
 /*
@@ -124,7 +126,9 @@ async function main(): Promise<void> {
   const closed = summarize(closedLatencies, CLOSED, closedSeconds);
 
   log(`open loop: ${RATE} reports/s for ${SECONDS} s`);
+  const cpu = measureCpu(dispatchCpuGroups(deployment, nats.pid));
   const open = await openLoop(client, RATE, SECONDS, () => randomReport('open'));
+  const cores = cpu.stop();
   const paced = summarize(open.latencies, open.sent, open.seconds);
 
   // Durably stored: every case in PostgreSQL with its events, and the events published to JetStream.
@@ -134,13 +138,14 @@ async function main(): Promise<void> {
   const [{ events }] = (await sql.query(`SELECT count(*)::int AS events FROM outbox WHERE subject IN ('gov.evt.dispatch.case.reported', 'gov.evt.dispatch.case.assigned')`)).rows;
 
   process.stdout.write(
-    `\nDispatch intake over NATS (dispatch as ${deployment}; ${GRID_SIDE * GRID_SIDE} grids; point → grid, routing, deadlines, timeline, 2 events per case)\n\n` +
+    `\nDispatch intake over NATS (dispatch as ${deployment.description}; ${GRID_SIDE * GRID_SIDE} grids; point → grid, routing, deadlines, timeline, 2 events per case)\n\n` +
       table([
         ['run', 'cases', 'cases/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
         [`closed loop, ${CONCURRENCY} in flight`, fmtInt(closed.count), fmtInt(closed.perSecond), fmt(closed.p50), fmt(closed.p95), fmt(closed.p99), fmt(closed.max)],
         [`open loop, ${RATE}/s offered`, fmtInt(paced.count), fmtInt(paced.perSecond), fmt(paced.p50), fmt(paced.p95), fmt(paced.p99), fmt(paced.max)],
       ]) +
       `\nOpen loop p95 by second (ms): ${p95PerSecond(open.latencies, RATE).map((v) => fmtInt(v)).join(' ')}` +
+      `\nCores used during the open loop: ${[...cores].map(([name, used]) => `${name} ${fmt(used)}`).join(', ')} (of ${availableParallelism()})` +
       `\n\nRaw PostgreSQL single-row commits: ${fmtInt(raw1)}/s on 1 connection, ${fmtInt(raw16)}/s on 16 connections` +
       `\nIntake (closed loop) ÷ raw commits: ${fmt(closed.perSecond / raw1)}x of 1 connection, ${fmt(closed.perSecond / raw16)}x of 16 connections` +
       `\nStored: ${fmtInt(cases)} cases of ${fmtInt(expected)} sent; ${fmtInt(events)} intake events, all published to JetStream` +

@@ -179,7 +179,7 @@ async function main(): Promise<void> {
   const client = new GridworkClient(nc, { timeoutMs: 30_000 });
   log(`starting dispatch on ${name}`);
   const deployment = await startDispatchDeployment(DATABASE_URL, nats.url);
-  log(`dispatch runs as ${deployment}`);
+  log(`dispatch runs as ${deployment.description}`);
   await dispatchAnswers(client);
 
   // A grid-level category: the seed's, or defined here on an empty database.

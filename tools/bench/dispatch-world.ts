@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { subjects, type GridworkClient, type ReportCaseRequest } from '@gridwork/contracts';
+import type { ProcessGroup } from './cpu.js';
 import { until } from './stats.js';
 
 /*
@@ -61,15 +62,31 @@ export async function startDispatch(databaseUrl: string, natsUrl: string, env: R
  * process serving requests and one running events (relay, consumers,
  * timers); with BENCH_ONE_PROCESS=1, a single process doing both.
  */
-export async function startDispatchDeployment(databaseUrl: string, natsUrl: string): Promise<string> {
+export async function startDispatchDeployment(databaseUrl: string, natsUrl: string): Promise<DispatchDeployment> {
   if (process.env.BENCH_ONE_PROCESS === '1') {
-    await startDispatch(databaseUrl, natsUrl);
-    return 'one process (requests and events)';
+    const both = await startDispatch(databaseUrl, natsUrl);
+    return { description: 'one process (requests and events)', processes: { dispatch: both.pid! } };
   }
   // The events process first: it runs the migrations; the requests process finds them done.
-  await startDispatch(databaseUrl, natsUrl, { SERVICE_ROLES: 'events' });
-  await startDispatch(databaseUrl, natsUrl, { SERVICE_ROLES: 'requests' });
-  return 'two processes (SERVICE_ROLES requests / events)';
+  const events = await startDispatch(databaseUrl, natsUrl, { SERVICE_ROLES: 'events' });
+  const requests = await startDispatch(databaseUrl, natsUrl, { SERVICE_ROLES: 'requests' });
+  return { description: 'two processes (SERVICE_ROLES requests / events)', processes: { 'dispatch requests': requests.pid!, 'dispatch events': events.pid! } };
+}
+
+export interface DispatchDeployment {
+  description: string;
+  /** The dispatch processes by name, for measuring their CPU. */
+  processes: Record<string, number>;
+}
+
+/** Where the cores go while dispatch is under load: its processes, PostgreSQL, the private nats-server and this benchmark. */
+export function dispatchCpuGroups(deployment: DispatchDeployment, natsPid: number | undefined): ProcessGroup[] {
+  return [
+    ...Object.entries(deployment.processes).map(([name, pid]) => ({ name, has: (p: number) => p === pid })),
+    { name: 'PostgreSQL', has: (_: number, command: string) => command.startsWith('postgres') || command.includes('/postgres ') },
+    { name: 'NATS', has: (p: number) => p === natsPid },
+    { name: 'load generator', has: (p: number) => p === process.pid },
+  ];
 }
 
 /** Waits until the dispatch service answers its health check over NATS. */

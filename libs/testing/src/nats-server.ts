@@ -7,6 +7,8 @@ import { isListening, natsFromDocker } from './servers.js';
 export interface NatsServerProcess {
   url: string;
   port: number;
+  /** The server's process id while it runs (a benchmark measures its CPU). */
+  readonly pid: number | undefined;
   /** Stops the server (SIGTERM, or SIGKILL when `hard`); its JetStream store stays for `start()`. */
   stop(hard?: boolean): Promise<void>;
   /** Starts it again on the same port with the same store. */
@@ -65,6 +67,9 @@ export async function startNatsServer(): Promise<NatsServerProcess> {
   return {
     url: `nats://127.0.0.1:${port}`,
     port,
+    get pid() {
+      return child?.pid;
+    },
     stop,
     start,
     dispose: async () => {
