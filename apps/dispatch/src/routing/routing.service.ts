@@ -16,7 +16,7 @@ import {
   type SetRoutingRuleRequest,
 } from '@gridwork/contracts';
 import { newId } from '@gridwork/persistence';
-import { ShortLived } from '../common/short-lived.js';
+import { ShortLivedMap } from '../common/short-lived.js';
 import { AreaReadModel } from '../areas/area-read-model.service.js';
 import { CategoriesService, type CategoryRow } from '../categories/categories.service.js';
 import { assertResponsibility } from '../categories/responsibility.js';
@@ -52,8 +52,8 @@ export interface RoutingInput {
 /** Routing by responsibility: rules over category × area, the most specific winning. */
 @Injectable()
 export class RoutingService {
-  /** Every routing rule, for intake: read at most every few seconds (see `ShortLived`). */
-  private readonly rules = new ShortLived<RuleRow[]>();
+  /** The rules of each category code, as intake reads them: at most every few seconds (see `ShortLivedMap`). */
+  private readonly rules = new ShortLivedMap<string, RuleRow[]>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -114,7 +114,14 @@ export class RoutingService {
 
   /** Decides owners for many cases with the rules as intake reads them, and one query for the grids' workers. */
   async decide(em: EntityManager, inputs: RoutingInput[]): Promise<{ owner?: CaseOwner; ruleId?: string; explanation: string }[]> {
-    const rules = await this.rules.get(() => em.query<RuleRow[]>(`SELECT * FROM routing_rule`));
+    const byCategory = await this.rules.getMany(
+      inputs.flatMap((input) => categoryLineOf(input.category.code)),
+      async (codes) => {
+        const rows = await em.query<RuleRow[]>(`SELECT * FROM routing_rule WHERE category_code = ANY ($1)`, [codes]);
+        return new Map(codes.map((code) => [code, rows.filter((row) => row.category_code === code)]));
+      },
+    );
+    const rules = [...byCategory.values()].flat();
     const decisions = inputs.map(({ category, path }): { owner?: CaseOwner; ruleId?: string; explanation: string } => {
       const line = categoryLineOf(category.code);
       const onPath = (code: string | null) => code === null || (path?.includes(code) ?? false);
