@@ -38,28 +38,21 @@ const SECONDS = int('BENCH_SECONDS', 15);
 const EXPLAIN_RUNS = int('BENCH_EXPLAIN_RUNS', 5);
 const SEED = int('BENCH_SEED', 1);
 
-/** The measure columns of `case_stat_daily` (apps/dispatch/src/assessment/rollup.ts). */
-const MEASURES = [
-  'received',
-  'accepted_on_time',
-  'accepted_late',
-  'completed_on_time',
-  'completed_late',
-  'overdue',
-  'handed_back',
-  'reopened',
-  'satisfied',
-  'basically_satisfied',
-  'unsatisfied',
-  'closed',
-  'closed_first_time',
-  'close_minutes_total',
-];
-/** StatsService.assessment with groupBy 'total'. */
-const STATS_SQL = `SELECT '' AS period, ${MEASURES.map((c) => `sum(${c})::text AS ${c}`).join(', ')}
+/** StatsService.assessment with groupBy 'total', over the measure columns of `case_stat_daily` (read from the database, see `measureColumns`). */
+const statsSql = (measures: string[]) => `SELECT '' AS period, ${measures.map((c) => `sum(${c})::text AS ${c}`).join(', ')}
   FROM case_stat_daily
  WHERE dimension = $1 AND key = $2 AND day BETWEEN $3::date AND $4::date
  GROUP BY 1`;
+
+/** The counters of `case_stat_daily`: every column but its key and time stamp. */
+async function measureColumns(sql: pg.Client): Promise<string[]> {
+  const { rows } = await sql.query<{ column_name: string }>(
+    `SELECT column_name FROM information_schema.columns
+      WHERE table_name = 'case_stat_daily' AND column_name NOT IN ('dimension', 'key', 'day', 'updated_at')
+      ORDER BY ordinal_position`,
+  );
+  return rows.map((row) => row.column_name);
+}
 /** BoardService.live: the tallies of the open cases, per child area; `district` adds the area filter. */
 const boardSql = (district: boolean) => `SELECT area_path[$1::int] AS child, state, count(*)::int AS n,
        count(*) FILTER (WHERE state IN ('assigned', 'reopened') AND accept_due_at < $2)::int AS accept_overdue,
@@ -246,7 +239,7 @@ async function main(): Promise<void> {
   const district = districts[0]!;
   const now = new Date();
   const plans = [
-    { what: `stats district ${probe.district} ${probe.month}`, ...(await explain(sql, STATS_SQL, ['district', probe.district, `${probe.month}-01`, lastDay], EXPLAIN_RUNS)) },
+    { what: `stats district ${probe.district} ${probe.month}`, ...(await explain(sql, statsSql(await measureColumns(sql)), ['district', probe.district, `${probe.month}-01`, lastDay], EXPLAIN_RUNS)) },
     { what: 'board city', ...(await explain(sql, boardSql(false), [2, now], EXPLAIN_RUNS)) },
     { what: `board district ${district}`, ...(await explain(sql, boardSql(true), [3, now, 2, district], EXPLAIN_RUNS)) },
   ];
