@@ -19,7 +19,7 @@ import {
   type ImportAreasRequest,
   type RejectedFeature,
 } from '@gridwork/contracts';
-import { MESSAGING_OPTIONS, NATS_CONNECTION, publishInTransaction, publishManyInTransaction, type MessagingOptions } from '@gridwork/messaging';
+import { MESSAGING_OPTIONS, NATS_CONNECTION, publishAllInTransaction, publishInTransaction, type MessagingOptions } from '@gridwork/messaging';
 import { newId } from '@gridwork/persistence';
 import { boundaryFromGeoJson, topologyProblems } from '../spatial/boundaries.js';
 import { areaColumns, toAreaSummary, type AreaRow } from './area.rows.js';
@@ -297,8 +297,10 @@ async function store(em: EntityManager, accepted: Candidate[]): Promise<void> {
       );
     }
     const areas = rows.filter((row) => row.level !== 'grid');
-    await publishManyInTransaction(em, subjects.grid.area.changed, areas.map((row) => ({ change: 'created' as const, area: toAreaSummary(row) })));
-    await publishManyInTransaction(em, subjects.grid.grid.changed, gridRows.map((row) => ({ change: 'created' as const, grid: gridSummaryOf(row) })));
+    await publishAllInTransaction(em, [
+      { event: subjects.grid.area.changed, payloads: areas.map((row) => ({ change: 'created' as const, area: toAreaSummary(row) })) },
+      { event: subjects.grid.grid.changed, payloads: gridRows.map((row) => ({ change: 'created' as const, grid: gridSummaryOf(row) })) },
+    ]);
   }
 }
 

@@ -8,6 +8,7 @@ import {
   type GetGridRequest,
   type Grid,
   type GridPage,
+  type GridChanged,
   type GridReshaped,
   type GridSummary,
   type ListGridsRequest,
@@ -15,7 +16,7 @@ import {
   type SplitGridRequest,
   type UpdateGridRequest,
 } from '@gridwork/contracts';
-import { publishInTransaction } from '@gridwork/messaging';
+import { publishAllInTransaction, publishInTransaction } from '@gridwork/messaging';
 import { newId } from '@gridwork/persistence';
 import { activeParent, page } from '../areas/areas.service.js';
 import { NetworksService } from '../networks/networks.service.js';
@@ -121,7 +122,6 @@ export class GridsService {
       if (communities.length > 1) {
         throw GridworkError.validation([{ field: 'codes', messages: [`grids of one community only; these are in ${communities.join(', ')}`] }]);
       }
-      assertDistinctNewCodes([request.into.code], 'into.code');
       const [{ pieces, boundary }] = await em.query(
         `SELECT ST_NumGeometries(joined) AS pieces, ST_AsGeoJSON(joined, 9) AS boundary FROM (SELECT ST_Union(boundary) AS joined FROM area WHERE code = ANY ($1)) u`,
         [codes],
@@ -148,13 +148,15 @@ export class GridsService {
       `INSERT INTO grid_lineage (id, kind, from_codes, to_codes, reason) VALUES ($1, $2, $3, $4, $5) RETURNING at`,
       [newId(), kind, from, created.map((row) => row.code), reason],
     );
-    for (const code of from) {
-      await publishInTransaction(em, subjects.grid.grid.changed, { change: 'retired', grid: gridSummaryOf(await gridRow(em, code, false)) });
-    }
+    const retired: GridChanged[] = [];
+    for (const code of from) retired.push({ change: 'retired', grid: gridSummaryOf(await gridRow(em, code, false)) });
     const to: GridSummary[] = created.map(gridSummaryOf);
-    for (const grid of to) await publishInTransaction(em, subjects.grid.grid.changed, { change: 'created', grid });
     const reshaped: GridReshaped = { kind, from, to, reason, at: (at as Date).toISOString() };
-    await publishInTransaction(em, subjects.grid.grid.reshaped, reshaped);
+    // The retirements, the new grids, then the reshape itself: in this order, in one insert.
+    await publishAllInTransaction(em, [
+      { event: subjects.grid.grid.changed, payloads: [...retired, ...to.map((grid): GridChanged => ({ change: 'created', grid }))] },
+      { event: subjects.grid.grid.reshaped, payloads: [reshaped] },
+    ]);
     await this.networks.moveMappings(em, from, to.map((grid) => grid.code));
     await this.workers.endAssignmentsOfRetiredGrids(em, from, `grid ${kind === 'split' ? 'split' : 'merged'} into ${to.map((grid) => grid.code).join(', ')}: ${reason}`);
     return reshaped;

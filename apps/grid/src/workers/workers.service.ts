@@ -21,7 +21,7 @@ import {
   type WorkerPage,
   type WorkerSummary,
 } from '@gridwork/contracts';
-import { publishInTransaction } from '@gridwork/messaging';
+import { publishInTransaction, publishManyInTransaction } from '@gridwork/messaging';
 import { newId, pgErrorOf } from '@gridwork/persistence';
 import { compact, today } from './calendar.js';
 
@@ -219,9 +219,7 @@ export class WorkersService {
        RETURNING id`,
       [value, day, reason],
     );
-    for (const assignment of await this.assignmentsById(em, ended.map((r) => r.id))) {
-      await publishInTransaction(em, events.assignmentEnded, assignment);
-    }
+    await publishManyInTransaction(em, events.assignmentEnded, await this.assignmentsById(em, ended.map((r) => r.id)));
   }
 
   async get(id: string): Promise<Worker> {
