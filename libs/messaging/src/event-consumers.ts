@@ -124,31 +124,28 @@ export class EventConsumers {
       );
       const fresh = new Set(inserted.map((row) => row.event_id));
       const outcomes: ApplyOutcome[] = [];
-      const batched = new Map<object, { value: unknown; finish: (value: unknown, em: EntityManager) => Promise<void> }>();
+      // What every handler of this transaction shares; only the event's own meta and trace differ.
+      const shared = new Map<object, { value: unknown; finish: (value: unknown, em: EntityManager) => Promise<void> }>();
+      const publish: EventContext['publish'] = (e, p, o) => publishInTransaction(em, e, p, { department: o?.department });
+      const batched: EventContext['batched'] = (key, start, finish) => {
+        let entry = shared.get(key);
+        if (!entry) shared.set(key, (entry = { value: start(), finish: finish as (value: unknown, em: EntityManager) => Promise<void> }));
+        return entry.value as ReturnType<typeof start>;
+      };
       for (const d of decoded) {
         if (!d) {
           outcomes.push('ignored');
         } else if (!fresh.delete(d.meta.eventId)) {
           outcomes.push('duplicate');
         } else {
-          const context: EventContext = {
-            meta: d.meta,
-            trace: d.trace,
-            em,
-            publish: (e, p, o) => publishInTransaction(em, e, p, { department: o?.department }),
-            batched: <T>(key: object, start: () => T, finish: (value: T, em: EntityManager) => Promise<void>): T => {
-              let entry = batched.get(key);
-              if (!entry) batched.set(key, (entry = { value: start(), finish: finish as (value: unknown, em: EntityManager) => Promise<void> }));
-              return entry.value as T;
-            },
-          };
+          const context: EventContext = { meta: d.meta, trace: d.trace, em, publish, batched };
           await runWithTrace(d.trace, async () => {
             for (const subscriber of d.subscribers) await subscriber.handle(d.payload, context);
           });
           outcomes.push('applied');
         }
       }
-      for (const { value, finish } of batched.values()) await finish(value, em);
+      for (const { value, finish } of shared.values()) await finish(value, em);
       return outcomes;
     });
   }

@@ -48,11 +48,7 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
 
   /** Queue depths for operators: each consumer's pending, ack-pending and redelivered counts, and the outbox backlog. */
   private async scrapeQueues(metrics: ServiceMetrics, dataSource: DataSource): Promise<void> {
-    // One manager for all scrapes: making one asks the server for the account's JetStream info.
-    const jsm = await (this.jsm ??= jetstreamManager(this.nc).catch((err: unknown) => {
-      this.jsm = undefined;
-      throw err;
-    }));
+    const jsm = await this.manager();
     // Each gauge on its own: a consumer not created yet (its source has not run) must not hide the others.
     const scrapes = this.consumers.sources.map(async (source) => {
       const stream = streamNameOf(source);
@@ -74,6 +70,14 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
 
   private jsm?: Promise<JetStreamManager>;
 
+  /** One JetStream manager for start-up and every scrape: making one asks the server for the account's JetStream info. */
+  private manager(): Promise<JetStreamManager> {
+    return (this.jsm ??= jetstreamManager(this.nc).catch((err: unknown) => {
+      this.jsm = undefined;
+      throw err;
+    }));
+  }
+
   /** Serves an endpoint with a function; decorated methods are found without this. */
   serve<Request extends object, Reply>(
     endpoint: EndpointDefinition<Request, Reply>,
@@ -83,7 +87,7 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await ensureServiceStreams(await jetstreamManager(this.nc), this.options.service, this.options.streamReplicas);
+    await ensureServiceStreams(await this.manager(), this.options.service, this.options.streamReplicas);
     this.discoverHandlers();
     if (this.options.roles.includes('requests')) await this.endpoints.start();
     if (runsEvents(this.options)) {
