@@ -137,16 +137,16 @@ export class AssessmentHandlers {
 
   @OnEvent(subjects.dispatch.case.stateChanged)
   async onStateChanged(event: CaseStateChanged, context: EventContext): Promise<void> {
-    const em = await assignmentsWritten(context);
     const at = new Date(event.at);
     const day = localDay(at);
-    if ((FINAL_STATES as readonly string[]).includes(event.to)) await this.ended(em, event.caseId, at);
+    if ((FINAL_STATES as readonly string[]).includes(event.to)) await this.ended(await assignmentsWritten(context), event.caseId, at);
     if (event.to === 'assigned' && event.owner?.kind === 'department') {
       // A department receives each case given to it after intake (assigned by the dispatcher, or sent on).
       bump(context, day, departmentTargets(event.owner), { received: 1 });
     }
     const judged = event.action === 'claim' || event.action === 'resolve' || event.action === 'hand-back' || event.action === 'callback';
     if (!judged) return;
+    const em = await assignmentsWritten(context);
     const facts = await this.facts(em, event.caseId);
     if (!facts) return;
     const assignment = await this.assignmentBefore(em, event.caseId, at, facts);

@@ -10,11 +10,8 @@ import {
   type WorkingPeriod,
 } from '@gridwork/contracts';
 import { ShortLived } from '../common/short-lived.js';
-import { dueAt, minutesOf, rulesOf, type CalendarRules } from './working-calendar.js';
+import { MAX_DAYS, dueAt, minutesOf, rulesOf, type CalendarRules } from './working-calendar.js';
 
-/** How long intake reuses the calendar it read. */
-/** Marked days far enough ahead for the longest time limit. */
-const LOOKAHEAD_DAYS = 3 * 366;
 
 /** The holiday and working-day calendar an admin maintains, and deadlines counted in it. */
 @Injectable()
@@ -65,7 +62,7 @@ export class CalendarService {
     const days = await em.query<{ date: string; kind: 'holiday' | 'workday' }[]>(
       `SELECT to_char(date, 'YYYY-MM-DD') AS date, kind FROM calendar_day
         WHERE date >= ($1::timestamptz AT TIME ZONE 'Asia/Shanghai')::date - 1 AND date <= ($1::timestamptz AT TIME ZONE 'Asia/Shanghai')::date + $2::int`,
-      [from.toISOString(), LOOKAHEAD_DAYS],
+      [from.toISOString(), MAX_DAYS],
     );
     return rulesOf(setting.working_periods as WorkingPeriod[], new Map(days.map((d) => [d.date, d.kind])));
   }

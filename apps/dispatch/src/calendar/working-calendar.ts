@@ -4,10 +4,9 @@ import { LOCAL_OFFSET_MS, localDay } from '../common/local-time.js';
 
 /* Deadline arithmetic in working hours, in local time (UTC+8 all year, see local-time.ts). */
 
-const OFFSET_MS = LOCAL_OFFSET_MS;
 const DAY_MS = 24 * 3600_000;
-/** No time limit reaches further than this; a calendar with no working time at all must not loop forever. */
-const MAX_DAYS = 3 * 366;
+/** No time limit reaches further than this (the calendar is read this far ahead); a calendar with no working time at all must not loop forever. */
+export const MAX_DAYS = 3 * 366;
 
 export interface CalendarRules {
   /** Minutes from local midnight, in order. */
@@ -25,7 +24,7 @@ export function rulesOf(periods: WorkingPeriod[], marked: Map<string, 'holiday' 
 export function isWorkingDay(rules: CalendarRules, dayStartUtc: number): boolean {
   const mark = rules.marked.get(localDay(dayStartUtc));
   if (mark) return mark === 'workday';
-  const weekday = new Date(dayStartUtc + OFFSET_MS).getUTCDay();
+  const weekday = new Date(dayStartUtc + LOCAL_OFFSET_MS).getUTCDay();
   return weekday !== 0 && weekday !== 6;
 }
 
@@ -35,7 +34,7 @@ export function dueAt(rules: CalendarRules, from: Date, hours: number, kind: Hou
   let left = hours * 60 * 60_000;
   const start = from.getTime();
   // UTC instant of the local midnight that begins `from`'s local day.
-  let dayStart = Math.floor((start + OFFSET_MS) / DAY_MS) * DAY_MS - OFFSET_MS;
+  let dayStart = Math.floor((start + LOCAL_OFFSET_MS) / DAY_MS) * DAY_MS - LOCAL_OFFSET_MS;
   for (let day = 0; day < MAX_DAYS; day++, dayStart += DAY_MS) {
     if (!isWorkingDay(rules, dayStart)) continue;
     for (const period of rules.periods) {

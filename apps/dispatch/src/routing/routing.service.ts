@@ -121,12 +121,12 @@ export class RoutingService {
         return new Map(codes.map((code) => [code, rows.filter((row) => row.category_code === code)]));
       },
     );
-    const rules = [...byCategory.values()].flat();
     const decisions = inputs.map(({ category, path }): { owner?: CaseOwner; ruleId?: string; explanation: string } => {
       const line = categoryLineOf(category.code);
       const onPath = (code: string | null) => code === null || (path?.includes(code) ?? false);
-      const best = rules
-        .filter((rule) => line.includes(rule.category_code) && onPath(rule.area_code))
+      const best = line
+        .flatMap((code) => byCategory.get(code)!)
+        .filter((rule) => onPath(rule.area_code))
         .sort((a, b) => depth(path, b.area_code) - depth(path, a.area_code) || b.category_code.length - a.category_code.length)[0];
       const responsible = best?.responsible ?? category.responsible;
       const why = best ? `rule ${best.id} (${best.category_code} in ${best.area_code ?? 'the whole city'})` : `category ${category.code}`;

@@ -77,12 +77,6 @@ export class CreateSupervision1764000000500 implements MigrationInterface {
         state, accept_due_at, complete_due_at, accept_remind_at, accept_reminded_at, accept_missed_at,
         complete_remind_at, complete_reminded_at, complete_missed_at, overdue_count, timer_at
         ON "case" FOR EACH ROW EXECUTE FUNCTION case_deadline_timer()`);
-    // Cases open before this migration: reminders counted from their assignment.
-    await q.query(`
-      UPDATE "case"
-         SET accept_remind_at = COALESCE(assigned_at, now()) + (accept_due_at - COALESCE(assigned_at, now())) * 0.8,
-             complete_remind_at = COALESCE(assigned_at, now()) + (complete_due_at - COALESCE(assigned_at, now())) * 0.8
-       WHERE state IN ('assigned', 'reopened', 'in-progress')`);
     await q.query(`CREATE INDEX case_timer_idx ON "case" (timer_at) WHERE timer_at IS NOT NULL`);
 
     await q.query(`

@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Counter, Gauge } from 'prom-client';
 import type { Logger } from 'pino';
 import { subjects, type CaseOwner, type Deadline, type Flag } from '@gridwork/contracts';
-import { MESSAGING_OPTIONS, publishInTransaction, runsEvents, type MessagingOptions } from '@gridwork/messaging';
+import { MESSAGING_OPTIONS, publishInTransaction, publishManyInTransaction, runsEvents, type MessagingOptions } from '@gridwork/messaging';
 import { BatchPoller } from '@gridwork/persistence';
 import { PINO_LOGGER, ServiceMetrics } from '@gridwork/observability';
 import { CalendarService } from '../calendar/calendar.service.js';
@@ -166,9 +166,11 @@ export class DeadlineTimers implements OnApplicationBootstrap, BeforeApplication
     );
     const owner = ownerOf(row);
     if (!owner) return;
-    for (const d of deadlines) {
-      await publishInTransaction(em, subjects.dispatch.supervision.reminded, { ...this.facts(row, owner, now), deadline: d, dueAt: dueOf(row, d)!.toISOString() });
-    }
+    await publishManyInTransaction(
+      em,
+      subjects.dispatch.supervision.reminded,
+      deadlines.map((d) => ({ ...this.facts(row, owner, now), deadline: d, dueAt: dueOf(row, d)!.toISOString() })),
+    );
     this.fired.inc({ kind: 'remind' }, deadlines.length);
   }
 

@@ -3,7 +3,7 @@ import { IsInt, Max, Min } from 'class-validator';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { subjects } from '@gridwork/contracts';
-import { MESSAGING_OPTIONS, publishInTransaction, runsEvents, type MessagingOptions } from '@gridwork/messaging';
+import { MESSAGING_OPTIONS, publishManyInTransaction, runsEvents, type MessagingOptions } from '@gridwork/messaging';
 import { BatchPoller } from '@gridwork/persistence';
 import { PINO_LOGGER, loadConfig } from '@gridwork/observability';
 import { appendTimeline } from '../cases/timeline.js';
@@ -99,16 +99,18 @@ export class WhistleDeadlines implements OnApplicationBootstrap, BeforeApplicati
           data: { whistleId: call.whistle_id, department: call.department, dueAt: call.due_at.toISOString() },
         })),
       );
-      for (const call of calls) {
-        await publishInTransaction(em, subjects.dispatch.whistle.missed, {
+      await publishManyInTransaction(
+        em,
+        subjects.dispatch.whistle.missed,
+        calls.map((call) => ({
           whistleId: call.whistle_id,
           caseId: call.case_id,
           caseNumber: call.case_number,
           department: call.department,
           dueAt: call.due_at.toISOString(),
           missedAt: now.toISOString(),
-        });
-      }
+        })),
+      );
       return calls.length;
     });
   }
