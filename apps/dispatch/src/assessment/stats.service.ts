@@ -28,7 +28,7 @@ const ZERO = Object.fromEntries(MEASURE_COLUMNS.map((c) => [c, 0])) as Sums;
 const rate = (part: number, whole: number): number | undefined => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : undefined);
 
 /** The figures and rates of summed rollup rows (what each one means: `libs/contracts/src/dispatch/assessment.ts`). */
-export function figuresOf(s: Sums): AssessmentFigures {
+function figuresOf(s: Sums): AssessmentFigures {
   const callbacks = s.satisfied + s.basically_satisfied + s.unsatisfied;
   const figures: AssessmentFigures = {
     received: s.received,
@@ -74,7 +74,7 @@ function dayOf(period: string, end: boolean): number | undefined {
 }
 
 /** The period of a request as days (UTC midnights), or VALIDATION_FAILED naming each wrong field. */
-export function periodOf(from: string, to: string, groupBy?: StatGrouping): { first: number; last: number } {
+function periodOf(from: string, to: string, groupBy?: StatGrouping): { first: number; last: number } {
   const problems: FieldError[] = [];
   const first = dayOf(from, false);
   const last = dayOf(to, true);

@@ -6,12 +6,16 @@ import {
   type DeadlinePreview,
   type DeadlinePreviewRequest,
   type GetCalendarRequest,
+  type HoursKind,
   type SetCalendarRequest,
   type WorkingPeriod,
 } from '@gridwork/contracts';
 import { ShortLived } from '../common/short-lived.js';
 import { MAX_DAYS, dueAt, minutesOf, rulesOf, type CalendarRules } from './working-calendar.js';
 
+
+/** Calendar hours need no calendar. */
+const NO_WORKING_CALENDAR = rulesOf([], new Map());
 
 /** The holiday and working-day calendar an admin maintains, and deadlines counted in it. */
 @Injectable()
@@ -47,8 +51,12 @@ export class CalendarService {
   async preview(request: DeadlinePreviewRequest): Promise<DeadlinePreview> {
     const from = new Date(request.from);
     if (Number.isNaN(from.getTime())) throw GridworkError.validation([{ field: 'from', messages: ['from must be an ISO 8601 instant'] }]);
-    const rules = await this.rules(this.dataSource.manager, from);
-    return { dueAt: dueAt(rules, from, request.hours, request.hoursKind).toISOString() };
+    return { dueAt: (await this.deadline(this.dataSource.manager, from, request.hours, request.hoursKind)).toISOString() };
+  }
+
+  /** When `hours` of `kind`, counted from `from`, run out; the calendar is read only for working hours. */
+  async deadline(em: EntityManager, from: Date, hours: number, kind: HoursKind): Promise<Date> {
+    return dueAt(kind === 'working' ? await this.rules(em, from) : NO_WORKING_CALENDAR, from, hours, kind);
   }
 
   /** The rules as intake uses them: read at most every few seconds (see `ShortLived`). */

@@ -21,7 +21,7 @@ export function rulesOf(periods: WorkingPeriod[], marked: Map<string, 'holiday' 
   return { periods: periods.map((p) => ({ start: minutesOf(p.start), end: minutesOf(p.end) })), marked };
 }
 
-export function isWorkingDay(rules: CalendarRules, dayStartUtc: number): boolean {
+function isWorkingDay(rules: CalendarRules, dayStartUtc: number): boolean {
   const mark = rules.marked.get(localDay(dayStartUtc));
   if (mark) return mark === 'workday';
   const weekday = new Date(dayStartUtc + LOCAL_OFFSET_MS).getUTCDay();

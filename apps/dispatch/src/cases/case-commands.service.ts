@@ -16,11 +16,11 @@ import {
   type ResolveCaseRequest,
 } from '@gridwork/contracts';
 import { CalendarService } from '../calendar/calendar.service.js';
-import { CategoriesService } from '../categories/categories.service.js';
+import { CategoriesService, type CategoryRow } from '../categories/categories.service.js';
 import { assertResponsibility } from '../categories/responsibility.js';
 import { RoutingService, ownerFor } from '../routing/routing.service.js';
 import { applyChange, assertLegal, ownerAbove, type Change, type Who } from './case-lifecycle.js';
-import { caseOf, ownerColumns, ownerOf, type CaseRow } from './case.rows.js';
+import { caseOf, lockCase, ownerColumns, ownerOf, type CaseRow } from './case.rows.js';
 import { deadlinesOf } from '../calendar/working-calendar.js';
 
 /** Actions only a case's owner takes; a department system may take them on the cases it owns. */
@@ -42,6 +42,7 @@ export class CaseCommandsService {
 
   assign(request: AssignCaseRequest): Promise<Case> {
     return this.change(request, 'assign', undefined, async (row, em, now) => {
+      const category = await this.categoryOf(em, row);
       let owner;
       let why: string;
       if (request.to) {
@@ -51,13 +52,12 @@ export class CaseCommandsService {
         await this.routing.workers.addWorkers(em, [owner], now);
         why = request.reason ?? 'assigned by the dispatcher';
       } else {
-        const category = (await this.categories.byCodes(em, [row.category_code])).get(row.category_code)!;
         const [decision] = await this.routing.decide(em, [{ category, path: row.area_path.length ? row.area_path : null }]);
         if (!decision!.owner) throw new GridworkError(ErrorCode.CONFLICT, `case ${row.number}: ${decision!.explanation}`);
         owner = decision!.owner;
         why = request.reason ?? decision!.explanation;
       }
-      const deadlines = await this.deadlines(em, row, now);
+      const deadlines = await this.deadlines(em, category, now);
       return { action: 'assign', to: 'assigned', set: { ...ownerColumns(owner), ...deadlines, assigned_at: now, claimed_at: null }, reason: why, data: { owner } };
     });
   }
@@ -112,7 +112,7 @@ export class CaseCommandsService {
       if (request.satisfaction !== 'unsatisfied') {
         return { action: 'callback', to: 'verified', set: { satisfaction: request.satisfaction }, reason: request.satisfaction, data };
       }
-      const deadlines = await this.deadlines(em, row, now);
+      const deadlines = await this.deadlines(em, await this.categoryOf(em, row), now);
       if (row.reopen_count === 0) {
         return {
           action: 'callback',
@@ -146,8 +146,11 @@ export class CaseCommandsService {
     return this.change(request, 'close', undefined, async (_row, _em, now) => ({ action: 'close', to: 'closed', set: { closed_at: now } }));
   }
 
-  private async deadlines(em: EntityManager, row: CaseRow, now: Date) {
-    const category = (await this.categories.byCodes(em, [row.category_code])).get(row.category_code)!;
+  private async categoryOf(em: EntityManager, row: CaseRow): Promise<CategoryRow> {
+    return (await this.categories.byCodes(em, [row.category_code])).get(row.category_code)!;
+  }
+
+  private async deadlines(em: EntityManager, category: CategoryRow, now: Date) {
     return deadlinesOf(await this.calendar.rules(em, now), category, now);
   }
 
@@ -160,8 +163,7 @@ export class CaseCommandsService {
   ): Promise<Case> {
     const who = actorOf(request, department);
     return this.dataSource.transaction(async (em) => {
-      const [row] = await em.query<CaseRow[]>(`SELECT * FROM "case" WHERE id = $1 FOR UPDATE`, [request.caseId]);
-      if (!row) throw GridworkError.notFound(`case ${request.caseId}`);
+      const row = await lockCase(em, request.caseId);
       authorize(row, action, who);
       assertLegal(row, action);
       const now = new Date();

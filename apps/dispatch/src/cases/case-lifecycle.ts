@@ -23,7 +23,7 @@ import { appendTimeline } from './timeline.js';
 export type CaseAction = 'accept' | 'assign' | 'claim' | 'resolve' | 'hand-back' | 'reject' | 'merge' | 'callback' | 'close' | 'escalate';
 
 /** The states each action may start from. */
-export const LEGAL_FROM: Record<CaseAction, readonly CaseState[]> = {
+const LEGAL_FROM: Record<CaseAction, readonly CaseState[]> = {
   accept: ['reported'],
   assign: ['reported', 'accepted', 'assigned', 'in-progress', 'handed-back', 'reopened'],
   claim: ['assigned', 'reopened'],
@@ -130,17 +130,13 @@ async function announce(em: EntityManager, before: CaseRow, after: CaseRow, who:
     at: now.toISOString(),
   });
   const ownerChanged = change.set && ('owner_kind' in change.set || 'owner_area_code' in change.set || 'owner_department' in change.set);
-  if (owner && (ownerChanged || after.state === 'reopened')) await publishAssigned(em, after, now);
+  if (owner && (ownerChanged || after.state === 'reopened')) await publishInTransaction(em, subjects.dispatch.case.assigned, assignedOf(after, now));
   if (after.state === 'closed') {
     await publishInTransaction(em, subjects.dispatch.case.closed, {
       case: caseOf(after),
       hoursToClose: Math.round((now.getTime() - after.reported_at.getTime()) / 3600_000),
     });
   }
-}
-
-export async function publishAssigned(em: EntityManager, row: CaseRow, now: Date): Promise<void> {
-  await publishInTransaction(em, subjects.dispatch.case.assigned, assignedOf(row, now));
 }
 
 /** The `case.assigned` event of a case as it now stands. */

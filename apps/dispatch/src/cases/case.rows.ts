@@ -1,4 +1,5 @@
-import type { Attachment, Case, CaseOwner, CaseState, Channel, Reporter, ResponseLevel, Satisfaction, TimelineEntry } from '@gridwork/contracts';
+import type { EntityManager } from 'typeorm';
+import { GridworkError, type Attachment, type Case, type CaseOwner, type CaseState, type Channel, type Reporter, type ResponseLevel, type Satisfaction, type TimelineEntry } from '@gridwork/contracts';
 
 /** A `case` row as stored. */
 export interface CaseRow {
@@ -108,4 +109,11 @@ export interface TimelineLine {
   toState?: CaseState;
   reason?: string;
   data?: Record<string, unknown>;
+}
+
+/** A case locked for change in this transaction (`FOR UPDATE`), or NOT_FOUND. */
+export async function lockCase<Row extends CaseRow = CaseRow>(em: EntityManager, id: string): Promise<Row> {
+  const [row] = await em.query<Row[]>(`SELECT * FROM "case" WHERE id = $1 FOR UPDATE`, [id]);
+  if (!row) throw GridworkError.notFound(`case ${id}`);
+  return row;
 }

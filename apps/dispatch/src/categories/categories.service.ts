@@ -29,7 +29,7 @@ export interface CategoryRow {
   updated_at: Date;
 }
 
-export function categoryOf(row: CategoryRow): Category {
+function categoryOf(row: CategoryRow): Category {
   return {
     code: row.code,
     ...(row.parent_code ? { parentCode: row.parent_code } : {}),

@@ -1,5 +1,5 @@
 /** How long reference data read for intake (calendar, categories, routing rules) is kept by a process. */
-export const REFERENCE_CACHE_MS = 5_000;
+const REFERENCE_CACHE_MS = 5_000;
 
 /**
  * Reference data that intake needs with every batch and an admin changes a

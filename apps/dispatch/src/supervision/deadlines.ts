@@ -14,7 +14,7 @@ export interface TimedCaseRow extends CaseRow {
 }
 
 /** The states in which each deadline runs (the trigger in the migration says the same). */
-export const RUNS_IN: Record<Deadline, readonly CaseState[]> = {
+const RUNS_IN: Record<Deadline, readonly CaseState[]> = {
   accept: ['assigned', 'reopened'],
   complete: ['assigned', 'reopened', 'in-progress'],
 };
@@ -25,7 +25,7 @@ export const HANDLED_STATES: readonly CaseState[] = RUNS_IN.complete;
 export const dueOf = (row: TimedCaseRow, deadline: Deadline): Date | null => (deadline === 'accept' ? row.accept_due_at : row.complete_due_at);
 
 /** Whether a deadline is running: its state, a due time, and its miss not yet dealt with. */
-export function runs(row: TimedCaseRow, deadline: Deadline): boolean {
+function runs(row: TimedCaseRow, deadline: Deadline): boolean {
   const missed = deadline === 'accept' ? row.accept_missed_at : row.complete_missed_at;
   return RUNS_IN[deadline].includes(row.state) && dueOf(row, deadline) !== null && missed === null;
 }

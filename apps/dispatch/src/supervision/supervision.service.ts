@@ -16,7 +16,7 @@ import {
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
 import { newId } from '@gridwork/persistence';
-import { ownerOf } from '../cases/case.rows.js';
+import { lockCase, ownerOf } from '../cases/case.rows.js';
 import { appendTimeline } from '../cases/timeline.js';
 import { areaAtLevel } from '../routing/routing.service.js';
 import { localTime } from '../common/local-time.js';
@@ -83,8 +83,7 @@ export class SupervisionService {
     if (actor!.kind !== 'operator') throw new GridworkError(ErrorCode.FORBIDDEN, `only an operator issues supervision orders, not a ${actor!.kind}`);
 
     return this.dataSource.transaction(async (em) => {
-      const [row] = await em.query<TimedCaseRow[]>(`SELECT * FROM "case" WHERE id = $1 FOR UPDATE`, [request.caseId]);
-      if (!row) throw GridworkError.notFound(`case ${request.caseId}`);
+      const row = await lockCase<TimedCaseRow>(em, request.caseId);
       const owner = ownerOf(row);
       if (!HANDLED_STATES.includes(row.state) || !owner) {
         throw new GridworkError(ErrorCode.CONFLICT, `case ${row.number} is ${row.state}: supervision orders are for cases being handled (${HANDLED_STATES.join(', ')})`);

@@ -16,8 +16,7 @@ import {
 import { publishInTransaction } from '@gridwork/messaging';
 import { newId } from '@gridwork/persistence';
 import { CalendarService } from '../calendar/calendar.service.js';
-import { dueAt } from '../calendar/working-calendar.js';
-import type { CaseRow } from '../cases/case.rows.js';
+import { lockCase, type CaseRow } from '../cases/case.rows.js';
 import { appendTimeline } from '../cases/timeline.js';
 import { publishNotice } from '../notices/notices.js';
 
@@ -64,7 +63,7 @@ export async function departmentMayRead(
 
 const iso = (value: string | Date | null): string | undefined => (value === null ? undefined : new Date(value).toISOString());
 
-export function callStateOf(call: { due_at: string | Date; reported_in_at: string | Date | null; missed_at: string | Date | null }): WhistleCallState {
+function callStateOf(call: { due_at: string | Date; reported_in_at: string | Date | null; missed_at: string | Date | null }): WhistleCallState {
   if (call.reported_in_at !== null) return new Date(call.reported_in_at) > new Date(call.due_at) ? 'reported-in-late' : 'reported-in';
   return call.missed_at !== null ? 'missed' : 'waiting';
 }
@@ -123,8 +122,7 @@ export class WhistlesService {
     }
     const blownBy: WhistleBlower = { kind: request.actor.kind, id: request.actor.id, ...(request.actor.name ? { name: request.actor.name } : {}) };
     return this.dataSource.transaction(async (em) => {
-      const [row] = await em.query<CaseRow[]>(`SELECT * FROM "case" WHERE id = $1 FOR UPDATE`, [request.caseId]);
-      if (!row) throw GridworkError.notFound(`case ${request.caseId}`);
+      const row = await lockCase(em, request.caseId);
       if (row.owner_kind !== 'level' || !WHISTLE_LEVELS.includes(row.owner_level!)) {
         const owner = row.owner_kind === 'department' ? `the department ${row.owner_department}` : row.owner_kind ? `the ${row.owner_level} level` : 'nobody';
         throw new GridworkError(ErrorCode.CONFLICT, `case ${row.number} is owned by ${owner}: only a grid or community owning a case blows the whistle`);
@@ -137,7 +135,7 @@ export class WhistlesService {
       }
       const now = new Date();
       const hours = request.reportInHours ?? DEFAULT_REPORT_IN_HOURS;
-      const due = dueAt(await this.calendar.rules(em, now), now, hours, request.hoursKind ?? 'calendar');
+      const due = await this.calendar.deadline(em, now, hours, request.hoursKind ?? 'calendar');
       const id = newId();
       const departments = [...request.departments].sort();
       await em.query(
