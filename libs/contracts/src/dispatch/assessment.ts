@@ -2,7 +2,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { defineEndpoint } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
-import { AREA_CODE } from '../grid/areas.js';
+import { AREA_CODE, AREA_LEVELS } from '../grid/areas.js';
 import { CASE_STATES, type CaseState } from './cases.js';
 
 /*
@@ -45,10 +45,10 @@ import { CASE_STATES, type CaseState } from './cases.js';
  * decimals), absent when nothing was counted.
  */
 
-export const STAT_DIMENSIONS = ['department', 'city', 'district', 'township', 'community', 'grid'] as const;
+export const STAT_DIMENSIONS = ['department', ...AREA_LEVELS] as const;
 export type StatDimension = (typeof STAT_DIMENSIONS)[number];
 /** The area dimensions, in the order of a case's area path. */
-export const AREA_STAT_DIMENSIONS = ['city', 'district', 'township', 'community', 'grid'] as const;
+export const AREA_STAT_DIMENSIONS = AREA_LEVELS;
 
 export const STAT_GROUPINGS = ['day', 'month', 'total'] as const;
 export type StatGrouping = (typeof STAT_GROUPINGS)[number];

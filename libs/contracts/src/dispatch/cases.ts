@@ -22,7 +22,8 @@ import { defineEndpoint, defineEvent } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
 import { AREA_CODE } from '../grid/areas.js';
 import { CATEGORY_CODE } from './categories.js';
-import { ACTOR_KINDS, Actor, CaseOwner, Responsibility, type ActorKind, type ResponseLevel } from './common.js';
+import { ADMISSION_LEVELS, type AdmissionLevel } from '../admission/items.js';
+import { ACTOR_KINDS, Actor, CaseOwner, FLAGS, Responsibility, type ActorKind, type Flag } from './common.js';
 
 /*
  * Cases (事件/诉求) from intake to closure. Every change is a legal
@@ -92,7 +93,7 @@ export class ReportCaseRequest {
    * A department pushing a task down names the level it wants it handled at;
    * the category's admission item must be admitted there (else NOT_ADMITTED).
    */
-  @IsOptional() @IsIn(['community', 'grid']) pushDownTo?: Extract<ResponseLevel, 'community' | 'grid'>;
+  @IsOptional() @IsIn(ADMISSION_LEVELS) pushDownTo?: AdmissionLevel;
 }
 
 export class Case {
@@ -116,7 +117,7 @@ export class Case {
   @IsOptional() @IsString() acceptDueAt?: string;
   @IsOptional() @IsString() completeDueAt?: string;
   /** Yellow when a deadline passed, red when the escalated deadline passed too. */
-  @IsOptional() @IsIn(['yellow', 'red']) flag?: 'yellow' | 'red';
+  @IsOptional() @IsIn(FLAGS) flag?: Flag;
   @IsInt() reopenCount: number;
   @IsOptional() @IsIn(SATISFACTION) satisfaction?: Satisfaction;
   @IsOptional() @IsString() duplicateOf?: string;
@@ -167,7 +168,7 @@ export class ListCasesRequest {
   @IsOptional() @IsString() ownerWorkerId?: string;
   /** Cases anywhere under this area. */
   @IsOptional() @Matches(AREA_CODE, { message: 'areaCode must be an area code' }) areaCode?: string;
-  @IsOptional() @IsIn(['yellow', 'red']) flag?: 'yellow' | 'red';
+  @IsOptional() @IsIn(FLAGS) flag?: Flag;
   /** Start after this case id (paging, newest first). */
   @IsOptional() @IsUUID() after?: string;
   @IsOptional() @IsInt() @Min(1) @Max(200) limit?: number;

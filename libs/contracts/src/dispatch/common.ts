@@ -10,6 +10,14 @@ import { DEPARTMENT_CODE } from '../definitions.js';
 export const RESPONSE_LEVELS = ['grid', 'community', 'township', 'district'] as const;
 export type ResponseLevel = (typeof RESPONSE_LEVELS)[number];
 
+/** `accept`: the deadline to claim (签收); `complete`: the deadline to resolve (办结). */
+export const DEADLINES = ['accept', 'complete'] as const;
+export type Deadline = (typeof DEADLINES)[number];
+
+/** A case that missed a deadline is flagged yellow the first time, red after. */
+export const FLAGS = ['yellow', 'red'] as const;
+export type Flag = (typeof FLAGS)[number];
+
 /** The level above, or undefined at the district (the top of the four levels). */
 export const levelAbove = (level: ResponseLevel): ResponseLevel | undefined => RESPONSE_LEVELS[RESPONSE_LEVELS.indexOf(level) + 1];
 

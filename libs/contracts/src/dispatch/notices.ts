@@ -1,6 +1,6 @@
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 import { DEPARTMENT_CODE, defineEvent } from '../definitions.js';
-import { DEPARTMENT_CODE_MESSAGE } from './common.js';
+import { DEADLINES, DEPARTMENT_CODE_MESSAGE, FLAGS, type Deadline, type Flag } from './common.js';
 
 /*
  * Department notices: durable notifications a department system receives
@@ -34,11 +34,11 @@ export class DepartmentNotice {
   @IsOptional() @IsString() acceptDueAt?: string;
   @IsOptional() @IsString() completeDueAt?: string;
   /** `reminded`: which deadline is near (`accept` to claim, `complete` to resolve). */
-  @IsOptional() @IsIn(['accept', 'complete']) deadline?: 'accept' | 'complete';
+  @IsOptional() @IsIn(DEADLINES) deadline?: Deadline;
   /** `reminded`: when that deadline runs out; `whistled`: when the department must have reported in. */
   @IsOptional() @IsString() dueAt?: string;
   /** `escalated` and `flagged`: the flag the case now carries. */
-  @IsOptional() @IsIn(['yellow', 'red']) flag?: 'yellow' | 'red';
+  @IsOptional() @IsIn(FLAGS) flag?: Flag;
   /** `escalated`: true when the case was taken away from this department to the level above. */
   @IsOptional() @IsBoolean() escalatedAway?: boolean;
   /** `whistled`: the whistle to answer with `case.report-in`. */

@@ -4,7 +4,7 @@ import { defineEndpoint, defineEvent } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
 import { AREA_CODE } from '../grid/areas.js';
 import { CaseCommand } from './cases.js';
-import { Actor, CaseOwner } from './common.js';
+import { Actor, CaseOwner, DEADLINES, FLAGS, type Deadline, type Flag } from './common.js';
 
 /*
  * Time-limited completion and unified supervision (限时办结, 统一督办).
@@ -20,12 +20,6 @@ import { Actor, CaseOwner } from './common.js';
  */
 
 
-/** `accept`: the deadline to claim (签收); `complete`: the deadline to resolve (办结). */
-export const DEADLINES = ['accept', 'complete'] as const;
-export type Deadline = (typeof DEADLINES)[number];
-
-export const FLAGS = ['yellow', 'red'] as const;
-export type Flag = (typeof FLAGS)[number];
 
 /** Who may issue a supervision order: a township or district, above the case's owner, or the platform. */
 export const SUPERVISING_LEVELS = ['township', 'district', 'platform'] as const;

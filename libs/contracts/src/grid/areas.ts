@@ -56,29 +56,29 @@ export class Area extends AreaSummary {
 }
 
 export class CreateAreaRequest {
-  @Matches(AREA_CODE, { message: `code ${AREA_CODE_MESSAGE}` }) code: string;
+  @Matches(AREA_CODE, AREA_CODE_OPTIONS) code: string;
   @IsString() @Length(1, 100) name: string;
   /** Grids are created with `grid.create`, which also takes their population. */
   @IsIn(['city', 'district', 'township', 'community']) level: Exclude<AreaLevel, 'grid'>;
-  @IsOptional() @Matches(AREA_CODE, { message: `parentCode ${AREA_CODE_MESSAGE}` }) parentCode?: string;
+  @IsOptional() @Matches(AREA_CODE, AREA_CODE_OPTIONS) parentCode?: string;
   @IsOptional() @IsBoundary() boundary?: Boundary;
 }
 
 export class UpdateAreaRequest {
-  @Matches(AREA_CODE, { message: `code ${AREA_CODE_MESSAGE}` }) code: string;
+  @Matches(AREA_CODE, AREA_CODE_OPTIONS) code: string;
   @IsOptional() @IsString() @Length(1, 100) name?: string;
   @IsOptional() @IsBoundary() boundary?: Boundary;
 }
 
 export class GetAreaRequest {
-  @Matches(AREA_CODE, { message: `code ${AREA_CODE_MESSAGE}` }) code: string;
+  @Matches(AREA_CODE, AREA_CODE_OPTIONS) code: string;
   /** Include the boundary geometry (it can be large). */
   @IsOptional() @IsBoolean() withBoundary?: boolean;
 }
 
 export class ListAreaChildrenRequest {
   /** The parent; omitted for the roots (cities). */
-  @IsOptional() @Matches(AREA_CODE, { message: `parentCode ${AREA_CODE_MESSAGE}` }) parentCode?: string;
+  @IsOptional() @Matches(AREA_CODE, AREA_CODE_OPTIONS) parentCode?: string;
   @IsOptional() @IsBoolean() includeRetired?: boolean;
   /** Start after this code (paging). */
   @IsOptional() @IsString() after?: string;
@@ -93,11 +93,11 @@ export class AreaPage {
 
 /** The properties each imported GeoJSON feature carries. */
 export class ImportedAreaProperties {
-  @Matches(AREA_CODE, { message: `code ${AREA_CODE_MESSAGE}` }) code: string;
+  @Matches(AREA_CODE, AREA_CODE_OPTIONS) code: string;
   @IsString() @Length(1, 100) name: string;
   @IsIn(AREA_LEVELS) level: AreaLevel;
   /** Absent only for a city. The parent may come anywhere in the same file or already exist. */
-  @IsOptional() @Matches(AREA_CODE, { message: `parentCode ${AREA_CODE_MESSAGE}` }) parentCode?: string;
+  @IsOptional() @Matches(AREA_CODE, AREA_CODE_OPTIONS) parentCode?: string;
   /** Grids only: resident population and households. */
   @IsOptional() @IsInt() @Min(0) population?: number;
   @IsOptional() @IsInt() @Min(0) households?: number;
