@@ -3,9 +3,9 @@ import pg from 'pg';
 import { connect } from '@nats-io/transport-node';
 import { GridworkClient, subjects, type ReportCaseRequest } from '@gridwork/contracts';
 import { startNatsServer } from '@gridwork/testing';
-import { pick, rngFor, type Rng } from '../seed/random.js';
+import { pick, rngFor, shuffle, type Rng } from '../seed/random.js';
 import { cleanups, dispatchAnswers, log, openLoop, runBench, startDispatchDeployment } from './dispatch-world.js';
-import { closedLoop, fmt, fmtInt, int, summarize, table, until, type Summary } from './stats.js';
+import { closedLoop, fmt, fmtInt, int, percentile, summarize, table, until, type Summary } from './stats.js';
 
 /*
  * Dispatch at scale (issue: millions of closed cases slow neither intake nor
@@ -96,7 +96,7 @@ function chain(n: PlanNode): PlanNode[] {
   return nodes;
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
+const median = (values: number[]): number => percentile(Float64Array.from(values).sort(), 0.5);
 
 /** EXPLAIN (ANALYZE, BUFFERS) `runs` times: the median planning and execution times, and the last run's plan. */
 async function explain(sql: pg.Client, text: string, params: unknown[], runs: number): Promise<{ plan: PlanNode; planning: number; execution: number; first: number }> {
@@ -135,12 +135,7 @@ function monthsBetween(first: string, last: string): string[] {
 
 /** Distinct (district, month) pairs, drawn at random. */
 function districtMonths(rng: Rng, districts: string[], months: string[], count: number): { district: string; month: string }[] {
-  const all = districts.flatMap((district) => months.map((month) => ({ district, month })));
-  for (let i = all.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    [all[i], all[j]] = [all[j]!, all[i]!];
-  }
-  return all.slice(0, count);
+  return shuffle(rng, districts.flatMap((district) => months.map((month) => ({ district, month })))).slice(0, count);
 }
 
 const mb = (bytes: number | string): string => `${fmtInt(Number(bytes) / 1024 / 1024)} MB`;

@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import type { Cells } from './cells.js';
-import type { AreaNode, Level, Tree } from './tree.js';
+import { AREA_LEVELS, type AreaLevel } from '@gridwork/contracts';
+import type { AreaNode, Tree } from './tree.js';
 
 /*
  * PostGIS turns the cell assignment into boundaries (each grid the union of
@@ -11,7 +12,6 @@ import type { AreaNode, Level, Tree } from './tree.js';
  * writes the GeoJSON FeatureCollection, parents before children.
  */
 
-export const LEVELS: Level[] = ['city', 'district', 'township', 'community', 'grid'];
 
 /** Integer micro-degrees as an exact decimal. */
 function micro(value: number): string {
@@ -107,7 +107,7 @@ export async function assemble(db: pg.Client, cells: Cells, tree: Tree, log: (li
 }
 
 export interface LevelReport {
-  level: Level;
+  level: AreaLevel;
   count: number;
   invalid: number;
   notPolygon: number;
@@ -135,7 +135,7 @@ export interface Verification {
 
 export async function verify(db: pg.Client): Promise<Verification> {
   const { rows: levelRows } = await db.query<{
-    level: Level;
+    level: AreaLevel;
     count: number;
     invalid: number;
     not_polygon: number;
@@ -154,7 +154,7 @@ export async function verify(db: pg.Client): Promise<Verification> {
              (percentile_cont(0.5) WITHIN GROUP (ORDER BY ST_Area(geom::geography)) / 1e6)::float8 AS median_km2,
              max(ST_Area(geom::geography) / 1e6)::float8 AS max_km2
         FROM seed_area WHERE geom IS NOT NULL GROUP BY level`);
-  const levels = LEVELS.map((level) => {
+  const levels = AREA_LEVELS.map((level) => {
     const r = levelRows.find((row) => row.level === level);
     return {
       level,
@@ -192,7 +192,7 @@ export async function writeFeatureCollection(db: pg.Client, path: string): Promi
   };
   await write('{"type":"FeatureCollection","features":[\n');
   let written = 0;
-  for (const level of LEVELS) {
+  for (const level of AREA_LEVELS) {
     const { rows } = await db.query<{
       code: string;
       name: string;

@@ -1,3 +1,4 @@
+import type { AreaLevel } from '@gridwork/contracts';
 import { CITY, DISTRICTS, placeName, type DistrictSpec } from './city.js';
 import { Grower, apportion, distanceKm, edgeCosts, splitRegion, type CellGraph, type Terrain } from './partition.js';
 import { gaussian, rngFor } from './random.js';
@@ -11,12 +12,11 @@ import { gaussian, rngFor } from './random.js';
  * and a little by area (villages are large and thin), grids by residents.
  */
 
-export type Level = 'city' | 'district' | 'township' | 'community' | 'grid';
 
 export interface AreaNode {
   code: string;
   name: string;
-  level: Level;
+  level: AreaLevel;
   parentCode?: string;
   /** Index of the parent in the level above. */
   parent: number;

@@ -28,7 +28,7 @@ export function natsServerBinary(): string | undefined {
  * file. Trusting only that file (never "something answers on the port") means
  * a test file can never end up on another file's server.
  */
-async function waitForPortsFile(child: ChildProcess, dir: string, timeoutMs: number): Promise<number> {
+export async function waitForPortsFile(child: ChildProcess, dir: string, timeoutMs = 10_000): Promise<number> {
   const file = join(dir, `nats-server_${child.pid}.ports`);
   const deadline = Date.now() + timeoutMs;
   for (;;) {

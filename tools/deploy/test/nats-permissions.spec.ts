@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -9,6 +9,7 @@ import { createUser } from '@nats-io/nkeys';
 import { connect } from '@nats-io/transport-node';
 import {
   DEPARTMENT_NOTICES,
+  SERVICES,
   ErrorCode,
   GridworkClient,
   Headers,
@@ -20,11 +21,10 @@ import {
   type NoticeKind,
 } from '@gridwork/contracts';
 import { ensureServiceStreams, natsAuthenticator } from '@gridwork/messaging';
-import { natsServerBinary, waitFor } from '@gridwork/testing';
+import { natsServerBinary, waitFor, waitForPortsFile } from '@gridwork/testing';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const NATS_DIR = join(ROOT, 'deploy/nats');
-const SERVICES = ['org', 'grid', 'dispatch', 'timebank', 'admission', 'gateway'];
 
 /** What a refused publish looks like to a client: the request fails with the server's permissions violation. */
 async function refused(promise: Promise<unknown>): Promise<string> {
@@ -94,12 +94,7 @@ describe('deploy/nats: department permissions on a live nats-server', () => {
     writeFileSync(join(dir, 'nats-server.conf'), local);
 
     server = spawn(binary, ['-c', join(dir, 'nats-server.conf'), '--ports_file_dir', dir], { stdio: 'ignore', env: { ...process.env, ...env } });
-    const portsFile = join(dir, `nats-server_${server.pid}.ports`);
-    await waitFor('nats-server to listen', () => {
-      if (server.exitCode !== null) throw new Error(`nats-server exited with ${server.exitCode}`);
-      return existsSync(portsFile);
-    });
-    url = (JSON.parse(readFileSync(portsFile, 'utf8')) as { nats: string[] }).nats[0]!;
+    url = `nats://127.0.0.1:${await waitForPortsFile(server, dir)}`;
 
     // The dispatch service signs in with its .creds file, as in Kubernetes.
     service = await connect({ servers: url, authenticator: natsAuthenticator(join(dir, 'creds', 'dispatch.creds')) });
