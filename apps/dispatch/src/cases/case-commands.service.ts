@@ -49,7 +49,6 @@ export class CaseCommandsService {
         const responsible = assertResponsibility(request.to, 'to');
         owner = ownerFor(responsible, row.area_path.length ? row.area_path : null);
         if (!owner) throw new GridworkError(ErrorCode.CONFLICT, `case ${row.number} has no grid, so it cannot go to the ${responsible.level} level; assign it to a department`);
-        await this.routing.workers.addWorkers(em, [owner], now);
         why = request.reason ?? 'assigned by the dispatcher';
       } else {
         const [decision] = await this.routing.decide(em, [{ category, path: row.area_path.length ? row.area_path : null }]);
@@ -57,6 +56,7 @@ export class CaseCommandsService {
         owner = decision!.owner;
         why = request.reason ?? decision!.explanation;
       }
+      await this.routing.workers.addWorkers(em, [owner], now);
       const deadlines = await this.deadlines(em, category, now);
       return { action: 'assign', to: 'assigned', set: { ...ownerColumns(owner), ...deadlines, assigned_at: now, claimed_at: null }, reason: why, data: { owner } };
     });

@@ -182,7 +182,8 @@ export class IntakeService {
       const level = batch[i]!.request.pushDownTo;
       return level && where[n]!.path ? ownerFor({ kind: 'level', level }, where[n]!.path) : undefined;
     });
-    await this.routing.workers.addWorkers(em, pushedDown, now);
+    // A grid-level owner is the grid's worker: one lookup for the owners the cases will have.
+    await this.routing.workers.addWorkers(em, live.map((_, n) => pushedDown[n] ?? decisions[n]!.owner), now);
 
     const prepared: Prepared[] = live.map((i, n) => {
       const pending = batch[i]!;

@@ -109,10 +109,11 @@ export class RoutingService {
     if (!grid) throw GridworkError.notFound(`grid ${request.gridCode} (dispatch knows ${await this.areas.gridCount(em)} grids from the grid service)`);
     const [decision] = await this.decide(em, [{ category, path: grid.path }]);
     if (!decision!.owner) throw GridworkError.notFound(decision!.explanation);
+    await this.workers.addWorkers(em, [decision!.owner], new Date());
     return decision as RoutingDecision;
   }
 
-  /** Decides owners for many cases with the rules as intake reads them, and one query for the grids' workers. */
+  /** Decides owners for many cases with the rules as intake reads them; the caller adds grids' workers (`workers.addWorkers`) to the owners it keeps. */
   async decide(em: EntityManager, inputs: RoutingInput[]): Promise<{ owner?: CaseOwner; ruleId?: string; explanation: string }[]> {
     const byCategory = await this.rules.getMany(
       inputs.flatMap((input) => categoryLineOf(input.category.code)),
@@ -136,7 +137,6 @@ export class RoutingService {
       }
       return { owner, ...(best ? { ruleId: best.id } : {}), explanation: why };
     });
-    await this.workers.addWorkers(em, decisions.map((decision) => decision.owner), new Date());
     return decisions;
   }
 }
