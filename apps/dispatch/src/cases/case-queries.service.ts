@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ErrorCode, GridworkError, type CaseDetail, type CasePage, type GetCaseRequest, type ListCasesRequest } from '@gridwork/contracts';
+import { NewestFirst } from '../common/newest-first.js';
 import { caseOf, type CaseRow } from './case.rows.js';
 import { readTimeline } from './timeline.js';
 import { departmentMayRead } from '../whistles/whistles.service.js';
@@ -32,27 +33,14 @@ export class CaseQueriesService {
       throw GridworkError.validation([{ field: 'ownerDepartment', messages: [`a department system lists only its own cases (${department})`] }]);
     }
     const states = request.queue === 'dispatcher' ? DISPATCHER_QUEUE.filter((s) => !request.states || request.states.includes(s as never)) : request.states;
-    const limit = request.limit ?? 50;
-    const conditions: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      conditions.push(sql.replace('?', `$${params.length}`));
-    };
-    if (states) add('state = ANY (?)', states);
+    const cases = new NewestFirst('"case"');
+    if (states) cases.where('state = ANY (?)', states);
     const ownerDepartment = department ?? request.ownerDepartment;
-    if (ownerDepartment) add('owner_department = ?', ownerDepartment);
-    if (request.ownerAreaCode) add('owner_area_code = ?', request.ownerAreaCode);
-    if (request.ownerWorkerId) add('owner_worker_id = ?', request.ownerWorkerId);
-    if (request.areaCode) add('area_path @> ARRAY[?::text]', request.areaCode);
-    if (request.flag) add('flag = ?', request.flag);
-    if (request.after) add('id < ?', request.after);
-    params.push(limit + 1);
-    const rows = await this.dataSource.query<CaseRow[]>(
-      `SELECT * FROM "case" ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`,
-      params,
-    );
-    const items = rows.slice(0, limit).map(caseOf);
-    return rows.length > limit ? { items, nextAfter: items[items.length - 1]!.id } : { items };
+    if (ownerDepartment) cases.where('owner_department = ?', ownerDepartment);
+    if (request.ownerAreaCode) cases.where('owner_area_code = ?', request.ownerAreaCode);
+    if (request.ownerWorkerId) cases.where('owner_worker_id = ?', request.ownerWorkerId);
+    if (request.areaCode) cases.where('area_path @> ARRAY[?::text]', request.areaCode);
+    if (request.flag) cases.where('flag = ?', request.flag);
+    return cases.page(this.dataSource.manager, request, caseOf);
   }
 }

@@ -17,6 +17,7 @@ import {
 import { publishInTransaction } from '@gridwork/messaging';
 import { newId } from '@gridwork/persistence';
 import { lockCase, ownerOf } from '../cases/case.rows.js';
+import { NewestFirst } from '../common/newest-first.js';
 import { appendTimeline } from '../cases/timeline.js';
 import { areaAtLevel } from '../routing/routing.service.js';
 import { localTime } from '../common/local-time.js';
@@ -164,24 +165,11 @@ export class SupervisionService {
     if (department && request.ownerDepartment && request.ownerDepartment !== department) {
       throw GridworkError.validation([{ field: 'ownerDepartment', messages: [`a department system lists only the orders addressed to it (${department})`] }]);
     }
-    const limit = request.limit ?? 50;
-    const conditions: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      conditions.push(sql.replace('?', `$${params.length}`));
-    };
-    if (request.caseId) add('case_id = ?', request.caseId);
-    if (request.areaCode) add('area_path @> ARRAY[?::text]', request.areaCode);
+    const orders = new NewestFirst('supervision_order');
+    if (request.caseId) orders.where('case_id = ?', request.caseId);
+    if (request.areaCode) orders.where('area_path @> ARRAY[?::text]', request.areaCode);
     const ownerDepartment = department ?? request.ownerDepartment;
-    if (ownerDepartment) add('owner_department = ?', ownerDepartment);
-    if (request.after) add('id < ?', request.after);
-    params.push(limit + 1);
-    const rows = await this.dataSource.query<OrderRow[]>(
-      `SELECT * FROM supervision_order ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`,
-      params,
-    );
-    const items = rows.slice(0, limit).map(orderOf);
-    return rows.length > limit ? { items, nextAfter: items[items.length - 1]!.id } : { items };
+    if (ownerDepartment) orders.where('owner_department = ?', ownerDepartment);
+    return orders.page(this.dataSource.manager, request, orderOf);
   }
 }
