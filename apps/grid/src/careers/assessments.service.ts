@@ -16,7 +16,8 @@ import {
 import { publishInTransaction } from '@gridwork/messaging';
 import { newId } from '@gridwork/persistence';
 import { compact, today } from '../workers/calendar.js';
-import { careerRow, ladderRanges, workerRef, writeStep } from './careers.service.js';
+import { careerRow, ladderRanges, writeStep } from './careers.service.js';
+import { workerIn } from '../workers/worker.rows.js';
 import { annualGradeOf, compositeScore, gradeAfterReview } from './rules.js';
 
 const PERIOD_OF_KIND: Record<AssessmentKind, { pattern: RegExp; shape: string }> = {
@@ -94,7 +95,7 @@ export class AssessmentsService {
     }
     return this.dataSource.transaction(async (em) => {
       // The worker's row lock serializes their assessments, so the annual review sees the whole year.
-      const worker = await workerRef(em, request.workerId, true);
+      const worker = await workerIn(em, request.workerId, true);
       const [duplicate] = await em.query(`SELECT 1 FROM assessment WHERE worker_id = $1 AND kind = $2 AND period = $3`, [worker.id, request.kind, request.period]);
       if (duplicate) throw new GridworkError(ErrorCode.CONFLICT, `the ${request.kind} assessment for ${request.period} is already recorded`);
       const [closed] = await em.query(`SELECT max(year) AS year FROM assessment WHERE worker_id = $1 AND kind = 'annual' AND year >= $2`, [worker.id, year]);
@@ -133,7 +134,7 @@ export class AssessmentsService {
 
   async list(request: ListAssessmentsRequest): Promise<AssessmentList> {
     const em = this.dataSource.manager;
-    await workerRef(em, request.workerId);
+    await workerIn(em, request.workerId);
     const rows: AssessmentRow[] = await em.query(
       `${ASSESSMENT_SELECT} WHERE a.worker_id = $1 AND ($2::int IS NULL OR a.year = $2)
        ORDER BY a.year, array_position(ARRAY['monthly', 'quarterly', 'annual'], a.kind), a.period`,

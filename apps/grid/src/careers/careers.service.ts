@@ -17,6 +17,7 @@ import {
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
 import { newId } from '@gridwork/persistence';
+import { workerIn } from '../workers/worker.rows.js';
 import { compact } from '../workers/calendar.js';
 import { ladderProblems, nextPosition, POOL_GRADES, type Ranges } from './rules.js';
 
@@ -29,23 +30,6 @@ interface CareerRow {
   grade: number;
   since: string;
   competent_years: number;
-}
-
-export interface WorkerRef {
-  id: string;
-  name: string;
-  hired_on: string;
-  left_on: string | null;
-}
-
-/** Reads and locks what career changes need; shared with assessments and the reserve pool. */
-export async function workerRef(em: EntityManager, id: string, lock = false): Promise<WorkerRef> {
-  const [row] = await em.query(
-    `SELECT id, name, hired_on::text AS hired_on, left_on::text AS left_on FROM worker WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`,
-    [id],
-  );
-  if (!row) throw GridworkError.notFound(`worker ${id}`);
-  return row as WorkerRef;
 }
 
 /** The posts' grade ranges; `FOR SHARE` keeps them fixed while a grade is chosen against them. */
@@ -128,7 +112,7 @@ export class CareersService {
 
   async place(request: PlaceCareerRequest): Promise<Career> {
     return this.dataSource.transaction(async (em) => {
-      const worker = await workerRef(em, request.workerId, true);
+      const worker = await workerIn(em, request.workerId, true);
       if (worker.left_on !== null) throw new GridworkError(ErrorCode.CONFLICT, `worker ${worker.id} left on ${worker.left_on}`);
       if (await careerRow(em, worker.id)) throw new GridworkError(ErrorCode.CONFLICT, `worker ${worker.id} is already on the ladder; promote instead`);
       const range = (await ladderRanges(em, true))[POST_OF_POSITION[request.position]];
@@ -148,7 +132,7 @@ export class CareersService {
 
   async promote(request: PromoteRequest): Promise<Career> {
     return this.dataSource.transaction(async (em) => {
-      const worker = await workerRef(em, request.workerId, true);
+      const worker = await workerIn(em, request.workerId, true);
       if (worker.left_on !== null) throw new GridworkError(ErrorCode.CONFLICT, `worker ${worker.id} left on ${worker.left_on}`);
       const career = await careerRow(em, worker.id, true);
       if (!career) throw GridworkError.notFound(`career of worker ${worker.id}`);
@@ -190,7 +174,7 @@ export class CareersService {
 
   async get(workerId: string): Promise<Career> {
     const em = this.dataSource.manager;
-    await workerRef(em, workerId);
+    await workerIn(em, workerId);
     return this.careerIn(em, workerId);
   }
 

@@ -16,7 +16,8 @@ import {
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
 import { compact } from '../workers/calendar.js';
-import { careerRow, workerRef } from './careers.service.js';
+import { careerRow } from './careers.service.js';
+import { workerIn } from '../workers/worker.rows.js';
 import { nextPosition, POOL_GRADES } from './rules.js';
 
 const events = subjects.grid.career.reservePool;
@@ -66,7 +67,7 @@ export class ReservePoolService {
 
   async nominate(request: NominateRequest): Promise<ReservePoolMember> {
     return this.dataSource.transaction(async (em) => {
-      const worker = await workerRef(em, request.workerId, true);
+      const worker = await workerIn(em, request.workerId, true);
       if (worker.left_on !== null) throw new GridworkError(ErrorCode.CONFLICT, `worker ${worker.id} left on ${worker.left_on}`);
       const [member] = await em.query(`SELECT source FROM reserve_pool_member WHERE year = $1 AND worker_id = $2`, [request.year, worker.id]);
       if (member) throw new GridworkError(ErrorCode.CONFLICT, `worker ${worker.id} is already in the ${request.year} pool`);

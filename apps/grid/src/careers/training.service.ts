@@ -14,7 +14,7 @@ import {
 import { publishInTransaction } from '@gridwork/messaging';
 import { newId } from '@gridwork/persistence';
 import { compact, today } from '../workers/calendar.js';
-import { workerRef } from './careers.service.js';
+import { workerIn } from '../workers/worker.rows.js';
 
 /** The names printed on the national social-worker certificates (社会工作者职业水平证书). */
 const CERTIFICATE_NAMES: Record<Exclude<CertificateKind, 'other'>, string> = {
@@ -37,7 +37,7 @@ export class TrainingService {
       throw GridworkError.validation([{ field: 'endedOn', messages: ['endedOn must not be before startedOn'] }]);
     }
     return this.dataSource.transaction(async (em) => {
-      await workerRef(em, request.workerId);
+      await workerIn(em, request.workerId);
       const id = newId();
       const [row] = await em.query(
         `INSERT INTO training (id, worker_id, course, provider, started_on, ended_on, hours, passed)
@@ -57,7 +57,7 @@ export class TrainingService {
     }
     const name = request.kind === 'other' ? request.name! : (request.name ?? CERTIFICATE_NAMES[request.kind]);
     return this.dataSource.transaction(async (em) => {
-      await workerRef(em, request.workerId);
+      await workerIn(em, request.workerId);
       const [existing] = await em.query(`SELECT worker_id FROM certificate WHERE kind = $1 AND name = $2 AND number = $3`, [request.kind, name, request.number]);
       if (existing) throw new GridworkError(ErrorCode.CONFLICT, `certificate ${request.number} (${name}) is already recorded`);
       const [row] = await em.query(
@@ -73,7 +73,7 @@ export class TrainingService {
 
   async list(workerId: string): Promise<TrainingProfile> {
     const em = this.dataSource.manager;
-    await workerRef(em, workerId);
+    await workerIn(em, workerId);
     const trainings: Training[] = (await em.query(`SELECT ${TRAINING_COLUMNS} FROM training WHERE worker_id = $1 ORDER BY started_on, id`, [workerId])).map(
       (r: Training) => compact(r),
     );

@@ -23,30 +23,16 @@ import {
 } from '@gridwork/contracts';
 import { publishInTransaction, publishManyInTransaction } from '@gridwork/messaging';
 import { newId, pgErrorOf } from '@gridwork/persistence';
+import { WORKER_COLUMNS, workerIn, type WorkerRow } from './worker.rows.js';
 import { compact, today } from './calendar.js';
 
 const events = subjects.grid.worker;
-
-const WORKER_COLUMNS = `w.id, w.name, w.employment, w.phone, w.gender, w.birth_date::text AS birth_date,
-  w.community_code, w.hired_on::text AS hired_on, w.left_on::text AS left_on, w.leave_reason`;
 
 const ASSIGNMENT_SELECT = `
   SELECT a.id, a.worker_id, w.name AS worker_name, w.employment, a.grid_code, g.community_code, a.role,
          a.started_on::text AS started_on, a.ended_on::text AS ended_on, a.end_reason
   FROM worker_assignment a JOIN worker w ON w.id = a.worker_id JOIN grid g ON g.code = a.grid_code`;
 
-interface WorkerRow {
-  id: string;
-  name: string;
-  employment: WorkerSummary['employment'];
-  phone: string | null;
-  gender: WorkerSummary['gender'] | null;
-  birth_date: string | null;
-  community_code: string | null;
-  hired_on: string;
-  left_on: string | null;
-  leave_reason: string | null;
-}
 
 interface AssignmentRow {
   id: string;
@@ -153,7 +139,7 @@ export class WorkersService {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
         [id, request.name, request.employment, request.phone ?? null, request.gender ?? null, request.birthDate ?? null, request.communityCode ?? null, hiredOn],
       );
-      const worker = await this.workerIn(em, id);
+      const worker = await workerIn(em, id);
       await publishInTransaction(em, events.changed, { change: 'registered', worker: summaryOf(worker) });
       return { ...summaryOf(worker), currentAssignments: [] };
     });
@@ -161,7 +147,7 @@ export class WorkersService {
 
   async update(request: UpdateWorkerRequest): Promise<Worker> {
     return this.dataSource.transaction(async (em) => {
-      const current = await this.workerIn(em, request.id, true);
+      const current = await workerIn(em, request.id, true);
       if (current.left_on !== null) throw new GridworkError(ErrorCode.CONFLICT, `worker ${request.id} left on ${current.left_on}`);
       if (request.communityCode !== undefined) await this.requireCommunity(em, request.communityCode);
       await em.query(
@@ -181,7 +167,7 @@ export class WorkersService {
           request.communityCode ?? null,
         ],
       );
-      const worker = await this.workerIn(em, request.id);
+      const worker = await workerIn(em, request.id);
       await publishInTransaction(em, events.changed, { change: 'updated', worker: summaryOf(worker) });
       return this.withAssignments(em, worker);
     });
@@ -189,14 +175,14 @@ export class WorkersService {
 
   async leave(request: LeaveWorkerRequest): Promise<Worker> {
     return this.dataSource.transaction(async (em) => {
-      const current = await this.workerIn(em, request.id, true);
+      const current = await workerIn(em, request.id, true);
       if (current.left_on !== null) throw new GridworkError(ErrorCode.CONFLICT, `worker ${request.id} already left on ${current.left_on}`);
       if (request.leftOn < current.hired_on) {
         throw GridworkError.validation([{ field: 'leftOn', messages: [`leftOn must not be before hiredOn (${current.hired_on})`] }]);
       }
       await em.query(`UPDATE worker SET left_on = $2, leave_reason = $3, updated_at = now() WHERE id = $1`, [request.id, request.leftOn, request.reason]);
       await this.endAssignments(em, 'worker_id = $1::uuid', request.id, request.leftOn, `worker left: ${request.reason}`);
-      const worker = await this.workerIn(em, request.id);
+      const worker = await workerIn(em, request.id);
       await publishInTransaction(em, events.changed, { change: 'left', worker: summaryOf(worker) });
       return this.withAssignments(em, worker);
     });
@@ -224,7 +210,7 @@ export class WorkersService {
 
   async get(id: string): Promise<Worker> {
     const em = this.dataSource.manager;
-    return this.withAssignments(em, await this.workerIn(em, id));
+    return this.withAssignments(em, await workerIn(em, id));
   }
 
   async list(request: ListWorkersRequest): Promise<WorkerPage> {
@@ -255,7 +241,7 @@ export class WorkersService {
 
   async assign(request: AssignWorkerRequest): Promise<WorkerAssignment> {
     return this.dataSource.transaction(async (em) => {
-      const worker = await this.workerIn(em, request.workerId, true);
+      const worker = await workerIn(em, request.workerId, true);
       if (worker.left_on !== null) throw new GridworkError(ErrorCode.CONFLICT, `worker ${worker.id} left on ${worker.left_on}`);
       const startedOn = request.startedOn ?? today();
       if (startedOn < worker.hired_on) {
@@ -318,7 +304,7 @@ export class WorkersService {
 
   async assignments(request: ListAssignmentsRequest): Promise<AssignmentPage> {
     const em = this.dataSource.manager;
-    if (request.workerId !== undefined) await this.workerIn(em, request.workerId);
+    if (request.workerId !== undefined) await workerIn(em, request.workerId);
     if (request.gridCode !== undefined) {
       const [grid] = await em.query(`SELECT 1 FROM grid WHERE code = $1`, [request.gridCode]);
       if (!grid) throw GridworkError.notFound(`grid ${request.gridCode}`);
@@ -398,13 +384,6 @@ export class WorkersService {
       items,
       nextAfter: rows.length > limit ? items[items.length - 1]!.communityCode : undefined,
     });
-  }
-
-  /** The worker row, locked for the transaction when `lock`; NOT_FOUND when absent. */
-  private async workerIn(em: EntityManager, id: string, lock = false): Promise<WorkerRow> {
-    const [row] = await em.query(`SELECT ${WORKER_COLUMNS} FROM worker w WHERE w.id = $1 ${lock ? 'FOR UPDATE' : ''}`, [id]);
-    if (!row) throw GridworkError.notFound(`worker ${id}`);
-    return row as WorkerRow;
   }
 
   private async requireCommunity(em: EntityManager, code: string): Promise<void> {

@@ -1,0 +1,26 @@
+import type { EntityManager } from 'typeorm';
+import { GridworkError, type WorkerSummary } from '@gridwork/contracts';
+
+/** A worker as the services read it (dates as YYYY-MM-DD text). */
+export const WORKER_COLUMNS = `w.id, w.name, w.employment, w.phone, w.gender, w.birth_date::text AS birth_date,
+  w.community_code, w.hired_on::text AS hired_on, w.left_on::text AS left_on, w.leave_reason`;
+
+export interface WorkerRow {
+  id: string;
+  name: string;
+  employment: WorkerSummary['employment'];
+  phone: string | null;
+  gender: WorkerSummary['gender'] | null;
+  birth_date: string | null;
+  community_code: string | null;
+  hired_on: string;
+  left_on: string | null;
+  leave_reason: string | null;
+}
+
+/** The worker row, locked for the transaction when `lock`; NOT_FOUND when absent. */
+export async function workerIn(em: EntityManager, id: string, lock = false): Promise<WorkerRow> {
+  const [row] = await em.query(`SELECT ${WORKER_COLUMNS} FROM worker w WHERE w.id = $1 ${lock ? 'FOR UPDATE' : ''}`, [id]);
+  if (!row) throw GridworkError.notFound(`worker ${id}`);
+  return row as WorkerRow;
+}
