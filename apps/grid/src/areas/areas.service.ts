@@ -16,6 +16,7 @@ import {
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
 import { preparedQuery } from '@gridwork/persistence';
+import { pageOf } from '../paging.js';
 import { assertValidBoundary, boundaryFromGeoJson, pointOf } from '../spatial/boundaries.js';
 import { areaColumns, toArea, toAreaSummary, type AreaRow } from './area.rows.js';
 
@@ -88,7 +89,7 @@ export class AreasService {
         ORDER BY code LIMIT $4`,
       [request.parentCode ?? null, request.includeRetired ?? false, request.after ?? '', limit + 1],
     );
-    return page(rows.map(toAreaSummary), limit);
+    return pageOf(rows, limit, (row) => row.code, toAreaSummary);
   }
 
   /**
@@ -140,10 +141,4 @@ export async function activeParent(em: EntityManager, code: string, expectedLeve
   return parent;
 }
 
-/** A page of items fetched with `limit + 1` rows: the extra row says there is more. */
-export function page<T extends { code: string }>(items: T[], limit: number): { items: T[]; nextAfter?: string } {
-  if (items.length <= limit) return { items };
-  const shown = items.slice(0, limit);
-  return { items: shown, nextAfter: shown[shown.length - 1]!.code };
-}
 

@@ -40,6 +40,7 @@ import {
   withoutSensitive,
   type Attributes,
 } from './attributes.js';
+import { pageOf } from '../paging.js';
 import { assertGridExists, lockActiveGrid } from '../grids/active-grid.js';
 import { RECORD_TYPES } from './record-types.js';
 
@@ -312,9 +313,7 @@ export class BaseInformationService {
         LIMIT $7`,
       [request.gridCode, request.kind ?? null, request.type ?? null, pattern, request.includeArchived ?? false, request.after ?? null, limit + 1],
     );
-    const page: BaseRecordPage = { items: rows.slice(0, limit).map((row) => recordOf(row, 'masked')) };
-    if (rows.length > limit) page.nextAfter = rows[limit - 1]!.id;
-    return page;
+    return pageOf(rows, limit, (row) => row.id, (row) => recordOf(row, 'masked'));
   }
 
   async count(request: CountBaseRecordsRequest): Promise<BaseRecordCounts> {

@@ -15,6 +15,7 @@ import {
   type ReservePoolRoll,
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
+import { pageOf } from '../paging.js';
 import { compact } from '../workers/calendar.js';
 import { careerRow } from './careers.service.js';
 import { workerIn } from '../workers/worker.rows.js';
@@ -172,8 +173,7 @@ export class ReservePoolService {
       `${MEMBER_SELECT} WHERE m.year = $1 AND ($2::uuid IS NULL OR m.worker_id > $2) ORDER BY m.worker_id LIMIT $3`,
       [request.year, request.after ?? null, limit + 1],
     );
-    const items = rows.slice(0, limit).map(memberOf);
-    return compact({ year: request.year, items, nextAfter: rows.length > limit ? items[items.length - 1]!.workerId : undefined });
+    return { year: request.year, ...pageOf(rows, limit, (row) => row.worker_id, memberOf) };
   }
 
   private async memberIn(em: EntityManager, year: number, workerId: string): Promise<ReservePoolMember> {

@@ -18,7 +18,8 @@ import {
 } from '@gridwork/contracts';
 import { publishAllInTransaction, publishInTransaction } from '@gridwork/messaging';
 import { newId } from '@gridwork/persistence';
-import { activeParent, page } from '../areas/areas.service.js';
+import { pageOf } from '../paging.js';
+import { activeParent } from '../areas/areas.service.js';
 import { NetworksService } from '../networks/networks.service.js';
 import { WorkersService } from '../workers/workers.service.js';
 import { assertValidBoundary, boundaryFromGeoJson } from '../spatial/boundaries.js';
@@ -86,7 +87,7 @@ export class GridsService {
         ORDER BY a.code LIMIT $4`,
       [request.areaCode, request.includeRetired ?? false, request.after ?? '', limit + 1],
     );
-    return page(rows.map(gridSummaryOf), limit);
+    return pageOf(rows, limit, (row) => row.code, gridSummaryOf);
   }
 
   /**

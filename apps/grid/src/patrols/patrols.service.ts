@@ -20,6 +20,7 @@ import {
 import { publishInTransaction } from '@gridwork/messaging';
 import { newId, pgErrorOf } from '@gridwork/persistence';
 // Patrol days are calendar days in China Standard Time, as for worker assignments.
+import { pageOf } from '../paging.js';
 import { LOCAL_TIME_ZONE, localDay } from '../workers/calendar.js';
 import { assertGridExists, lockActiveGrid } from '../grids/active-grid.js';
 
@@ -181,9 +182,7 @@ export class PatrolsService {
         LIMIT $6`,
       [request.gridCode ?? null, request.workerId ?? null, request.from, request.to, request.after ?? null, limit + 1],
     );
-    const page: PatrolPage = { items: rows.slice(0, limit).map(summaryOf) };
-    if (rows.length > limit) page.nextAfter = rows[limit - 1]!.id;
-    return page;
+    return pageOf(rows, limit, (row) => row.id, summaryOf);
   }
 
   async coverage(request: PatrolCoverageRequest): Promise<PatrolCoverage> {

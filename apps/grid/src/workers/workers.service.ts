@@ -23,6 +23,7 @@ import {
 } from '@gridwork/contracts';
 import { publishInTransaction, publishManyInTransaction } from '@gridwork/messaging';
 import { newId, pgErrorOf } from '@gridwork/persistence';
+import { pageOf } from '../paging.js';
 import { WORKER_COLUMNS, workerIn, type WorkerRow } from './worker.rows.js';
 import { compact, today } from './calendar.js';
 
@@ -233,10 +234,8 @@ export class WorkersService {
        ORDER BY w.id LIMIT $6`,
       [request.areaCode ?? null, day, request.employment ?? null, request.includeLeft ?? false, request.after ?? null, limit + 1],
     );
-    const page = rows.slice(0, limit);
-    const current = await this.assignmentsOn(em, page.map((r) => r.id), day);
-    const items = page.map((r) => ({ ...summaryOf(r), currentAssignments: current.filter((a) => a.workerId === r.id) }));
-    return compact({ items, nextAfter: rows.length > limit ? page[page.length - 1]!.id : undefined });
+    const current = await this.assignmentsOn(em, rows.slice(0, limit).map((r) => r.id), day);
+    return pageOf(rows, limit, (r) => r.id, (r) => ({ ...summaryOf(r), currentAssignments: current.filter((a) => a.workerId === r.id) }));
   }
 
   async assign(request: AssignWorkerRequest): Promise<WorkerAssignment> {
@@ -326,9 +325,7 @@ export class WorkersService {
        ORDER BY a.started_on, a.id LIMIT $6`,
       [request.workerId ?? null, request.gridCode ?? null, request.on ?? null, afterDay, afterId, limit + 1],
     );
-    const items = rows.slice(0, limit).map(assignmentOf);
-    const last = items[items.length - 1];
-    return compact({ items, nextAfter: rows.length > limit && last ? `${last.startedOn}/${last.id}` : undefined });
+    return pageOf(rows, limit, (row) => `${row.started_on}/${row.id}`, assignmentOf);
   }
 
   async staffingReport(request: StaffingReportRequest): Promise<StaffingReport> {
