@@ -4,7 +4,7 @@ import type { ValidationMetadata } from 'class-validator/types/metadata/Validati
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import { BOUNDARY_SCHEMA } from './grid/geojson.js';
 import { ERROR_CODES } from './errors.js';
-import { departmentSubjectOf, type EndpointDefinition, type EventDefinition } from './definitions.js';
+import { departmentSubjectOf, withAddressToken, type EndpointDefinition, type EventDefinition } from './definitions.js';
 import { allDefinitions } from './subjects.js';
 
 // class-transformer keeps nested-type metadata (@Type) in a storage it does not
@@ -36,14 +36,8 @@ const channelId = (subject: string) => subject.replace(/\./g, '_');
 
 /** A channel's address: the subject, with an addressed event's department token as the parameter `{department}`. */
 export function channelAddressOf(def: EndpointDefinition<object, unknown> | EventDefinition<object>): string {
-  return def.kind === 'event' && def.addressed ? addressedSubjectPattern(def) : def.subject;
+  return def.kind === 'event' && def.addressed ? withAddressToken(def, '{department}') : def.subject;
 }
-
-const addressedSubjectPattern = (event: EventDefinition<object>): string =>
-  event.subject
-    .split('.')
-    .map((token, i) => (i === 4 ? '{department}' : token))
-    .join('.');
 
 /**
  * The AsyncAPI 3.0 document of every subject in the catalogue: request and

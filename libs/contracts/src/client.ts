@@ -1,7 +1,7 @@
 import { headers as natsHeaders, type MsgHdrs, type NatsConnection, NoRespondersError, RequestError, TimeoutError } from '@nats-io/nats-core';
 import type { JsMsg } from '@nats-io/jetstream';
 import { startDurableConsumer, type RetryPolicy, type RunningConsumer } from './consumer.js';
-import { addressedFilterOf, addressedSubjectOf, assertDepartment, departmentSubjectOf, streamNameOf, type EndpointDefinition, type EventDefinition } from './definitions.js';
+import { addressedFilterOf, addressedSubjectOf, assertDepartment, departmentSubjectOf, eventSubjectFor, streamNameOf, type EndpointDefinition, type EventDefinition } from './definitions.js';
 import type { ReplyEnvelope } from './envelope.js';
 import { ErrorCode, GridworkError } from './errors.js';
 import { Headers } from './headers.js';
@@ -130,12 +130,7 @@ export class GridworkClient {
     },
     handler: (payload: Payload, meta: EventMeta) => Promise<void>,
   ): Promise<RunningConsumer> {
-    let filterSubject = event.subject;
-    if (event.addressed) {
-      filterSubject = addressedSubjectOf(event, this.addressee(event, options.department));
-    } else if (options.department !== undefined) {
-      throw new Error(`${event.subject} is not addressed to departments; consume it without { department }`);
-    }
+    const filterSubject = eventSubjectFor(event, event.addressed ? this.addressee(event, options.department) : options.department, 'consume');
     return startDurableConsumer(this.nc, {
       stream: streamNameOf(event.service),
       durable: options.durable,

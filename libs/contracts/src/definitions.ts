@@ -123,9 +123,28 @@ export function assertDepartment(department: string): void {
 export function addressedSubjectOf(event: EventDefinition<object>, department: string): string {
   if (!event.addressed) throw new Error(`${event.subject} is not addressed to a department`);
   assertDepartment(department);
+  return withAddressToken(event, department);
+}
+
+/** An addressed event's subject with `token` where the department goes, unchecked: `{department}` in documents. */
+export function withAddressToken(event: EventDefinition<object>, token: string): string {
   const tokens = event.subject.split('.');
-  tokens[ADDRESS_TOKEN] = department;
+  tokens[ADDRESS_TOKEN] = token;
   return tokens.join('.');
+}
+
+/**
+ * The subject an event is published or consumed on: its own, or for an
+ * addressed event the department's. An addressed event needs `department`;
+ * any other refuses one.
+ */
+export function eventSubjectFor(event: EventDefinition<object>, department: string | undefined, use: 'publish' | 'consume'): string {
+  if (event.addressed) {
+    if (department === undefined) throw new Error(`${event.subject} is addressed to departments: ${use} it with { department }`);
+    return addressedSubjectOf(event, department);
+  }
+  if (department !== undefined) throw new Error(`${event.subject} is not addressed to departments; ${use} it without { department }`);
+  return event.subject;
 }
 
 /**

@@ -4,7 +4,7 @@ import { headers as natsHeaders } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
 import { newId, preparedQuery } from '@gridwork/persistence';
-import { Headers, addressedSubjectOf, continueTrace, schemaHeader, validateMessage, type EventDefinition } from '@gridwork/contracts';
+import { Headers, continueTrace, eventSubjectFor, schemaHeader, validateMessage, type EventDefinition } from '@gridwork/contracts';
 import { currentTrace, type ServiceMetrics } from '@gridwork/observability';
 
 const NOTIFY_CHANNEL = 'gov_outbox';
@@ -38,16 +38,6 @@ export interface PublishOptions {
   department?: string;
 }
 
-/** The subject an event is written with: its own, or for an addressed event the department's. */
-function subjectFor(event: EventDefinition<object>, department: string | undefined): string {
-  if (event.addressed) {
-    if (department === undefined) throw new Error(`${event.subject} is addressed to departments: publish it with { department }`);
-    return addressedSubjectOf(event, department);
-  }
-  if (department !== undefined) throw new Error(`${event.subject} is not addressed to departments; publish it without { department }`);
-  return event.subject;
-}
-
 /**
  * Writes an event in the caller's transaction; the relay publishes it after
  * commit. Returns the event id. The payload is validated against the event's
@@ -63,7 +53,7 @@ export async function publishInTransaction<P extends object>(
   if (!em.queryRunner?.isTransactionActive) {
     throw new Error(`publishInTransaction(${event.subject}) needs an EntityManager inside a transaction`);
   }
-  const subject = subjectFor(event, options.department);
+  const subject = eventSubjectFor(event, options.department, 'publish');
   const json = await checkedJson(event, payload);
   const id = options.eventId ?? newId();
   const headers = outboxHeaders(event);
