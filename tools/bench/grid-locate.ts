@@ -10,7 +10,7 @@ import { GridworkClient, subjects, type LocatePointReply } from '@gridwork/contr
 import { ensureDatabase } from '@gridwork/persistence';
 import { startNatsServer, type NatsServerProcess } from '@gridwork/testing';
 import { areaExists, loadAreas } from '../seed/loader.js';
-import { closedLoop, fmt, fmtInt, int, summarize, table, until, type Summary } from './stats.js';
+import { closedLoop, fmt, fmtInt, int, paced, summarize, table, until, type Summary } from './stats.js';
 
 /*
  * "Where is this?" at Guangzhou scale: `grid.area.locate` over NATS for random
@@ -280,28 +280,6 @@ async function main(): Promise<void> {
   if (!p95Pass || !ratePass || mismatches.length > 0) process.exitCode = 1;
 }
 
-/**
- * Sends `call(i)` for i in [0, count) at `rate` per second without waiting
- * for answers (an open loop, so a slow answer does not slow the offered
- * load); latency is measured from each send. Returns the wall time in seconds.
- */
-async function paced(count: number, rate: number, call: (i: number) => Promise<unknown>, latencies: Float64Array): Promise<number> {
-  const interval = 1000 / rate;
-  const started = performance.now();
-  const inFlight: Promise<void>[] = [];
-  for (let i = 0; i < count; i++) {
-    const wait = started + i * interval - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    const t = performance.now();
-    inFlight.push(
-      call(i).then(() => {
-        latencies[i] = performance.now() - t;
-      }),
-    );
-  }
-  await Promise.all(inFlight);
-  return (performance.now() - started) / 1000;
-}
 
 let failed = false;
 try {

@@ -12,7 +12,7 @@ import { publishInTransaction } from '@gridwork/messaging';
 import { serviceConfig, startService, type ServiceDefinition } from '@gridwork/runtime';
 import { createTestDatabase, startNatsServer, type NatsServerProcess, type TestDatabase } from '@gridwork/testing';
 import { bench, benchService, epochMs, sinkLatencies, sinkService, type EchoRequest } from './services.js';
-import { closedLoop, fmt, fmtInt, int, summarize, table, until, type Summary } from './stats.js';
+import { closedLoop, fmt, fmtInt, int, paced, summarize, table, until, type Summary } from './stats.js';
 
 /*
  * Benchmark of libs/messaging against bare NATS, on a private nats-server and
@@ -205,19 +205,6 @@ async function libraryEvents(
   return { label, ...summarize(sinkLatencies, count, appliedAt), writtenAt, publishedAt, appliedAt };
 }
 
-/** Fires `fire(i)` for i in [0, count) at `rate` per second, without waiting for one before the next. */
-async function paced(count: number, rate: number, fire: (i: number) => Promise<unknown>): Promise<void> {
-  const interval = 1000 / rate;
-  const started = performance.now();
-  const inFlight: Promise<unknown>[] = [];
-  for (let i = 0; i < count; i++) {
-    const wait = started + i * interval - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    inFlight.push(fire(i));
-  }
-  await Promise.all(inFlight);
-}
-
 /** End-to-end latency of the library path below its capacity: one event per transaction at a steady rate. */
 async function libraryPaced(count: number, rate: number, source: DataSource, counter: () => Promise<number>): Promise<Summary> {
   const base = await counter();
@@ -267,7 +254,7 @@ async function bareJetStream(natsUrl: string) {
     return js.publish('bare.evt.item.created', JSON.stringify(payload), { msgID: payload.id });
   };
   /** Runs `produce`, then waits until `count` more messages were consumed; returns seconds to both points. */
-  const measure = async (count: number, produce: () => Promise<void>) => {
+  const measure = async (count: number, produce: () => Promise<unknown>) => {
     latencies.length = 0;
     target = consumed + count;
     const done = new Promise<void>((resolve) => (reached = resolve));

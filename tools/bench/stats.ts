@@ -99,3 +99,26 @@ export function int(name: string, fallback: number): number {
   if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, not '${value}'`);
   return n;
 }
+
+/**
+ * Calls `call(i)` for i in [0, count) at `rate` a second, each when it is due
+ * whatever is still in flight (an open loop); writes each call's latency (ms)
+ * into `latencies` when given; returns the wall time in seconds.
+ */
+export async function paced(count: number, rate: number, call: (i: number) => Promise<unknown>, latencies?: Float64Array): Promise<number> {
+  const interval = 1000 / rate;
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < count; i++) {
+    const wait = started + i * interval - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const t = performance.now();
+    inFlight.push(
+      call(i).then(() => {
+        if (latencies) latencies[i] = performance.now() - t;
+      }),
+    );
+  }
+  await Promise.all(inFlight);
+  return (performance.now() - started) / 1000;
+}
