@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { Objm } from '@nats-io/obj';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { AREA_IMPORT_BUCKET, ErrorCode, GridworkClient, GridworkError, subjects, type ImportAreasReply } from '@gridwork/contracts';
+import { AREA_IMPORT_BUCKET, AREA_IMPORT_BUCKET_OPTIONS, ErrorCode, GridworkClient, GridworkError, subjects, type ImportAreasReply } from '@gridwork/contracts';
 import type { SeedWorker } from './workers.js';
 
 /*
@@ -18,8 +18,6 @@ export type Log = (line: string) => void;
 
 const seconds = (from: number) => ((performance.now() - from) / 1000).toFixed(1);
 
-/** Settings the grid service gives the bucket when it starts; used if the loader has to create it first. */
-const BUCKET_OPTIONS = { ttl: 7 * 24 * 3600 * 1e9, description: 'GeoJSON files waiting to be imported by gov.grid.area.import' };
 
 export interface AreaLoad {
   skipped: boolean;
@@ -59,7 +57,7 @@ export async function loadAreas(
   const bytes = statSync(path).size;
   const objectName = `${basename(path, '.geojson')}-${new Date().toISOString().replace(/[:.]/g, '-')}.geojson`;
   let t = performance.now();
-  const bucket = await new Objm(nc).create(AREA_IMPORT_BUCKET, BUCKET_OPTIONS);
+  const bucket = await new Objm(nc).create(AREA_IMPORT_BUCKET, AREA_IMPORT_BUCKET_OPTIONS);
   await bucket.put({ name: objectName, description: `seed ${basename(path)}` }, Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>);
   const uploadSeconds = (performance.now() - t) / 1000;
   log(`areas: put ${(bytes / 1024 / 1024).toFixed(1)} MB as ${AREA_IMPORT_BUCKET}/${objectName} in ${uploadSeconds.toFixed(1)} s`);

@@ -4,6 +4,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   AREA_IMPORT_BUCKET,
+  AREA_IMPORT_BUCKET_OPTIONS,
   AREA_LEVELS,
   GridworkError,
   ImportedAreaProperties,
@@ -27,8 +28,6 @@ import { gridSummaryOf, type GridRow } from '../grids/grid.rows.js';
 
 /** Largest GeoJSON file the import reads from the object store. */
 export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
-/** Uploaded files are kept a week, then JetStream drops them. */
-const IMPORT_RETENTION_NS = 7 * 24 * 3600 * 1e9;
 /** An import storing at least this many areas refreshes the planner's statistics. */
 const ANALYZE_AFTER = 1_000;
 /** Rows per INSERT when storing an import. */
@@ -60,11 +59,7 @@ export class AreaImportService implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     // Created here so a department system can upload before its first import.
-    this.bucket = await new Objm(this.nc).create(AREA_IMPORT_BUCKET, {
-      replicas: this.options.streamReplicas,
-      ttl: IMPORT_RETENTION_NS,
-      description: 'GeoJSON files waiting to be imported by gov.grid.area.import',
-    });
+    this.bucket = await new Objm(this.nc).create(AREA_IMPORT_BUCKET, { ...AREA_IMPORT_BUCKET_OPTIONS, replicas: this.options.streamReplicas });
   }
 
   async import(request: ImportAreasRequest): Promise<ImportAreasReply> {

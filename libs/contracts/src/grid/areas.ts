@@ -118,6 +118,8 @@ export class ImportAreasRequest {
 }
 
 export const AREA_IMPORT_BUCKET = 'GRID_IMPORTS';
+/** How the grid service makes that bucket (an uploader that gets there first makes it the same way): files are kept a week. */
+export const AREA_IMPORT_BUCKET_OPTIONS = { ttl: 7 * 24 * 3600 * 1e9, description: 'GeoJSON files waiting to be imported by gov.grid.area.import' };
 /** Most rejected features a reply lists (a reply must stay under NATS's 1 MiB message limit). */
 export const MAX_REPORTED_REJECTIONS = 500;
 /** Most features one import takes. */
