@@ -11,7 +11,7 @@ import {
   type NetworkGridsOfBaseGridReply,
   type NetworkGridsOfBaseGridRequest,
 } from '@gridwork/contracts';
-import { publishInTransaction } from '@gridwork/messaging';
+import { publishInTransaction, publishManyInTransaction } from '@gridwork/messaging';
 import { assertGridExists } from '../grids/active-grid.js';
 import { assertValidBoundary, boundaryFromGeoJson } from '../spatial/boundaries.js';
 
@@ -97,15 +97,20 @@ export class NetworksService {
       [from],
     );
     const affected = [...new Map(moved.map((row) => [`${row.network}/${row.code}`, row])).values()];
+    if (affected.length === 0) return;
+    await em.query(
+      `INSERT INTO network_grid_mapping (network, code, grid_code)
+       SELECT m.network, m.code, g FROM unnest($1::text[], $2::text[]) AS m(network, code) CROSS JOIN unnest($3::text[]) AS g
+       ON CONFLICT DO NOTHING`,
+      [affected.map((row) => row.network), affected.map((row) => row.code), to],
+    );
+    const grids: NetworkGrid[] = [];
     for (const { network, code } of affected) {
-      await em.query(
-        `INSERT INTO network_grid_mapping (network, code, grid_code) SELECT $1, $2, unnest($3::text[]) ON CONFLICT DO NOTHING`,
-        [network, code, to],
-      );
       const grid = await networkGrid(em, network, code);
       if (!grid) throw new GridworkError(ErrorCode.INTERNAL, `${network} grid ${code} vanished while moving its mapping`);
-      await publishInTransaction(em, subjects.grid.networkGrid.mapped, grid);
+      grids.push(grid);
     }
+    await publishManyInTransaction(em, subjects.grid.networkGrid.mapped, grids);
   }
 }
 
