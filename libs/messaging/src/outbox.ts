@@ -3,11 +3,10 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
-import { newId, preparedQuery } from '@gridwork/persistence';
+import { OUTBOX_NOTIFY_CHANNEL, newId, preparedQuery } from '@gridwork/persistence';
 import { Headers, continueTrace, eventSubjectFor, schemaHeader, validateMessage, type EventDefinition } from '@gridwork/contracts';
 import { currentTrace, type ServiceMetrics } from '@gridwork/observability';
 
-const NOTIFY_CHANNEL = 'gov_outbox';
 /** Advisory lock key: one relay batch at a time per database keeps events in commit order. */
 const RELAY_LOCK_KEY = 0x6f7574626f78;
 
@@ -57,14 +56,8 @@ export async function publishInTransaction<P extends object>(
   const json = await checkedJson(event, payload);
   const id = options.eventId ?? newId();
   const headers = outboxHeaders(event);
-  // The NOTIFY is delivered on commit only, waking the relays of every replica.
-  await preparedQuery(
-    em,
-    'outbox-write',
-    `WITH written AS (INSERT INTO outbox (id, subject, headers, payload) VALUES ($1, $2, $3, $4))
-     SELECT pg_notify('${NOTIFY_CHANNEL}', '')`,
-    [id, subject, headers, json],
-  );
+  // The outbox's trigger notifies the relays of every replica, delivered on commit.
+  await preparedQuery(em, 'outbox-write', `INSERT INTO outbox (id, subject, headers, payload) VALUES ($1, $2, $3, $4)`, [id, subject, headers, json]);
   return id;
 }
 
@@ -85,27 +78,62 @@ export async function publishAllInTransaction(em: EntityManager, groups: { event
   if (!em.queryRunner?.isTransactionActive) {
     throw new Error(`publishAllInTransaction(${groups.map((g) => g.event.subject).join(', ')}) needs an EntityManager inside a transaction`);
   }
-  const rows: { id: string; subject: string; headers: string; payload: string }[] = [];
-  for (const { event, payloads } of groups) {
-    if (event.addressed) throw new Error(`${event.subject}: an addressed event is published one department at a time with publishInTransaction`);
-    const headers = JSON.stringify(outboxHeaders(event));
-    for (const payload of payloads) rows.push({ id: newId(), subject: event.subject, headers, payload: await checkedJson(event, payload) });
-  }
+  const rows = await outboxRowsOf(groups.map(({ event, payloads }) => ({ event, events: payloads.map((payload) => ({ payload })) })));
   for (let start = 0; start < rows.length; start += 1000) {
     const chunk = rows.slice(start, start + 1000);
     await preparedQuery(
       em,
       'outbox-write-all',
-      `WITH written AS (
-         INSERT INTO outbox (id, subject, headers, payload)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::jsonb[])
-       )
-       SELECT pg_notify('${NOTIFY_CHANNEL}', '')`,
+      `INSERT INTO outbox (id, subject, headers, payload) SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::jsonb[])`,
       [chunk.map((r) => r.id), chunk.map((r) => r.subject), chunk.map((r) => r.headers), chunk.map((r) => r.payload)],
     );
   }
   return rows.map((r) => r.id);
 }
+
+/** An outbox row ready to insert: headers and payload as JSON text, the payload checked against its contract. */
+interface OutboxRow {
+  id: string;
+  subject: string;
+  headers: string;
+  payload: string;
+  /** The key of the record the event announces, for `outboxInsert`'s condition. */
+  about?: string;
+}
+
+async function outboxRowsOf(groups: { event: EventDefinition<object>; events: { payload: object; about?: string }[] }[]): Promise<OutboxRow[]> {
+  const rows: OutboxRow[] = [];
+  for (const { event, events } of groups) {
+    if (event.addressed) throw new Error(`${event.subject}: an addressed event is published one department at a time with publishInTransaction`);
+    const headers = JSON.stringify(outboxHeaders(event));
+    for (const { payload, about } of events) rows.push({ id: newId(), subject: event.subject, headers, payload: await checkedJson(event, payload), about });
+  }
+  return rows;
+}
+
+/**
+ * Events for a hot path that stores records and their events in one statement
+ * of its own, with no transaction around it (one statement is atomic, and one
+ * round trip): the events as one JSON parameter, each tagged with the key of
+ * the record it announces (`about`). Payloads are checked against their
+ * contracts, as `publishAllInTransaction` does. Use with `outboxInsert`.
+ */
+export async function outboxRecordset(groups: { event: EventDefinition<object>; events: { payload: object; about: string }[] }[]): Promise<string> {
+  const rows = await outboxRowsOf(groups);
+  // The payloads and headers are JSON already: spliced in, not parsed and written again.
+  return `[${rows.map((r) => `{"id":"${r.id}","subject":${JSON.stringify(r.subject)},"about":${JSON.stringify(r.about)},"headers":${r.headers},"payload":${r.payload}}`).join(',')}]`;
+}
+
+/**
+ * The INSERT, for a data-modifying CTE, that writes the events of
+ * `outboxRecordset` passed as `param` whose record the statement kept:
+ * `keep` is a condition on `e.about`, e.g. `e.about::uuid IN (SELECT id FROM inserted)`.
+ */
+export const outboxInsert = (param: string, keep: string): string =>
+  `INSERT INTO outbox (id, subject, headers, payload)
+   SELECT e.id, e.subject, e.headers, e.payload
+     FROM jsonb_to_recordset(${param}::jsonb) AS e(id uuid, subject text, about text, headers jsonb, payload jsonb)
+    WHERE ${keep}`;
 
 interface PendingRow {
   id: string;
@@ -210,7 +238,7 @@ export class OutboxRelay {
       this.timers.push(retry);
     });
     await client.connect();
-    await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+    await client.query(`LISTEN ${OUTBOX_NOTIFY_CHANNEL}`);
     this.listener = client;
   }
 

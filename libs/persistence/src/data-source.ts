@@ -3,6 +3,7 @@ import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
 import { OutboxMessage } from './outbox-message.entity.js';
 import { InboxEntry } from './inbox-entry.entity.js';
 import { CreateMessagingTables1732300000000 } from './1732300000000-create-messaging-tables.js';
+import { NotifyOutboxRelays1732300000100 } from './1732300000100-notify-outbox-relays.js';
 
 export interface ServiceDatabaseOptions {
   url: string;
@@ -17,7 +18,7 @@ export interface ServiceDatabaseOptions {
 }
 
 export const MESSAGING_ENTITIES = [OutboxMessage, InboxEntry];
-export const MESSAGING_MIGRATIONS = [CreateMessagingTables1732300000000];
+export const MESSAGING_MIGRATIONS = [CreateMessagingTables1732300000000, NotifyOutboxRelays1732300000100];
 
 /** The default database of a service on the local server: `gov_<service>`. */
 export const defaultDatabaseUrl = (service: string): string => `postgres://postgres@127.0.0.1:5432/gov_${service}`;

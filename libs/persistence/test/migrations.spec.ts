@@ -27,7 +27,7 @@ describe('migrations at start', () => {
     await Promise.all(replicas.map((ds) => ds.initialize()));
     await Promise.all(replicas.map((ds) => runMigrationsExclusively(ds)));
     const applied = await replicas[0]!.query('SELECT name FROM migrations ORDER BY id');
-    expect(applied.map((m: { name: string }) => m.name).sort()).toEqual(['CreateMessagingTables1732300000000', 'SlowMigration1700000000100']);
+    expect(applied.map((m: { name: string }) => m.name).sort()).toEqual(['CreateMessagingTables1732300000000', 'NotifyOutboxRelays1732300000100', 'SlowMigration1700000000100']);
     expect(await replicas[0]!.query("SELECT to_regclass('outbox') IS NOT NULL AS outbox, to_regclass('inbox') IS NOT NULL AS inbox")).toEqual([
       { outbox: true, inbox: true },
     ]);
