@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { preparedQuery } from '@gridwork/persistence';
+import { workerOfGridSql } from '../workers/grid-worker-read-model.js';
 
-/** Where a report is: its grid and the grid's path (null when not known), and whether its point gave the grid. */
+/** Where a report is: its grid and the grid's path (null when not known), whether its point gave the grid, and who serves the grid. */
 export interface ReportPlace {
   grid: string | null;
   path: string[] | null;
   fromPoint: boolean;
+  /** The grid's worker at the time asked (see `workerOfGridSql`), for a case that goes to the grid level. */
+  worker: string | null;
 }
 
 export interface KnownArea {
@@ -24,14 +27,19 @@ export class AreaReadModel {
   /**
    * Where each report is, in one query: the active grid containing its point
    * (the lowest code on a shared border, as the grid service answers), else
-   * the reporter's grid when the read model knows it; with the grid's path.
+   * the reporter's grid when the read model knows it; with the grid's path
+   * and its worker at `at`, so intake needs no second lookup for grid-level cases.
    */
-  async locateReports(em: EntityManager, reports: { location?: { longitude: number; latitude: number }; gridCode?: string }[]): Promise<ReportPlace[]> {
+  async locateReports(
+    em: EntityManager,
+    reports: { location?: { longitude: number; latitude: number }; gridCode?: string }[],
+    at: Date,
+  ): Promise<ReportPlace[]> {
     if (reports.length === 0) return [];
-    const rows = await preparedQuery<{ code: string | null; path: string[] | null; from_point: boolean | null }>(
+    const rows = await preparedQuery<{ code: string | null; path: string[] | null; from_point: boolean | null; worker: string | null }>(
       em,
       'known-places-of-reports',
-      `SELECT g.code, g.path, g.from_point
+      `SELECT g.code, g.path, g.from_point, CASE WHEN g.code IS NOT NULL THEN (${workerOfGridSql('g.code', '$4')}) END AS worker
          FROM unnest($1::float8[], $2::float8[], $3::text[]) WITH ORDINALITY AS r(lon, lat, given, i)
          LEFT JOIN LATERAL (
            SELECT code, path, from_point FROM (
@@ -42,9 +50,14 @@ export class AreaReadModel {
              SELECT a.code, a.path, false FROM known_area a WHERE a.code = r.given AND a.level = 'grid' AND NOT a.retired
            ) candidate ORDER BY from_point DESC, code LIMIT 1) g ON true
         ORDER BY r.i`,
-      [reports.map((r) => r.location?.longitude ?? null), reports.map((r) => r.location?.latitude ?? null), reports.map((r) => r.gridCode ?? null)],
+      [
+        reports.map((r) => r.location?.longitude ?? null),
+        reports.map((r) => r.location?.latitude ?? null),
+        reports.map((r) => r.gridCode ?? null),
+        at.toISOString(),
+      ],
     );
-    return rows.map((row) => ({ grid: row.code, path: row.path, fromPoint: row.from_point === true }));
+    return rows.map((row) => ({ grid: row.code, path: row.path, fromPoint: row.from_point === true, worker: row.worker }));
   }
 
   async areas(em: EntityManager, codes: string[]): Promise<Map<string, KnownArea>> {

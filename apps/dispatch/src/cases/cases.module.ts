@@ -4,13 +4,14 @@ import { AreasModule } from '../areas/areas.module.js';
 import { CategoriesModule } from '../categories/categories.module.js';
 import { RoutingModule } from '../routing/routing.module.js';
 import { CaseCommandsService } from './case-commands.service.js';
+import { CaseNumbers } from './case-numbers.js';
 import { CaseQueriesService } from './case-queries.service.js';
 import { CaseEndpoints } from './cases.endpoints.js';
 import { IntakeService } from './intake.service.js';
 
 @Module({
   imports: [AreasModule, CategoriesModule, RoutingModule, AdmissionModule],
-  providers: [IntakeService, CaseCommandsService, CaseQueriesService, CaseEndpoints],
+  providers: [IntakeService, CaseNumbers, CaseCommandsService, CaseQueriesService, CaseEndpoints],
   exports: [CaseCommandsService],
 })
 export class CasesModule {}

@@ -11,10 +11,9 @@ import {
   type ReportCaseReply,
   type ReportCaseRequest,
 } from '@gridwork/contracts';
-import { publishAllInTransaction } from '@gridwork/messaging';
+import { outboxInsert, outboxRecordset } from '@gridwork/messaging';
 import { newId, preparedQuery } from '@gridwork/persistence';
 import { PINO_LOGGER } from '@gridwork/observability';
-import { localDay } from '../common/local-time.js';
 import { AdmissionReadModel } from '../admission/admission-read-model.js';
 import { AreaReadModel } from '../areas/area-read-model.service.js';
 import { CalendarService } from '../calendar/calendar.service.js';
@@ -22,6 +21,7 @@ import { deadlinesOf } from '../calendar/working-calendar.js';
 import { CategoriesService } from '../categories/categories.service.js';
 import { RoutingService, ownerFor } from '../routing/routing.service.js';
 import { assignedOf } from './case-lifecycle.js';
+import { CaseNumbers } from './case-numbers.js';
 import { caseOf, ownerColumns, ownerOf, type CaseRow, type TimelineLine } from './case.rows.js';
 import { intakeConfig } from './intake.config.js';
 import { FIRST_LINES_FROM, TIMELINE_COLUMNS, firstLinesJson } from './timeline.js';
@@ -43,14 +43,18 @@ interface Prepared {
   timeline: TimelineLine[];
 }
 
-/** A case number is the Beijing date of its report and an 8-digit sequence, what a reporter reads out on the phone: 2026112300000042. */
-const caseNumberPrefix = (now: Date): string => localDay(now).replaceAll('-', '');
-
 /**
- * Unified intake (统一受理). Reports are gathered into batches stored in one
- * transaction each, so intake is not bounded by one commit per case; each
- * report still gets its own answer, and a bad report fails alone. A report
- * whose idempotency key was seen returns the original case.
+ * Unified intake (统一受理). Reports are gathered into batches, each stored
+ * with its events by one statement (one commit), so intake is not bounded by
+ * one commit per case; each report still gets its own answer, and a bad
+ * report fails alone. A report whose idempotency key was seen returns the
+ * original case.
+ *
+ * A batch makes two trips to the database: one reads where each report is
+ * (grid, path, the grid's worker), one writes. Everything else it needs
+ * (categories, routing rules, the calendar, case numbers) is held in memory
+ * for a few seconds or reserved ahead. Reads need no transaction: each reads
+ * read models only, and the write is a single atomic statement.
  */
 @Injectable()
 export class IntakeService {
@@ -65,6 +69,7 @@ export class IntakeService {
     private readonly routing: RoutingService,
     private readonly calendar: CalendarService,
     private readonly admission: AdmissionReadModel,
+    private readonly numbers: CaseNumbers,
     @Inject(PINO_LOGGER) private readonly log: Logger,
   ) {}
 
@@ -89,7 +94,7 @@ export class IntakeService {
 
   private async store(batch: Pending[]): Promise<void> {
     try {
-      const answers = await this.dataSource.transaction((em) => this.storeBatch(em, batch));
+      const answers = await this.storeBatch(this.dataSource.manager, batch);
       answers.forEach((answer, i) => (answer instanceof Error ? batch[i]!.reject(answer) : batch[i]!.resolve(answer)));
     } catch (error) {
       if (batch.length === 1) {
@@ -154,8 +159,8 @@ export class IntakeService {
     });
     live = live.filter((i) => answers[i] === undefined);
 
-    // Where: the grid from the point, else the reporter's grid.
-    const places = await this.areas.locateReports(em, live.map((i) => batch[i]!.request));
+    // Where: the grid from the point, else the reporter's grid; and who serves that grid.
+    const places = await this.areas.locateReports(em, live.map((i) => batch[i]!.request), now);
     // Only asked when a case found no grid, to say whether any grid data has arrived at all.
     let gridCount: number | undefined;
     const noGridData = async () => (gridCount ??= await this.areas.gridCount(em)) === 0;
@@ -182,8 +187,12 @@ export class IntakeService {
       const level = batch[i]!.request.pushDownTo;
       return level && where[n]!.path ? ownerFor({ kind: 'level', level }, where[n]!.path) : undefined;
     });
-    // A grid-level owner is the grid's worker: one lookup for the owners the cases will have.
-    await this.routing.workers.addWorkers(em, live.map((_, n) => pushedDown[n] ?? decisions[n]!.owner), now);
+    // A grid-level owner is the case's grid's worker, found with the grid.
+    live.forEach((_, n) => {
+      const owner = pushedDown[n] ?? decisions[n]!.owner;
+      if (owner?.kind === 'level' && owner.level === 'grid' && places[n]!.worker) owner.workerId = places[n]!.worker!;
+    });
+    const numbers = await this.numbers.take(live.length, now);
 
     const prepared: Prepared[] = live.map((i, n) => {
       const pending = batch[i]!;
@@ -199,7 +208,7 @@ export class IntakeService {
       const id = newId();
       const row: CaseRow = {
         id,
-        number: '', // given by the insert, from case_number_seq
+        number: numbers[n]!,
         idempotency_scope: scopeOf(pending),
         idempotency_key: request.idempotencyKey,
         state: owner ? 'assigned' : 'reported',
@@ -250,19 +259,8 @@ export class IntakeService {
       return { index: i, pending, row, timeline };
     });
 
-    const numbers = await insertCases(em, prepared, now);
-    const kept = prepared.filter((p) => numbers.has(p.row.id));
-    for (const p of kept) p.row.number = numbers.get(p.row.id)!;
-    await publishAllInTransaction(em, [
-      { event: subjects.dispatch.case.reported, payloads: kept.map((p) => reportedOf(p.row)) },
-      {
-        event: subjects.dispatch.case.assigned,
-        payloads: kept
-          .filter((p) => p.row.owner_kind)
-          .map((p) => assignedOf(p.row, now)),
-      },
-    ]);
-    for (const p of prepared) answers[p.index] = numbers.has(p.row.id) ? { case: caseOf(p.row), created: true } : undefined;
+    const stored = await insertCases(em, prepared, now);
+    for (const p of prepared) answers[p.index] = stored.has(p.row.id) ? { case: caseOf(p.row), created: true } : undefined;
     // A replay (its key was stored before, perhaps by another replica just now), or a key twice in this batch:
     // answered with the stored case, even where the report itself would now be refused (a category retired since).
     const unanswered = batch.map((_, i) => i).filter((i) => answers[i] === undefined || answers[i] instanceof GridworkError);
@@ -311,29 +309,37 @@ function checkShape(request: ReportCaseRequest, department?: string): void {
 }
 
 /**
- * Inserts new cases with their people-facing numbers and first timeline
- * lines, in one statement; a key another replica stored meanwhile is
- * skipped, with its lines. Returns the numbers of the cases stored, by id.
+ * Inserts new cases with their first timeline lines and their events
+ * (`case.reported`, and `case.assigned` when intake found an owner), in one
+ * statement; a key another replica stored meanwhile is skipped, with its
+ * lines and events. Returns the ids of the cases stored.
  */
-async function insertCases(em: EntityManager, prepared: Prepared[], now: Date): Promise<Map<string, string>> {
-  if (prepared.length === 0) return new Map();
+async function insertCases(em: EntityManager, prepared: Prepared[], now: Date): Promise<Set<string>> {
+  if (prepared.length === 0) return new Set();
   const rows = prepared.map((p) => p.row);
+  const events = await outboxRecordset([
+    { event: subjects.dispatch.case.reported, events: rows.map((row) => ({ payload: reportedOf(row), about: row.id })) },
+    {
+      event: subjects.dispatch.case.assigned,
+      events: rows.filter((row) => row.owner_kind).map((row) => ({ payload: assignedOf(row, now), about: row.id })),
+    },
+  ]);
   // Only the columns intake knows are written; the others (e.g. the timers') keep their defaults.
-  const columns = Object.keys(rows[0]!);
-  const values = columns.map((column) => (column === 'number' ? `$2 || lpad(nextval('case_number_seq')::text, 8, '0')` : column));
-  const stored = await preparedQuery<{ id: string; number: string }>(
+  const columns = Object.keys(rows[0]!).join(', ');
+  const stored = await preparedQuery<{ id: string }>(
     em,
     'intake-insert-cases',
     `WITH inserted AS (
-       INSERT INTO "case" (${columns.join(', ')})
-       SELECT ${values.join(', ')} FROM jsonb_populate_recordset(NULL::"case", $1::jsonb)
+       INSERT INTO "case" (${columns})
+       SELECT ${columns} FROM jsonb_populate_recordset(NULL::"case", $1::jsonb)
        ON CONFLICT (idempotency_scope, idempotency_key) DO NOTHING
-       RETURNING id, number),
+       RETURNING id),
      lines AS (
        INSERT INTO case_timeline (${TIMELINE_COLUMNS})
-       SELECT ${TIMELINE_COLUMNS} FROM ${FIRST_LINES_FROM('$3')} WHERE l.case_id IN (SELECT id FROM inserted))
-     SELECT id, number FROM inserted`,
-    [JSON.stringify(rows), caseNumberPrefix(now), firstLinesJson(prepared.flatMap((p) => p.timeline))],
+       SELECT ${TIMELINE_COLUMNS} FROM ${FIRST_LINES_FROM('$2')} WHERE l.case_id IN (SELECT id FROM inserted)),
+     events AS (${outboxInsert('$3', 'e.about::uuid IN (SELECT id FROM inserted)')})
+     SELECT id FROM inserted`,
+    [JSON.stringify(rows), firstLinesJson(prepared.flatMap((p) => p.timeline)), events],
   );
-  return new Map(stored.map((row) => [row.id, row.number]));
+  return new Set(stored.map((row) => row.id));
 }

@@ -34,16 +34,24 @@ export class GridWorkerReadModel {
   async addWorkers(em: EntityManager, owners: (CaseOwner | undefined)[], now: Date): Promise<void> {
     const grids = [...new Set(owners.filter((o) => o?.kind === 'level' && o.level === 'grid').map((o) => o!.areaCode!))];
     if (grids.length === 0) return;
-    const rows = await em.query<{ grid_code: string; worker_id: string }[]>(
-      `SELECT DISTINCT ON (grid_code) grid_code, worker_id FROM known_grid_worker
-        WHERE grid_code = ANY ($1) AND started_on <= ($2::timestamptz AT TIME ZONE 'Asia/Shanghai')::date
-          AND (ended_on IS NULL OR ended_on > ($2::timestamptz AT TIME ZONE 'Asia/Shanghai')::date)
-        ORDER BY grid_code, (role = 'head'), (employment <> 'full-time'), started_on, worker_id`,
+    const rows = await em.query<{ grid_code: string; worker_id: string | null }[]>(
+      `SELECT g.code AS grid_code, (${workerOfGridSql('g.code', '$2')}) AS worker_id FROM unnest($1::text[]) AS g(code)`,
       [grids, now.toISOString()],
     );
     const workerOf = new Map(rows.map((row) => [row.grid_code, row.worker_id]));
     for (const owner of owners) {
-      if (owner?.kind === 'level' && owner.level === 'grid' && workerOf.has(owner.areaCode!)) owner.workerId = workerOf.get(owner.areaCode!);
+      if (owner?.kind === 'level' && owner.level === 'grid' && workerOf.get(owner.areaCode!)) owner.workerId = workerOf.get(owner.areaCode!)!;
     }
   }
 }
+
+/**
+ * A scalar subquery: the worker serving the grid `grid` (an SQL expression)
+ * at the instant `at` (a timestamptz parameter), or NULL. The one definition
+ * of who that is, for `addWorkers` and for intake's lookup of where reports are.
+ */
+export const workerOfGridSql = (grid: string, at: string): string =>
+  `SELECT w.worker_id FROM known_grid_worker w
+    WHERE w.grid_code = ${grid} AND w.started_on <= (${at}::timestamptz AT TIME ZONE 'Asia/Shanghai')::date
+      AND (w.ended_on IS NULL OR w.ended_on > (${at}::timestamptz AT TIME ZONE 'Asia/Shanghai')::date)
+    ORDER BY (w.role = 'head'), (w.employment <> 'full-time'), w.started_on, w.worker_id LIMIT 1`;
