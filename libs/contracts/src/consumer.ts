@@ -31,6 +31,12 @@ export interface DurableConsumerSpec {
   handleBatch?(messages: JsMsg[]): Promise<void>;
   /** Largest batch given to `handleBatch` (default 100). */
   maxBatch?: number;
+  /**
+   * With `handleBatch`: batches start at least this long apart (default 0),
+   * so under a steady flow each carries more messages; a message after a
+   * quiet spell is handled at once.
+   */
+  lingerMs?: number;
   /** Errors that no retry can mend (a malformed event): given up on at once. */
   isPermanent?(error: unknown): boolean;
   /** Called once the last allowed delivery has failed; the message is then terminated. */
@@ -131,10 +137,15 @@ export async function startDurableConsumer(nc: NatsConnection, spec: DurableCons
     if (!messages || stopped) return messages?.close();
     const iterator = messages[Symbol.asyncIterator]();
     const maxBatch = spec.handleBatch ? (spec.maxBatch ?? 100) : 1;
+    const lingerMs = maxBatch > 1 ? (spec.lingerMs ?? 0) : 0;
+    let lastBatchAt = Number.NEGATIVE_INFINITY;
     for (;;) {
       const first = await iterator.next();
       if (first.done) return;
-      // Take what has already arrived, without waiting for more.
+      const wait = lastBatchAt + lingerMs - performance.now();
+      if (wait > 0 && messages.getPending() < maxBatch - 1) await new Promise((resolve) => setTimeout(resolve, wait));
+      lastBatchAt = performance.now();
+      // Take what has arrived by now.
       const batch: JsMsg[] = [first.value];
       while (batch.length < maxBatch && messages.getPending() > 0) {
         const next = await iterator.next();

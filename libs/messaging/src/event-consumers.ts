@@ -43,7 +43,7 @@ export class EventConsumers {
   constructor(
     private readonly nc: NatsConnection,
     private readonly dataSource: DataSource,
-    private readonly options: { service: string; retry: RetryPolicy },
+    private readonly options: { service: string; retry: RetryPolicy; eventLingerMs: number },
     private readonly log: Logger,
     private readonly metrics: ServiceMetrics,
   ) {}
@@ -69,6 +69,7 @@ export class EventConsumers {
           durable: this.options.service,
           filterSubject: eventSubjectsOf(source),
           retry: this.options.retry,
+          lingerMs: this.options.eventLingerMs,
           isPermanent,
           handle: async (message) => {
             const outcome = await this.apply(source, storedEventOf(message));

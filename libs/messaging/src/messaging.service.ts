@@ -38,7 +38,7 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
   ) {
     this.endpoints = new EndpointServer(nc, options, log, metrics);
     this.consumers = new EventConsumers(nc, dataSource, options, log, metrics);
-    this.relay = new OutboxRelay(dataSource, jetstream(nc), options.outbox, log, metrics);
+    this.relay = new OutboxRelay(dataSource, jetstream(nc), { ...options.outbox, lingerMs: options.eventLingerMs }, log, metrics);
     this.deadLetters = new DeadLetters(nc, options.service, this.consumers);
     const operations = operationsOf(options.service);
     this.serve(operations.deadLetter.list, (request) => this.deadLetters.list(request));

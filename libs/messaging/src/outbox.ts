@@ -154,11 +154,13 @@ export class OutboxRelay {
   private running?: Promise<void>;
   private again = false;
   private stopped = false;
+  /** When the last relay pass began (performance.now()). */
+  private lastPassAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly js: JetStreamClient,
-    private readonly options: { batchSize: number; pollIntervalMs: number; retentionHours: number },
+    private readonly options: { batchSize: number; pollIntervalMs: number; retentionHours: number; lingerMs: number },
     private readonly log: Logger,
     private readonly metrics: ServiceMetrics,
   ) {}
@@ -196,7 +198,11 @@ export class OutboxRelay {
   private async drain(): Promise<void> {
     try {
       do {
+        // Passes start at least `lingerMs` apart: under a steady flow each then carries more events.
+        const wait = this.lastPassAt + this.options.lingerMs - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         this.again = false;
+        this.lastPassAt = performance.now();
         while ((await this.relayBatch()) === this.options.batchSize && !this.stopped);
       } while (this.again && !this.stopped);
     } catch (err) {

@@ -50,6 +50,14 @@ export class ServiceConfig {
   EVENT_ACK_WAIT_MS = 30_000;
 
   /**
+   * Under a steady flow, outbox relay passes and event batches start at
+   * least this long apart, so each carries more events (fewer transactions
+   * and commits); no event waits longer than that. 0 turns it off.
+   */
+  @IsInt() @Min(0) @Max(1_000)
+  EVENT_LINGER_MS = 20;
+
+  /**
    * What this process does: `requests` (serve endpoints), `events` (consume
    * events, relay the outbox, run timers), or both. Run as separate
    * deployments, request latency is not shared with event work.

@@ -35,6 +35,7 @@ export function messagingOptionsFrom(definition: ServiceDefinition, config: Serv
       maxBackoffMs: config.EVENT_MAX_BACKOFF_MS,
       ackWaitMs: config.EVENT_ACK_WAIT_MS,
     },
+    eventLingerMs: config.EVENT_LINGER_MS,
     roles: config.SERVICE_ROLES.split(',') as ServiceRole[],
     outbox: { batchSize: config.OUTBOX_BATCH_SIZE, pollIntervalMs: config.OUTBOX_POLL_MS, retentionHours: 72 },
   };

@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jetstream } from '@nats-io/jetstream';
+import { headers as natsHeaders } from '@nats-io/nats-core';
+import { Headers, schemaHeader } from '@gridwork/contracts';
+import { newId } from '@gridwork/persistence';
+import { waitFor } from '@gridwork/testing';
+import { probe, probeService, tallyService } from './fixtures/probe.js';
+import { testWorld, type TestWorld } from './world.js';
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * EVENT_LINGER_MS: under a steady flow, relay passes and consumer batches
+ * start at least that long apart, so events that come a few milliseconds
+ * apart share a transaction. Each pass or batch is seen in the database by
+ * its transaction's timestamp: the outbox's `sent_at` and the inbox's
+ * `processed_at` are `now()`. Without the linger, each of these events would
+ * be relayed and applied on its own.
+ */
+describe('event linger', () => {
+  let world: TestWorld;
+
+  beforeAll(async () => {
+    world = await testWorld(['probe', 'tally']);
+    // A long linger, so that even a slow machine writes the events well within it; no polling passes.
+    const env = { EVENT_LINGER_MS: '1000', OUTBOX_POLL_MS: '600000' };
+    await world.start(probeService(), 'probe', env);
+    await world.start(tallyService(), 'tally', env);
+  });
+  afterAll(() => world?.dispose());
+
+  const tallied = async (names: string[]) =>
+    (await world.query<{ n: number }>('tally', 'SELECT count(*)::int AS n FROM tally WHERE name = ANY ($1)', [names]))[0]!.n;
+
+  it('relays events written 20 ms apart in at most two passes', async () => {
+    const names = Array.from({ length: 8 }, (_, i) => `relayed ${i}`);
+    for (const name of names) {
+      await world.client.request(probe.widget.create, { name, count: 1 });
+      await pause(20);
+    }
+    await waitFor('every widget to be tallied', async () => (await tallied(names)) === names.length);
+    const [{ passes }] = await world.query<{ passes: number }>(
+      'probe',
+      `SELECT count(DISTINCT sent_at)::int AS passes FROM outbox WHERE payload->>'name' = ANY ($1)`,
+      [names],
+    );
+    expect(passes).toBeLessThanOrEqual(2);
+  });
+
+  it('applies events arriving 20 ms apart in at most two transactions', async () => {
+    const js = jetstream(world.nc);
+    const events = Array.from({ length: 8 }, (_, i) => ({ id: newId(), name: `consumed ${i}`, count: 1 }));
+    for (const event of events) {
+      const h = natsHeaders();
+      h.set(Headers.schema, schemaHeader(probe.widget.created));
+      await js.publish(probe.widget.created.subject, JSON.stringify(event), { msgID: event.id, headers: h });
+      await pause(20);
+    }
+    await waitFor('every event to be tallied', async () => (await tallied(events.map((e) => e.name))) === events.length);
+    const [{ transactions }] = await world.query<{ transactions: number }>(
+      'tally',
+      `SELECT count(DISTINCT processed_at)::int AS transactions FROM inbox WHERE event_id = ANY ($1)`,
+      [events.map((e) => e.id)],
+    );
+    expect(transactions).toBeLessThanOrEqual(2);
+  });
+});
