@@ -3,7 +3,7 @@ import { loadConfig } from '@gridwork/observability';
 
 /** Intake's batching, read from the environment when the service starts (a wrong value stops it with the variable named). */
 export class IntakeConfig {
-  /** Most reports stored in one transaction. */
+  /** Most reports stored by one statement. */
   @IsInt() @Min(1) @Max(5_000)
   INTAKE_MAX_BATCH = 400;
 
