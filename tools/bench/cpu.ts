@@ -42,16 +42,35 @@ function cpuSeconds(groups: ProcessGroup[]): Map<string, number> {
   return used;
 }
 
-/** Starts measuring; `stop()` gives each group's average cores used since (processes that exit meanwhile are not counted). */
+/** CPU seconds the whole machine has been busy, and of those stolen by the hypervisor (/proc/stat). */
+function machineSeconds(): { busy: number; stolen: number } {
+  // cpu  user nice system idle iowait irq softirq steal ...
+  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return { busy: (user! + nice! + system! + irq! + softirq! + steal!) / TICKS_PER_SECOND, stolen: steal! / TICKS_PER_SECOND };
+}
+
+/**
+ * Starts measuring; `stop()` gives each group's average cores used since
+ * (processes that exit meanwhile are not counted), then what the rest of the
+ * machine used (`other processes`) and what the hypervisor took (`stolen`):
+ * a run that shared the cores with other work says so.
+ */
 export function measureCpu(groups: ProcessGroup[]): { stop(): Map<string, number> } {
   if (process.platform !== 'linux') return { stop: () => new Map() };
   const before = cpuSeconds(groups);
+  const machineBefore = machineSeconds();
   const started = performance.now();
   return {
     stop() {
       const after = cpuSeconds(groups);
+      const machineAfter = machineSeconds();
       const seconds = (performance.now() - started) / 1000;
-      return new Map(groups.map((g) => [g.name, (after.get(g.name)! - before.get(g.name)!) / seconds]));
+      const used = new Map(groups.map((g) => [g.name, (after.get(g.name)! - before.get(g.name)!) / seconds]));
+      const ours = [...used.values()].reduce((sum, cores) => sum + cores, 0);
+      const stolen = (machineAfter.stolen - machineBefore.stolen) / seconds;
+      used.set('other processes', Math.max(0, (machineAfter.busy - machineBefore.busy) / seconds - stolen - ours));
+      used.set('stolen', stolen);
+      return used;
     },
   };
 }
