@@ -39,7 +39,7 @@ export class AreaReadModel {
     const rows = await preparedQuery<{ code: string | null; path: string[] | null; from_point: boolean | null; worker: string | null }>(
       em,
       'known-places-of-reports',
-      `SELECT g.code, g.path, g.from_point, CASE WHEN g.code IS NOT NULL THEN (${workerOfGridSql('g.code', '$4')}) END AS worker
+      `SELECT g.code, g.path, g.from_point, (${workerOfGridSql('g.code', '$4')}) AS worker
          FROM unnest($1::float8[], $2::float8[], $3::text[]) WITH ORDINALITY AS r(lon, lat, given, i)
          LEFT JOIN LATERAL (
            SELECT code, path, from_point FROM (

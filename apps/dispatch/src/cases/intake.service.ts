@@ -20,6 +20,7 @@ import { CalendarService } from '../calendar/calendar.service.js';
 import { deadlinesOf } from '../calendar/working-calendar.js';
 import { CategoriesService } from '../categories/categories.service.js';
 import { RoutingService, ownerFor } from '../routing/routing.service.js';
+import { giveGridWorkers } from '../workers/grid-worker-read-model.js';
 import { assignedOf } from './case-lifecycle.js';
 import { CaseNumbers } from './case-numbers.js';
 import { caseOf, ownerColumns, ownerOf, type CaseRow, type TimelineLine } from './case.rows.js';
@@ -188,10 +189,10 @@ export class IntakeService {
       return level && where[n]!.path ? ownerFor({ kind: 'level', level }, where[n]!.path) : undefined;
     });
     // A grid-level owner is the case's grid's worker, found with the grid.
-    live.forEach((_, n) => {
-      const owner = pushedDown[n] ?? decisions[n]!.owner;
-      if (owner?.kind === 'level' && owner.level === 'grid' && places[n]!.worker) owner.workerId = places[n]!.worker!;
-    });
+    giveGridWorkers(
+      live.map((_, n) => pushedDown[n] ?? decisions[n]!.owner),
+      new Map(places.flatMap((place) => (place.grid ? [[place.grid, place.worker] as const] : []))),
+    );
     const numbers = await this.numbers.take(live.length, now);
 
     const prepared: Prepared[] = live.map((i, n) => {

@@ -38,10 +38,15 @@ export class GridWorkerReadModel {
       `SELECT g.code AS grid_code, (${workerOfGridSql('g.code', '$2')}) AS worker_id FROM unnest($1::text[]) AS g(code)`,
       [grids, now.toISOString()],
     );
-    const workerOf = new Map(rows.map((row) => [row.grid_code, row.worker_id]));
-    for (const owner of owners) {
-      if (owner?.kind === 'level' && owner.level === 'grid' && workerOf.get(owner.areaCode!)) owner.workerId = workerOf.get(owner.areaCode!)!;
-    }
+    giveGridWorkers(owners, new Map(rows.map((row) => [row.grid_code, row.worker_id])));
+  }
+}
+
+/** Gives each grid-level owner its grid's worker from `workerOf` (grid code → worker id), where the grid has one. */
+export function giveGridWorkers(owners: (CaseOwner | undefined)[], workerOf: Map<string, string | null>): void {
+  for (const owner of owners) {
+    const worker = owner?.kind === 'level' && owner.level === 'grid' ? workerOf.get(owner.areaCode!) : undefined;
+    if (worker) owner!.workerId = worker;
   }
 }
 
