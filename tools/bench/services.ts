@@ -52,7 +52,7 @@ export class EchoEndpoints {
 export function benchService(): ServiceDefinition {
   @Module({ providers: [EchoEndpoints] })
   class BenchModule {}
-  return { service: 'bench', defaultHttpPort: 0, imports: [BenchModule] };
+  return { service: 'bench', defaultHttpPort: 0, features: [{ module: BenchModule }] };
 }
 
 /** Milliseconds since the epoch with sub-millisecond resolution (the benchmark runs in one process). */
@@ -84,5 +84,5 @@ export class SinkHandlers {
 export function sinkService(): ServiceDefinition {
   @Module({ providers: [SinkHandlers] })
   class SinkModule {}
-  return { service: 'benchsink', defaultHttpPort: 0, migrations: [CreateBenchCounter1800000000001], imports: [SinkModule] };
+  return { service: 'benchsink', defaultHttpPort: 0, features: [{ module: SinkModule, migrations: [CreateBenchCounter1800000000001] }] };
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, GridworkError, subjects, type WorkerAssignment } from '@gridwork/contracts';
 import { testWorld, type TestWorld } from '@gridwork/runtime/test-world';
 import { gridService } from '../src/grid.definition.js';
-import { today } from '../src/workers/calendar.js';
+import { today } from '@gridwork/local-time';
 
 const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as GridworkError);
 const fieldsOf = (error: GridworkError | undefined) => error?.details?.map((d) => d.field).sort();

@@ -7,3 +7,4 @@ export * from './prepared.js';
 export * from './errors.js';
 export * from './batch-poller.js';
 export * from './ids.js';
+export * from './rows.js';

@@ -1,4 +1,4 @@
-import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
@@ -8,18 +8,29 @@ import { MESSAGING_ENTITIES, MESSAGING_MIGRATIONS, ensureDatabase, runMigrations
 import { HealthController, HealthService } from './health.js';
 import type { ServiceConfig } from './service.config.js';
 
+/**
+ * One feature of a service (an aggregate, a read model): its Nest module and
+ * the migrations that make and change its tables. A feature brings its own
+ * migrations, so a service lists each feature once and cannot forget one.
+ */
+export interface Feature {
+  module: Type<unknown>;
+  migrations?: Function[];
+}
+
 /** What a service app declares about itself. */
 export interface ServiceDefinition {
   service: string;
   version?: string;
   defaultHttpPort: number;
-  entities?: Function[];
-  migrations?: Function[];
   /** PostgreSQL extensions its migrations create (e.g. `postgis`); checked at start so a missing one is named. */
   extensions?: string[];
-  /** The app's feature modules. */
-  imports?: ModuleMetadata['imports'];
+  /** The service's features, each with its migrations; TypeORM runs all of them in timestamp order. */
+  features: Feature[];
 }
+
+/** Every migration of a service's features. */
+export const migrationsOf = (definition: ServiceDefinition): Function[] => definition.features.flatMap((feature) => feature.migrations ?? []);
 
 export function messagingOptionsFrom(definition: ServiceDefinition, config: ServiceConfig): MessagingOptions {
   return {
@@ -60,8 +71,8 @@ export class ServiceModule {
           useFactory: () => ({
             type: 'postgres' as const,
             url: config.DATABASE_URL,
-            entities: [...MESSAGING_ENTITIES, ...(definition.entities ?? [])],
-            migrations: [...MESSAGING_MIGRATIONS, ...(definition.migrations ?? [])],
+            entities: MESSAGING_ENTITIES,
+            migrations: [...MESSAGING_MIGRATIONS, ...migrationsOf(definition)],
             // Run below, under a lock, so replicas starting together do not race.
             migrationsRun: false,
             migrationsTransactionMode: 'each' as const,
@@ -76,7 +87,7 @@ export class ServiceModule {
           },
         }),
         MessagingModule.forRoot(messagingOptionsFrom(definition, config)),
-        ...(definition.imports ?? []),
+        ...definition.features.map((feature) => feature.module),
       ],
       providers: [{ provide: PINO_LOGGER, useValue: logger }, { provide: ServiceMetrics, useValue: new ServiceMetrics(definition.service) }, HealthService],
       controllers: [HealthController],

@@ -41,7 +41,7 @@ describe('service roles', () => {
   });
 
   it('refuses a role it does not know, naming SERVICE_ROLES', () => {
-    const definition = { service: 'probe', defaultHttpPort: 0 };
+    const definition = { service: 'probe', defaultHttpPort: 0, features: [] };
     expect(serviceConfig(definition, { SERVICE_ROLES: 'events,requests' }).SERVICE_ROLES).toBe('events,requests');
     try {
       serviceConfig(definition, { SERVICE_ROLES: 'web' });

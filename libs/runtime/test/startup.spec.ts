@@ -3,7 +3,7 @@ import { ConfigError } from '@gridwork/observability';
 import { checkDependencies, serviceConfig } from '@gridwork/runtime';
 import { testDatabaseServerUrl, testNats } from '@gridwork/testing';
 
-const definition = { service: 'probe', defaultHttpPort: 3999 };
+const definition = { service: 'probe', defaultHttpPort: 3999, features: [] };
 
 describe('service start-up', () => {
   it('defaults to the local servers and its own database', () => {

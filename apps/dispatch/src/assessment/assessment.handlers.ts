@@ -13,8 +13,8 @@ import {
   type Satisfaction,
 } from '@gridwork/contracts';
 import { OnEvent, type EventContext } from '@gridwork/messaging';
-import { localDay } from '../common/local-time.js';
 import { areaTargets, bump, departmentTargets, departmentTargetsOf, type Deltas, type StatTarget } from './rollup.js';
+import { localDay } from '@gridwork/local-time';
 
 /** Ended cases' assignment rows are kept this long, for events applied late. */
 const KEEP_ENDED_MS = 30 * 24 * 3600_000;

@@ -3,6 +3,8 @@ import { AssessmentEndpoints } from './assessment.endpoints.js';
 import { AssessmentHandlers } from './assessment.handlers.js';
 import { BoardService } from './board.service.js';
 import { StatsService } from './stats.service.js';
+import type { Feature } from '@gridwork/runtime';
+import { CreateAssessment1764000000700 } from './1764000000700-create-assessment.js';
 
 /**
  * Unified assessment (统一考核) and the live board: daily rollups kept from
@@ -11,3 +13,5 @@ import { StatsService } from './stats.service.js';
  */
 @Module({ providers: [AssessmentHandlers, StatsService, BoardService, AssessmentEndpoints] })
 export class AssessmentModule {}
+
+export const assessmentFeature: Feature = { module: AssessmentModule, migrations: [CreateAssessment1764000000700] };

@@ -1,6 +1,6 @@
 import type { HoursKind, WorkingPeriod } from '@gridwork/contracts';
 import type { CategoryRow } from '../categories/categories.service.js';
-import { LOCAL_OFFSET_MS, localDay } from '../common/local-time.js';
+import { LOCAL_OFFSET_MS, localDay } from '@gridwork/local-time';
 
 /* Deadline arithmetic in working hours, in local time (UTC+8 all year, see local-time.ts). */
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { localDay } from '../common/local-time.js';
+import { localDay } from '@gridwork/local-time';
 
 /** Sequence values reserved per trip to the database: one trip per this many cases. */
 const BLOCK = 1_000;

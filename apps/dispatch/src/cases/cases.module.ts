@@ -8,6 +8,8 @@ import { CaseNumbers } from './case-numbers.js';
 import { CaseQueriesService } from './case-queries.service.js';
 import { CaseEndpoints } from './cases.endpoints.js';
 import { IntakeService } from './intake.service.js';
+import type { Feature } from '@gridwork/runtime';
+import { CreateCaseTables1764000000400 } from './1764000000400-create-case-tables.js';
 
 @Module({
   imports: [AreasModule, CategoriesModule, RoutingModule, AdmissionModule],
@@ -15,3 +17,5 @@ import { IntakeService } from './intake.service.js';
   exports: [CaseCommandsService],
 })
 export class CasesModule {}
+
+export const casesFeature: Feature = { module: CasesModule, migrations: [CreateCaseTables1764000000400] };

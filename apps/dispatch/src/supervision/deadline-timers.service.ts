@@ -13,8 +13,8 @@ import { ownerColumns, ownerOf } from '../cases/case.rows.js';
 import { deadlinesOf, type CalendarRules } from '../calendar/working-calendar.js';
 import { appendTimeline } from '../cases/timeline.js';
 import { deadlineTimerConfig, type DeadlineTimerConfig } from './deadline-timers.config.js';
-import { localTime } from '../common/local-time.js';
 import { DEADLINE_NAMES, describeMissed, dueOf, dueWork, type TimedCaseRow } from './deadlines.js';
+import { localTime } from '@gridwork/local-time';
 
 /** How long a replica leaves a case whose timer failed before trying it again. */
 const RETRY_FAILED_MS = 60_000;

@@ -1,6 +1,6 @@
 import type { CaseState, Deadline } from '@gridwork/contracts';
 import type { CaseRow } from '../cases/case.rows.js';
-import { localTime } from '../common/local-time.js';
+import { localTime } from '@gridwork/local-time';
 
 /** A case row with the timer columns the supervision migration adds. */
 export interface TimedCaseRow extends CaseRow {

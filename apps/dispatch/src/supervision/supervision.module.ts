@@ -3,6 +3,8 @@ import { CategoriesModule } from '../categories/categories.module.js';
 import { DeadlineTimers } from './deadline-timers.service.js';
 import { SupervisionEndpoints } from './supervision.endpoints.js';
 import { SupervisionService } from './supervision.service.js';
+import type { Feature } from '@gridwork/runtime';
+import { CreateSupervision1764000000500 } from './1764000000500-create-supervision.js';
 
 /**
  * Time-limited completion and unified supervision (限时办结, 统一督办):
@@ -13,3 +15,5 @@ import { SupervisionService } from './supervision.service.js';
   providers: [DeadlineTimers, SupervisionService, SupervisionEndpoints],
 })
 export class SupervisionModule {}
+
+export const supervisionFeature: Feature = { module: SupervisionModule, migrations: [CreateSupervision1764000000500] };

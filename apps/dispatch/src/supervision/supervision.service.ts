@@ -20,8 +20,8 @@ import { lockCase, ownerOf } from '../cases/case.rows.js';
 import { NewestFirst } from '../common/newest-first.js';
 import { appendTimeline } from '../cases/timeline.js';
 import { areaAtLevel } from '../routing/routing.service.js';
-import { localTime } from '../common/local-time.js';
 import { HANDLED_STATES, type TimedCaseRow } from './deadlines.js';
+import { localTime } from '@gridwork/local-time';
 
 interface OrderRow {
   id: string;

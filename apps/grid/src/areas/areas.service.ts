@@ -15,8 +15,7 @@ import {
   type UpdateAreaRequest,
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
-import { preparedQuery } from '@gridwork/persistence';
-import { pageOf } from '../paging.js';
+import { pageOf, preparedQuery } from '@gridwork/persistence';
 import { assertValidBoundary, boundaryFromGeoJson, pointOf } from '../spatial/boundaries.js';
 import { areaColumns, toArea, toAreaSummary, type AreaRow } from './area.rows.js';
 

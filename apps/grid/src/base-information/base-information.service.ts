@@ -30,7 +30,7 @@ import {
   type UpdateBaseRecordRequest,
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
-import { newId, pgErrorOf } from '@gridwork/persistence';
+import { newId, pageOf, pgErrorOf } from '@gridwork/persistence';
 import {
   attributeErrors,
   changedAttributes,
@@ -40,7 +40,6 @@ import {
   withoutSensitive,
   type Attributes,
 } from './attributes.js';
-import { pageOf } from '../paging.js';
 import { assertGridExists, lockActiveGrid } from '../grids/active-grid.js';
 import { RECORD_TYPES } from './record-types.js';
 

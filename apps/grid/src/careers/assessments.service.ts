@@ -14,11 +14,11 @@ import {
   type RecordAssessmentRequest,
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
-import { newId } from '@gridwork/persistence';
-import { compact, today } from '../workers/calendar.js';
+import { compact, newId } from '@gridwork/persistence';
 import { careerRow, ladderRanges, writeStep } from './careers.service.js';
 import { workerIn } from '../workers/worker.rows.js';
 import { annualGradeOf, compositeScore, gradeAfterReview } from './rules.js';
+import { today } from '@gridwork/local-time';
 
 const PERIOD_OF_KIND: Record<AssessmentKind, { pattern: RegExp; shape: string }> = {
   monthly: { pattern: /^\d{4}-(0[1-9]|1[0-2])$/, shape: 'YYYY-MM' },

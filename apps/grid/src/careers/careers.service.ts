@@ -16,9 +16,8 @@ import {
   type SetLadderRequest,
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
-import { newId } from '@gridwork/persistence';
+import { compact, newId } from '@gridwork/persistence';
 import { workerIn } from '../workers/worker.rows.js';
-import { compact } from '../workers/calendar.js';
 import { ladderProblems, nextPosition, POOL_GRADES, type Ranges } from './rules.js';
 
 const events = subjects.grid.career;

@@ -15,11 +15,10 @@ import {
   type ReservePoolRoll,
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
-import { pageOf } from '../paging.js';
-import { compact } from '../workers/calendar.js';
 import { careerRow } from './careers.service.js';
 import { workerIn } from '../workers/worker.rows.js';
 import { nextPosition, POOL_GRADES } from './rules.js';
+import { compact, pageOf } from '@gridwork/persistence';
 
 const events = subjects.grid.career.reservePool;
 

@@ -12,9 +12,9 @@ import {
   type TrainingProfile,
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
-import { newId } from '@gridwork/persistence';
-import { compact, today } from '../workers/calendar.js';
+import { compact, newId } from '@gridwork/persistence';
 import { workerIn } from '../workers/worker.rows.js';
+import { today } from '@gridwork/local-time';
 
 /** The names printed on the national social-worker certificates (社会工作者职业水平证书). */
 const CERTIFICATE_NAMES: Record<Exclude<CertificateKind, 'other'>, string> = {

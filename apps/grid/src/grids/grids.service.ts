@@ -17,8 +17,7 @@ import {
   type UpdateGridRequest,
 } from '@gridwork/contracts';
 import { publishAllInTransaction, publishInTransaction } from '@gridwork/messaging';
-import { newId } from '@gridwork/persistence';
-import { pageOf } from '../paging.js';
+import { newId, pageOf } from '@gridwork/persistence';
 import { activeParent } from '../areas/areas.service.js';
 import { NetworksService } from '../networks/networks.service.js';
 import { WorkersService } from '../workers/workers.service.js';

@@ -18,11 +18,10 @@ import {
   type PatrolSummary,
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
-import { newId, pgErrorOf } from '@gridwork/persistence';
+import { newId, pageOf, pgErrorOf } from '@gridwork/persistence';
 // Patrol days are calendar days in China Standard Time, as for worker assignments.
-import { pageOf } from '../paging.js';
-import { LOCAL_TIME_ZONE, localDay } from '../workers/calendar.js';
 import { assertGridExists, lockActiveGrid } from '../grids/active-grid.js';
+import { LOCAL_TIME_ZONE, localDay } from '@gridwork/local-time';
 
 /** Clock skew allowed between a worker's phone and the server. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;

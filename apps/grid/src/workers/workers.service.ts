@@ -22,10 +22,9 @@ import {
   type WorkerSummary,
 } from '@gridwork/contracts';
 import { publishInTransaction, publishManyInTransaction } from '@gridwork/messaging';
-import { newId, pgErrorOf } from '@gridwork/persistence';
-import { pageOf } from '../paging.js';
+import { compact, newId, pageOf, pgErrorOf } from '@gridwork/persistence';
 import { WORKER_COLUMNS, workerIn, type WorkerRow } from './worker.rows.js';
-import { compact, today } from './calendar.js';
+import { today } from '@gridwork/local-time';
 
 const events = subjects.grid.worker;
 
