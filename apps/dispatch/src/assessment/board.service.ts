@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CASE_STATES, FINAL_STATES, GridworkError, type BoardArea, type CaseState, type LiveBoard, type LiveBoardRequest } from '@gridwork/contracts';
+import type { KnownAreaRow } from '../read-models/grid-areas/grid-areas.rows.js';
 
 const OPEN_STATES = CASE_STATES.filter((s) => !FINAL_STATES.includes(s));
 
@@ -15,12 +16,7 @@ interface Tally {
   red: number;
 }
 
-interface KnownArea {
-  code: string;
-  name: string;
-  level: string;
-  path: string[];
-}
+type KnownArea = Pick<KnownAreaRow, 'code' | 'name' | 'level' | 'path'>;
 
 const empty = (area: Partial<Pick<BoardArea, 'code' | 'name' | 'level'>>): BoardArea => ({
   ...area,

@@ -14,13 +14,13 @@ import {
 import { outboxInsert, outboxRecordset } from '@gridwork/messaging';
 import { newId, preparedQuery } from '@gridwork/persistence';
 import { PINO_LOGGER } from '@gridwork/observability';
-import { AdmissionReadModel } from '../admission/admission-read-model.js';
-import { AreaReadModel } from '../areas/area-read-model.service.js';
+import { AdmissionListsReadModel } from '../read-models/admission-lists/admission-lists.read-model.js';
+import { GridAreasReadModel } from '../read-models/grid-areas/grid-areas.read-model.js';
 import { CalendarService } from '../calendar/calendar.service.js';
 import { deadlinesOf } from '../calendar/working-calendar.js';
 import { CategoriesService } from '../categories/categories.service.js';
 import { RoutingService, ownerFor } from '../routing/routing.service.js';
-import { giveGridWorkers } from '../workers/grid-worker-read-model.js';
+import { giveGridWorkers } from '../read-models/grid-workers/grid-workers.read-model.js';
 import { assignedOf } from './case-lifecycle.js';
 import { CaseNumbers } from './case-numbers.js';
 import { caseOf, ownerColumns, ownerOf, type CaseRow, type TimelineLine } from './case.rows.js';
@@ -66,10 +66,10 @@ export class IntakeService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly categories: CategoriesService,
-    private readonly areas: AreaReadModel,
+    private readonly areas: GridAreasReadModel,
     private readonly routing: RoutingService,
     private readonly calendar: CalendarService,
-    private readonly admission: AdmissionReadModel,
+    private readonly admission: AdmissionListsReadModel,
     private readonly numbers: CaseNumbers,
     @Inject(PINO_LOGGER) private readonly log: Logger,
   ) {}

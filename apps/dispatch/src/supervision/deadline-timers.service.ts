@@ -7,7 +7,8 @@ import { MESSAGING_OPTIONS, publishInTransaction, publishManyInTransaction, runs
 import { BatchPoller } from '@gridwork/persistence';
 import { PINO_LOGGER, ServiceMetrics } from '@gridwork/observability';
 import { CalendarService } from '../calendar/calendar.service.js';
-import { CategoriesService, type CategoryRow } from '../categories/categories.service.js';
+import { CategoriesService } from '../categories/categories.service.js';
+import type { CategoryRow } from '../categories/category.rows.js';
 import { SYSTEM, applyChange, ownerAbove } from '../cases/case-lifecycle.js';
 import { ownerColumns, ownerOf } from '../cases/case.rows.js';
 import { deadlinesOf, type CalendarRules } from '../calendar/working-calendar.js';
