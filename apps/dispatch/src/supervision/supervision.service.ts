@@ -16,11 +16,12 @@ import {
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
 import { newId } from '@gridwork/persistence';
-import { lockCase, ownerOf } from '../cases/case.rows.js';
+import { tightenCompletionDeadline } from '../cases/case-lifecycle.js';
+import { lockCase, ownerOf, type TimedCaseRow } from '../cases/case.rows.js';
 import { NewestFirst } from '../common/newest-first.js';
 import { appendTimeline } from '../cases/timeline.js';
 import { areaAtLevel } from '../routing/routing.service.js';
-import { HANDLED_STATES, type TimedCaseRow } from './deadlines.js';
+import { HANDLED_STATES } from './deadlines.js';
 import { localTime } from '@gridwork/local-time';
 
 interface OrderRow {
@@ -124,15 +125,7 @@ export class SupervisionService {
           now,
         ],
       );
-      let after = row;
-      if (tighter) {
-        // The claim deadline cannot fall after the completion deadline. The trigger plans the new reminders.
-        [[after]] = await em.query<[TimedCaseRow[], number]>(
-          `UPDATE "case" SET complete_due_at = $2, accept_due_at = LEAST(accept_due_at, $2), updated_at = $3, version = version + 1
-            WHERE id = $1 RETURNING *`,
-          [row.id, tighter, now],
-        );
-      }
+      const after = tighter ? await tightenCompletionDeadline(em, row, tighter, now) : row;
       const result = orderOf(order!);
       await appendTimeline(em, [
         {

@@ -194,8 +194,7 @@ export class WhistlesService {
         caseId = whistle.case_id;
       }
       // The case first, as every change to a case locks it: report-ins and the deadline poller never cross.
-      const [row] = await em.query<CaseRow[]>(`SELECT id, number FROM "case" WHERE id = $1 FOR UPDATE`, [caseId]);
-      if (!row) throw GridworkError.notFound(`case ${caseId}`);
+      const row = await lockCase(em, caseId!);
       const [call] = await em.query<CallRow[]>(
         `SELECT c.whistle_id, c.department, c.due_at, c.reported_in_at, c.missed_at
            FROM whistle_call c JOIN whistle w ON w.id = c.whistle_id
