@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import pg from 'pg';
 import { connect } from '@nats-io/transport-node';
 import { GridworkClient, subjects, type ReportCaseRequest } from '@gridwork/contracts';
+import { boardTalliesSql, periodSumsSql } from '@gridwork/dispatch-service/sql';
 import { startNatsServer } from '@gridwork/testing';
 import { pick, rngFor, shuffle, type Rng } from '../seed/random.js';
 import { cleanups, dispatchAnswers, log, openLoop, runBench, startDispatchDeployment } from './dispatch-world.js';
@@ -22,9 +23,9 @@ import { closedLoop, fmt, fmtInt, int, percentile, summarize, table, until, type
  *    for BENCH_CALLS different district-months, one at a time;
  * 3. `gov.dispatch.board.live` for the city and for districts, BENCH_CALLS each;
  *
- * then the same statements as the services (read from
- * apps/dispatch/src/assessment/stats.service.ts and board.service.ts) under
- * EXPLAIN (ANALYZE, BUFFERS), and the size of the database.
+ * then the service's own statements (imported from
+ * `@gridwork/dispatch-service/sql`) under EXPLAIN (ANALYZE, BUFFERS), and the
+ * size of the database.
  *
  * Usage: BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/gridwork_scale npm run bench:dispatch-scale
  * Env: BENCH_DATABASE_URL (required), BENCH_CALLS (20), BENCH_RATE (1000 reports/s), BENCH_SECONDS (15),
@@ -37,33 +38,6 @@ const RATE = int('BENCH_RATE', 1000);
 const SECONDS = int('BENCH_SECONDS', 15);
 const EXPLAIN_RUNS = int('BENCH_EXPLAIN_RUNS', 5);
 const SEED = int('BENCH_SEED', 1);
-
-/** StatsService.assessment with groupBy 'total', over the measure columns of `case_stat_daily` (read from the database, see `measureColumns`). */
-const statsSql = (measures: string[]) => `SELECT '' AS period, ${measures.map((c) => `sum(${c})::text AS ${c}`).join(', ')}
-  FROM case_stat_daily
- WHERE dimension = $1 AND key = $2 AND day BETWEEN $3::date AND $4::date
- GROUP BY 1`;
-
-/** The counters of `case_stat_daily`: every column but its key and time stamp. */
-async function measureColumns(sql: pg.Client): Promise<string[]> {
-  const { rows } = await sql.query<{ column_name: string }>(
-    `SELECT column_name FROM information_schema.columns
-      WHERE table_name = 'case_stat_daily' AND column_name NOT IN ('dimension', 'key', 'day', 'updated_at')
-      ORDER BY ordinal_position`,
-  );
-  return rows.map((row) => row.column_name);
-}
-/** BoardService.live: the tallies of the open cases, per child area; `district` adds the area filter. */
-const boardSql = (district: boolean) => `SELECT area_path[$1::int] AS child, state, count(*)::int AS n,
-       count(*) FILTER (WHERE state IN ('assigned', 'reopened') AND accept_due_at < $2)::int AS accept_overdue,
-       count(*) FILTER (WHERE state IN ('assigned', 'reopened', 'in-progress') AND complete_due_at < $2)::int AS complete_overdue,
-       count(*) FILTER (WHERE (state IN ('assigned', 'reopened') AND accept_due_at < $2)
-                           OR (state IN ('assigned', 'reopened', 'in-progress') AND complete_due_at < $2))::int AS overdue,
-       count(*) FILTER (WHERE flag = 'yellow')::int AS yellow,
-       count(*) FILTER (WHERE flag = 'red')::int AS red
-  FROM "case"
- WHERE state NOT IN ('closed', 'merged', 'rejected')${district ? ` AND area_path[$3::int] = $4` : ''}
- GROUP BY 1, 2`;
 
 interface PlanNode {
   'Node Type': string;
@@ -234,9 +208,9 @@ async function main(): Promise<void> {
   const district = districts[0]!;
   const now = new Date();
   const plans = [
-    { what: `stats district ${probe.district} ${probe.month}`, ...(await explain(sql, statsSql(await measureColumns(sql)), ['district', probe.district, `${probe.month}-01`, lastDay], EXPLAIN_RUNS)) },
-    { what: 'board city', ...(await explain(sql, boardSql(false), [2, now], EXPLAIN_RUNS)) },
-    { what: `board district ${district}`, ...(await explain(sql, boardSql(true), [3, now, 2, district], EXPLAIN_RUNS)) },
+    { what: `stats district ${probe.district} ${probe.month}`, ...(await explain(sql, periodSumsSql('total'), ['district', probe.district, `${probe.month}-01`, lastDay], EXPLAIN_RUNS)) },
+    { what: 'board city', ...(await explain(sql, boardTalliesSql(false), [2, now], EXPLAIN_RUNS)) },
+    { what: `board district ${district}`, ...(await explain(sql, boardTalliesSql(true), [3, now, 2, district], EXPLAIN_RUNS)) },
   ];
 
   log('counting');

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { MEASURE_COLUMNS, type MeasureColumn } from '@gridwork/dispatch-service/sql';
 
 /*
  * Fills a dispatch database with closed cases, for checking that millions of
@@ -59,22 +60,39 @@ const months = positive('months', values.months);
 const chunk = positive('chunk', values.chunk);
 const log = (line: string) => process.stderr.write(`[seed] ${line}\n`);
 
-/** The counters the generated cases add to (no generated case was handed back). */
-const ROLLUP_COLUMNS = [
-  'received',
-  'accepted_on_time',
-  'accepted_late',
-  'completed_on_time',
-  'completed_late',
-  'overdue',
-  'reopened',
-  'satisfied',
-  'basically_satisfied',
-  'unsatisfied',
-  'closed',
-  'closed_first_time',
-  'close_minutes_total',
+/** Each fact of a generated case: the (local) day it lands on, and what it adds to which counter (those not named: 0). */
+const FACTS: { day: string; adds: Partial<Record<MeasureColumn, string>> }[] = [
+  { day: `(m.reported_at AT TIME ZONE 'Asia/Shanghai')::date`, adds: { received: '1' } },
+  {
+    day: `(m.claimed_at AT TIME ZONE 'Asia/Shanghai')::date`,
+    adds: { accepted_on_time: '(m.claimed_at <= m.accept_due_at)::int', accepted_late: '(m.claimed_at > m.accept_due_at)::int' },
+  },
+  {
+    day: `(m.resolved_at AT TIME ZONE 'Asia/Shanghai')::date`,
+    adds: { completed_on_time: '(m.resolved_at <= m.complete_due_at)::int', completed_late: '(m.resolved_at > m.complete_due_at)::int' },
+  },
+  {
+    day: `CASE WHEN m.overdue_count > 0 THEN
+            (CASE WHEN m.claimed_at <= m.accept_due_at AND m.resolved_at > m.complete_due_at THEN m.complete_due_at ELSE m.accept_due_at END
+              AT TIME ZONE 'Asia/Shanghai')::date END`,
+    adds: { overdue: 'm.overdue_count' },
+  },
+  {
+    day: `(m.closed_at AT TIME ZONE 'Asia/Shanghai')::date`,
+    adds: {
+      reopened: 'm.reopen_count',
+      satisfied: `(m.satisfaction = 'satisfied')::int`,
+      basically_satisfied: `(m.satisfaction = 'basically-satisfied')::int`,
+      unsatisfied: `(m.satisfaction = 'unsatisfied')::int + m.reopen_count`,
+      closed: '1',
+      closed_first_time: '(m.reopen_count = 0)::int',
+      close_minutes_total: 'greatest(0, round(extract(epoch FROM m.closed_at - m.reported_at) / 60))::bigint',
+    },
+  },
 ];
+
+/** The counters the generated cases add to, in the table's order (no generated case was handed back). */
+const ROLLUP_COLUMNS = MEASURE_COLUMNS.filter((c) => FACTS.some((fact) => fact.adds[c] !== undefined));
 
 /**
  * The generated cases' contribution to the daily rollups, following the
@@ -115,19 +133,7 @@ const ROLLUP = `
           SELECT m.area_path[1] AS city, m.area_path[2] AS district, m.area_path[3] AS township, m.area_path[4] AS community,
                  m.area_path[5] AS grid, CASE WHEN m.owner_kind = 'department' THEN m.owner_department END AS department) p
         CROSS JOIN LATERAL (VALUES
-          ((m.reported_at AT TIME ZONE 'Asia/Shanghai')::date, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0::bigint),
-          ((m.claimed_at AT TIME ZONE 'Asia/Shanghai')::date,
-            0, (m.claimed_at <= m.accept_due_at)::int, (m.claimed_at > m.accept_due_at)::int, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-          ((m.resolved_at AT TIME ZONE 'Asia/Shanghai')::date,
-            0, 0, 0, (m.resolved_at <= m.complete_due_at)::int, (m.resolved_at > m.complete_due_at)::int, 0, 0, 0, 0, 0, 0, 0, 0),
-          (CASE WHEN m.overdue_count > 0 THEN
-             (CASE WHEN m.claimed_at <= m.accept_due_at AND m.resolved_at > m.complete_due_at THEN m.complete_due_at ELSE m.accept_due_at END
-               AT TIME ZONE 'Asia/Shanghai')::date END,
-            0, 0, 0, 0, 0, m.overdue_count, 0, 0, 0, 0, 0, 0, 0),
-          ((m.closed_at AT TIME ZONE 'Asia/Shanghai')::date,
-            0, 0, 0, 0, 0, 0, m.reopen_count, (m.satisfaction = 'satisfied')::int, (m.satisfaction = 'basically-satisfied')::int,
-            (m.satisfaction = 'unsatisfied')::int + m.reopen_count, 1, (m.reopen_count = 0)::int,
-            greatest(0, round(extract(epoch FROM m.closed_at - m.reported_at) / 60))::bigint)
+          ${FACTS.map((fact) => `(${fact.day}, ${ROLLUP_COLUMNS.map((c) => fact.adds[c] ?? '0').join(', ')})`).join(',\n          ')}
         ) AS e(day, ${ROLLUP_COLUMNS.join(', ')})
        WHERE e.day IS NOT NULL
        GROUP BY e.day, GROUPING SETS ((p.city), (p.district), (p.township), (p.community), (p.grid), (p.department))) AS rolled

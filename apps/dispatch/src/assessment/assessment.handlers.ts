@@ -13,6 +13,7 @@ import {
   type Satisfaction,
 } from '@gridwork/contracts';
 import { OnEvent, type EventContext } from '@gridwork/messaging';
+import type { CaseRow } from '../cases/case.rows.js';
 import { areaTargets, bump, departmentTargets, departmentTargetsOf, type Deltas, type StatTarget } from './rollup.js';
 import { localDay } from '@gridwork/local-time';
 
@@ -20,16 +21,7 @@ import { localDay } from '@gridwork/local-time';
 const KEEP_ENDED_MS = 30 * 24 * 3600_000;
 
 /** What the handlers read of the case row. */
-interface CaseFacts {
-  grid_code: string | null;
-  area_path: string[];
-  owner_kind: string | null;
-  owner_department: string | null;
-  assigned_at: Date | null;
-  accept_due_at: Date | null;
-  complete_due_at: Date | null;
-  satisfaction: Satisfaction | null;
-}
+type CaseFacts = Pick<CaseRow, 'grid_code' | 'area_path' | 'owner_kind' | 'owner_department' | 'assigned_at' | 'accept_due_at' | 'complete_due_at' | 'satisfaction'>;
 
 /** An assignment as announced: who owned the case and its deadlines. */
 interface Assignment {

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CASE_STATES, FINAL_STATES, GridworkError, type BoardArea, type CaseState, type LiveBoard, type LiveBoardRequest } from '@gridwork/contracts';
+import type { KnownAreaRow } from '../read-models/grid-areas/grid-areas.rows.js';
+import { boardTalliesSql } from './assessment.sql.js';
 
 const OPEN_STATES = CASE_STATES.filter((s) => !FINAL_STATES.includes(s));
 
@@ -15,12 +17,7 @@ interface Tally {
   red: number;
 }
 
-interface KnownArea {
-  code: string;
-  name: string;
-  level: string;
-  path: string[];
-}
+type KnownArea = Pick<KnownAreaRow, 'code' | 'name' | 'level' | 'path'>;
 
 const empty = (area: Partial<Pick<BoardArea, 'code' | 'name' | 'level'>>): BoardArea => ({
   ...area,
@@ -70,19 +67,7 @@ export class BoardService {
     const depth = area ? area.path.length : 1;
     const params: unknown[] = [depth + 1, now];
     if (area) params.push(depth, area.code);
-    const tallies = await this.dataSource.query<Tally[]>(
-      `SELECT area_path[$1::int] AS child, state, count(*)::int AS n,
-              count(*) FILTER (WHERE state IN ('assigned', 'reopened') AND accept_due_at < $2)::int AS accept_overdue,
-              count(*) FILTER (WHERE state IN ('assigned', 'reopened', 'in-progress') AND complete_due_at < $2)::int AS complete_overdue,
-              count(*) FILTER (WHERE (state IN ('assigned', 'reopened') AND accept_due_at < $2)
-                                  OR (state IN ('assigned', 'reopened', 'in-progress') AND complete_due_at < $2))::int AS overdue,
-              count(*) FILTER (WHERE flag = 'yellow')::int AS yellow,
-              count(*) FILTER (WHERE flag = 'red')::int AS red
-         FROM "case"
-        WHERE state NOT IN ('closed', 'merged', 'rejected')${area ? ` AND area_path[$3::int] = $4` : ''}
-        GROUP BY 1, 2`,
-      params,
-    );
+    const tallies = await this.dataSource.query<Tally[]>(boardTalliesSql(area !== undefined), params);
     const seen = [...new Set(tallies.map((t) => t.child).filter((c): c is string => c !== null))];
     // The child areas: those known (retired ones only while they still have open cases), and any others cases name.
     const children = await this.dataSource.query<KnownArea[]>(

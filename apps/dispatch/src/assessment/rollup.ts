@@ -1,29 +1,13 @@
 import type { EntityManager } from 'typeorm';
 import { AREA_STAT_DIMENSIONS, type CaseOwner, type StatDimension } from '@gridwork/contracts';
 import type { EventContext } from '@gridwork/messaging';
+import { MEASURE_COLUMNS, type MeasureColumn } from './assessment.sql.js';
 
 /*
  * The daily rollups: counters per dimension, key and local day, added to
  * with `INSERT ... ON CONFLICT DO UPDATE SET x = x + EXCLUDED.x`.
  */
 
-export const MEASURE_COLUMNS = [
-  'received',
-  'accepted_on_time',
-  'accepted_late',
-  'completed_on_time',
-  'completed_late',
-  'overdue',
-  'handed_back',
-  'reopened',
-  'satisfied',
-  'basically_satisfied',
-  'unsatisfied',
-  'closed',
-  'closed_first_time',
-  'close_minutes_total',
-] as const;
-export type MeasureColumn = (typeof MEASURE_COLUMNS)[number];
 export type Deltas = Partial<Record<MeasureColumn, number>>;
 
 export interface StatTarget {

@@ -16,11 +16,9 @@ import {
   type RankingRequest,
   type StatGrouping,
 } from '@gridwork/contracts';
-import { MEASURE_COLUMNS, type MeasureColumn } from './rollup.js';
+import { MEASURE_COLUMNS, MEASURE_SUMS, periodSumsSql, type MeasureColumn } from './assessment.sql.js';
 
 const DAY_MS = 24 * 3600_000;
-/** The sums of every measure column, as text (bigint sums exceed what `pg` turns into numbers). */
-const SUMS = MEASURE_COLUMNS.map((c) => `sum(${c})::text AS ${c}`).join(', ');
 
 type Sums = Record<MeasureColumn, number>;
 const ZERO = Object.fromEntries(MEASURE_COLUMNS.map((c) => [c, 0])) as Sums;
@@ -124,14 +122,7 @@ export class StatsService {
     if (department && (request.dimension !== 'department' || request.key !== department)) {
       throw new GridworkError(ErrorCode.FORBIDDEN, `a department system reads only its own figures (department ${department})`);
     }
-    const period = groupBy === 'day' ? `to_char(day, 'YYYY-MM-DD')` : groupBy === 'month' ? `to_char(day, 'YYYY-MM')` : `''`;
-    const rows = await this.dataSource.query<Record<string, string | null>[]>(
-      `SELECT ${period} AS period, ${SUMS}
-         FROM case_stat_daily
-        WHERE dimension = $1 AND key = $2 AND day BETWEEN $3::date AND $4::date
-        GROUP BY 1`,
-      [request.dimension, request.key, isoDay(first), isoDay(last)],
-    );
+    const rows = await this.dataSource.query<Record<string, string | null>[]>(periodSumsSql(groupBy), [request.dimension, request.key, isoDay(first), isoDay(last)]);
     const found = new Map(rows.map((row) => [row.period!, sumsOf(row)]));
     const from = isoDay(first);
     const to = isoDay(last);
@@ -174,7 +165,7 @@ export class StatsService {
       scope = `AND key IN (SELECT code FROM known_area WHERE path @> ARRAY[$4::text] AND code <> $4)`;
     }
     const rows = await this.dataSource.query<Record<string, string | null>[]>(
-      `SELECT key, ${SUMS} FROM case_stat_daily
+      `SELECT key, ${MEASURE_SUMS} FROM case_stat_daily
         WHERE dimension = $1 AND day BETWEEN $2::date AND $3::date ${scope}
         GROUP BY key`,
       params,

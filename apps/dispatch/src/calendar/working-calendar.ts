@@ -1,5 +1,5 @@
 import type { HoursKind, WorkingPeriod } from '@gridwork/contracts';
-import type { CategoryRow } from '../categories/categories.service.js';
+import type { CategoryRow } from '../categories/category.rows.js';
 import { LOCAL_OFFSET_MS, localDay } from '@gridwork/local-time';
 
 /* Deadline arithmetic in working hours, in local time (UTC+8 all year, see local-time.ts). */

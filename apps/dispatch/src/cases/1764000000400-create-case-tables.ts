@@ -5,6 +5,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * any UPDATE or DELETE, so history cannot be rewritten even by mistake.
  * Open cases have their own partial indexes so millions of closed cases do
  * not slow the queues and the live board.
+ *
+ * Two later migrations add to the case table: the deadline timers' columns
+ * and trigger (CreateSupervision1764000000500) and the live board's index
+ * (CreateAssessment1764000000700). `case.rows.ts` lists every column.
  */
 export class CreateCaseTables1764000000400 implements MigrationInterface {
   name = 'CreateCaseTables1764000000400';

@@ -16,7 +16,8 @@ import {
   type ResolveCaseRequest,
 } from '@gridwork/contracts';
 import { CalendarService } from '../calendar/calendar.service.js';
-import { CategoriesService, type CategoryRow } from '../categories/categories.service.js';
+import { CategoriesService } from '../categories/categories.service.js';
+import type { CategoryRow } from '../categories/category.rows.js';
 import { assertResponsibility } from '../categories/responsibility.js';
 import { RoutingService, ownerFor } from '../routing/routing.service.js';
 import { applyChange, assertLegal, ownerAbove, type Change, type Who } from './case-lifecycle.js';

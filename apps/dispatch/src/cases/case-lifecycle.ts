@@ -7,17 +7,26 @@ import {
   type CaseAssigned,
   type CaseOwner,
   type CaseState,
+  type Deadline,
+  type Flag,
   type TimelineEntry,
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
 import { areaAtLevel } from '../routing/routing.service.js';
-import { caseOf, ownerOf, type CaseRow } from './case.rows.js';
+import { caseOf, ownerOf, type CaseRow, type TimedCaseRow } from './case.rows.js';
 import { appendTimeline } from './timeline.js';
 
 /*
- * The case state machine. Every change goes through `applyChange`: it checks
- * the transition is legal, updates the row, appends the timeline line and
- * writes the events, all in the caller's transaction.
+ * The case lifecycle: after intake stores a case, every write to its row is
+ * one of the functions here, run in the caller's transaction on a row the
+ * caller has locked (`lockCase`).
+ *
+ * - `applyChange`, the state machine: it checks the transition is legal,
+ *   updates the row, appends the timeline line and writes the events.
+ * - Changes that keep the state: a supervision order's tighter deadline
+ *   (`tightenCompletionDeadline`) and the deadline timers' marks
+ *   (`markReminded`, `flagMissed`). Their callers write the timeline lines
+ *   and events that say why.
  */
 
 export type CaseAction = 'accept' | 'assign' | 'claim' | 'resolve' | 'hand-back' | 'reject' | 'merge' | 'callback' | 'close' | 'escalate';
@@ -137,6 +146,40 @@ async function announce(em: EntityManager, before: CaseRow, after: CaseRow, who:
       hoursToClose: Math.round((now.getTime() - after.reported_at.getTime()) / 3600_000),
     });
   }
+}
+
+/**
+ * A supervision order's tighter completion deadline; the claim deadline
+ * cannot fall after it. The trigger plans the new reminders. Returns the row
+ * as it now stands.
+ */
+export async function tightenCompletionDeadline(em: EntityManager, row: CaseRow, due: Date, now: Date): Promise<TimedCaseRow> {
+  const [[updated]] = await em.query<[TimedCaseRow[], number]>(
+    `UPDATE "case" SET complete_due_at = $2, accept_due_at = LEAST(accept_due_at, $2), updated_at = $3, version = version + 1
+      WHERE id = $1 RETURNING *`,
+    [row.id, due, now],
+  );
+  return updated!;
+}
+
+/** Marks deadlines as reminded, so each reminder is sent once. Not a change of the case: no new version. */
+export async function markReminded(em: EntityManager, row: CaseRow, deadlines: Deadline[], now: Date): Promise<void> {
+  await em.query(`UPDATE "case" SET ${deadlines.map((d) => `${d}_reminded_at = $2`).join(', ')} WHERE id = $1`, [row.id, now]);
+}
+
+/**
+ * Flags a case that missed deadlines and stays with its owner (there is no
+ * level above to send it to): one more miss counted, and the missed
+ * deadlines marked so they do not fire again.
+ */
+export async function flagMissed(em: EntityManager, row: CaseRow, flag: Flag, missed: Deadline[], now: Date): Promise<void> {
+  await em.query(
+    `UPDATE "case" SET flag = $2, overdue_count = overdue_count + 1, updated_at = $3, version = version + 1,
+            accept_missed_at = CASE WHEN $4 THEN $3 ELSE accept_missed_at END,
+            complete_missed_at = CASE WHEN $5 THEN $3 ELSE complete_missed_at END
+      WHERE id = $1`,
+    [row.id, flag, now, missed.includes('accept'), missed.includes('complete')],
+  );
 }
 
 /** The `case.assigned` event of a case as it now stands. */

@@ -1,7 +1,15 @@
 import type { EntityManager } from 'typeorm';
 import { GridworkError, type Attachment, type Case, type CaseOwner, type CaseState, type Channel, type Reporter, type ResponseLevel, type Satisfaction, type TimelineEntry } from '@gridwork/contracts';
 
-/** A `case` row as stored. */
+/*
+ * The `case` table's columns, all of them, in one place: `CaseRow` holds
+ * what intake writes and every lifecycle change reads; `TimedCaseRow` adds
+ * the deadline timers' columns, which a trigger keeps (supervision's
+ * migration added them). The table is written only by intake
+ * (intake.service.ts) and the case lifecycle (case-lifecycle.ts).
+ */
+
+/** A `case` row as intake writes it (the timer columns are left to the trigger, see `TimedCaseRow`). */
 export interface CaseRow {
   id: string;
   number: string;
@@ -97,6 +105,17 @@ export function caseOf(row: CaseRow): Case {
   };
 }
 
+/** A case row with the timer columns the supervision migration adds, kept by its trigger from the deadlines and the state. */
+export interface TimedCaseRow extends CaseRow {
+  accept_remind_at: Date | null;
+  accept_reminded_at: Date | null;
+  accept_missed_at: Date | null;
+  complete_remind_at: Date | null;
+  complete_reminded_at: Date | null;
+  complete_missed_at: Date | null;
+  timer_at: Date | null;
+}
+
 /** A line of a case's timeline, as written. */
 export interface TimelineLine {
   caseId: string;
@@ -116,4 +135,10 @@ export async function lockCase<Row extends CaseRow = CaseRow>(em: EntityManager,
   const [row] = await em.query<Row[]>(`SELECT * FROM "case" WHERE id = $1 FOR UPDATE`, [id]);
   if (!row) throw GridworkError.notFound(`case ${id}`);
   return row;
+}
+
+/** Locks those of these cases no other transaction holds (`SKIP LOCKED`), in id order; returns their ids. */
+export async function lockFreeCases(em: EntityManager, ids: string[]): Promise<string[]> {
+  const rows = await em.query<{ id: string }[]>(`SELECT id FROM "case" WHERE id = ANY ($1::uuid[]) ORDER BY id FOR UPDATE SKIP LOCKED`, [ids]);
+  return rows.map((row) => row.id);
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
-import { AdmissionModule } from '../admission/admission.module.js';
-import { AreasModule } from '../areas/areas.module.js';
+import { AdmissionListsModule } from '../read-models/admission-lists/admission-lists.module.js';
+import { GridAreasModule } from '../read-models/grid-areas/grid-areas.module.js';
+import { CalendarModule } from '../calendar/calendar.module.js';
 import { CategoriesModule } from '../categories/categories.module.js';
 import { RoutingModule } from '../routing/routing.module.js';
 import { CaseCommandsService } from './case-commands.service.js';
@@ -12,7 +13,7 @@ import type { Feature } from '@gridwork/runtime';
 import { CreateCaseTables1764000000400 } from './1764000000400-create-case-tables.js';
 
 @Module({
-  imports: [AreasModule, CategoriesModule, RoutingModule, AdmissionModule],
+  imports: [GridAreasModule, CategoriesModule, CalendarModule, RoutingModule, AdmissionListsModule],
   providers: [IntakeService, CaseNumbers, CaseCommandsService, CaseQueriesService, CaseEndpoints],
   exports: [CaseCommandsService],
 })

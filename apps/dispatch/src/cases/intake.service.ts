@@ -14,25 +14,42 @@ import {
 import { outboxInsert, outboxRecordset } from '@gridwork/messaging';
 import { newId, preparedQuery } from '@gridwork/persistence';
 import { PINO_LOGGER } from '@gridwork/observability';
-import { AdmissionReadModel } from '../admission/admission-read-model.js';
-import { AreaReadModel } from '../areas/area-read-model.service.js';
 import { CalendarService } from '../calendar/calendar.service.js';
-import { deadlinesOf } from '../calendar/working-calendar.js';
+import { deadlinesOf, type CalendarRules } from '../calendar/working-calendar.js';
 import { CategoriesService } from '../categories/categories.service.js';
+import type { CategoryRow } from '../categories/category.rows.js';
+import { AdmissionListsReadModel } from '../read-models/admission-lists/admission-lists.read-model.js';
+import { GridAreasReadModel } from '../read-models/grid-areas/grid-areas.read-model.js';
+import { giveGridWorkers } from '../read-models/grid-workers/grid-workers.read-model.js';
 import { RoutingService, ownerFor } from '../routing/routing.service.js';
-import { giveGridWorkers } from '../workers/grid-worker-read-model.js';
 import { assignedOf } from './case-lifecycle.js';
 import { CaseNumbers } from './case-numbers.js';
 import { caseOf, ownerColumns, ownerOf, type CaseRow, type TimelineLine } from './case.rows.js';
 import { intakeConfig } from './intake.config.js';
 import { FIRST_LINES_FROM, TIMELINE_COLUMNS, firstLinesJson } from './timeline.js';
 
-
 interface Pending {
   request: ReportCaseRequest;
   department?: string;
   resolve: (reply: ReportCaseReply) => void;
   reject: (error: unknown) => void;
+}
+
+/** Each report's answer as its batch is stored: undefined while it is still on its way. */
+type Answer = ReportCaseReply | GridworkError | undefined;
+
+/** Where a report is (grid, path, the grid's worker), with notes on what was not found, for its timeline. */
+interface Whereabouts {
+  grid: string | null;
+  path: string[] | null;
+  worker: string | null;
+  notes: string[];
+}
+
+/** Who takes a case, and why (for its timeline); no owner leaves it for the dispatcher. */
+interface Route {
+  owner?: CaseOwner;
+  explanation: string;
 }
 
 /** A report that passed its checks, ready to store. */
@@ -66,10 +83,10 @@ export class IntakeService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly categories: CategoriesService,
-    private readonly areas: AreaReadModel,
+    private readonly areas: GridAreasReadModel,
     private readonly routing: RoutingService,
     private readonly calendar: CalendarService,
-    private readonly admission: AdmissionReadModel,
+    private readonly admission: AdmissionListsReadModel,
     private readonly numbers: CaseNumbers,
     @Inject(PINO_LOGGER) private readonly log: Logger,
   ) {}
@@ -108,174 +125,231 @@ export class IntakeService {
     }
   }
 
-  /** Stores a batch; returns, per report, its reply or the error it alone gets. */
+  /**
+   * Stores a batch; returns, per report, its reply or the error it alone
+   * gets. Reports are checked (category, admission), located, routed and
+   * numbered together, then stored in one statement; a report the insert
+   * skipped is a replay, answered with the case stored before.
+   */
   private async storeBatch(em: EntityManager, batch: Pending[]): Promise<(ReportCaseReply | GridworkError)[]> {
     const now = new Date();
-    const answers: (ReportCaseReply | GridworkError | undefined)[] = batch.map(() => undefined);
-    const scopeOf = (p: Pending) => (p.department ? `department:${p.department}` : `channel:${p.request.channel}`);
-    const keyOf = (p: Pending) => `${scopeOf(p)}\u0000${p.request.idempotencyKey}`;
+    const answers: Answer[] = batch.map(() => undefined);
+    const { fresh, firstInBatch } = firstOfEachKey(batch);
+    const categories = await this.categories.cachedByCodes(em, fresh.map((i) => batch[i]!.request.categoryCode));
+    const categoryOf = (i: number) => categories.get(batch[i]!.request.categoryCode)!;
+    const known = refuseUnknownCategories(batch, fresh, categories, answers);
+    const live = await this.refuseNotAdmitted(em, batch, known, categoryOf, answers, now);
 
-    /** The stored cases of these reports' keys, by key. */
-    const storedCases = async (pendings: Pending[]): Promise<Map<string, CaseRow>> => {
-      const rows = await preparedQuery<CaseRow>(
-        em,
-        'intake-find-replays',
-        // One index probe per key, whatever the plan cached for this prepared statement thinks of the
-        // table's size: LIMIT keeps the lookup from being flattened into a join that may scan it all.
-        `SELECT c.* FROM unnest($1::text[], $2::text[]) AS k(scope, key)
-           CROSS JOIN LATERAL (SELECT * FROM "case" WHERE idempotency_scope = k.scope AND idempotency_key = k.key LIMIT 1) c`,
-        [pendings.map(scopeOf), pendings.map((p) => p.request.idempotencyKey)],
-      );
-      return new Map(rows.map((row) => [`${row.idempotency_scope}\u0000${row.idempotency_key}`, row]));
-    };
-
-    // A key seen twice in this batch is prepared once. Keys stored before are not looked up first: replays
-    // are rare, so the insert finds them (ON CONFLICT) and they are answered with the stored case below.
-    const firstInBatch = new Map<string, number>();
-    const fresh: number[] = [];
-    batch.forEach((pending, i) => {
-      const key = keyOf(pending);
-      if (firstInBatch.has(key)) return;
-      firstInBatch.set(key, i);
-      fresh.push(i);
+    const reports = live.map((i) => batch[i]!);
+    const where = await this.locate(em, reports, now);
+    const routes = await this.route(em, reports, live.map(categoryOf), where);
+    const rules = await this.calendar.cachedRules(em, now);
+    const numbers = await this.numbers.take(live.length, now);
+    const prepared = live.map((i, n): Prepared => {
+      const row = caseRowOf(batch[i]!, categoryOf(i), where[n]!, routes[n]!.owner, numbers[n]!, rules, now);
+      return { index: i, pending: batch[i]!, row, timeline: firstLinesOf(row, batch[i]!, where[n]!.notes, routes[n]!) };
     });
 
-    const categories = await this.categories.cachedByCodes(em, fresh.map((i) => batch[i]!.request.categoryCode));
-    for (const i of fresh) {
-      const category = categories.get(batch[i]!.request.categoryCode);
-      if (!category) answers[i] = GridworkError.notFound(`category ${batch[i]!.request.categoryCode}`);
-      else if (category.retired) answers[i] = GridworkError.validation([{ field: 'categoryCode', messages: [`category ${category.code} is retired`] }]);
-    }
-    let live = fresh.filter((i) => answers[i] === undefined);
+    const stored = await insertCases(em, prepared, now);
+    for (const p of prepared) answers[p.index] = stored.has(p.row.id) ? { case: caseOf(p.row), created: true } : undefined;
+    await answerReplays(em, batch, answers, firstInBatch);
+    return answers as (ReportCaseReply | GridworkError)[];
+  }
 
-    // Admission gating for tasks a department pushes down.
+  /** Admission gating (事项准入) for tasks a department pushes down: a refused one is answered NOT_ADMITTED. Returns the others. */
+  private async refuseNotAdmitted(
+    em: EntityManager,
+    batch: Pending[],
+    live: number[],
+    categoryOf: (i: number) => CategoryRow,
+    answers: Answer[],
+    now: Date,
+  ): Promise<number[]> {
     const pushes = live.filter((i) => batch[i]!.request.pushDownTo);
     const refusals = await this.admission.refusals(
       em,
-      pushes.map((i) => ({ item: categories.get(batch[i]!.request.categoryCode)!.admission_item, level: batch[i]!.request.pushDownTo as AdmissionLevel })),
+      pushes.map((i) => ({ item: categoryOf(i).admission_item, level: batch[i]!.request.pushDownTo as AdmissionLevel })),
       now,
     );
     pushes.forEach((i, n) => {
       if (refusals[n]) answers[i] = new GridworkError(ErrorCode.NOT_ADMITTED, refusals[n]!);
     });
-    live = live.filter((i) => answers[i] === undefined);
+    return live.filter((i) => answers[i] === undefined);
+  }
 
-    // Where: the grid from the point, else the reporter's grid; and who serves that grid.
-    const places = await this.areas.locateReports(em, live.map((i) => batch[i]!.request), now);
+  /** Where: the grid from the point, else the reporter's grid; and who serves that grid. */
+  private async locate(em: EntityManager, reports: Pending[], now: Date): Promise<Whereabouts[]> {
+    const places = await this.areas.locateReports(em, reports.map((p) => p.request), now);
     // Only asked when a case found no grid, to say whether any grid data has arrived at all.
     let gridCount: number | undefined;
     const noGridData = async () => (gridCount ??= await this.areas.gridCount(em)) === 0;
-    const where: { grid: string | null; path: string[] | null; notes: string[] }[] = [];
-    for (const [n, i] of live.entries()) {
-      const { location, gridCode } = batch[i]!.request;
-      const { grid, path, fromPoint } = places[n]!;
+    const where: Whereabouts[] = [];
+    for (const [n, { request }] of reports.entries()) {
+      const { grid, path, fromPoint, worker } = places[n]!;
       const notes: string[] = [];
-      if (location && !fromPoint) notes.push('the point is in no known grid');
-      if (gridCode && !grid) notes.push(`grid ${gridCode} is not known here`);
+      if (request.location && !fromPoint) notes.push('the point is in no known grid');
+      if (request.gridCode && !grid) notes.push(`grid ${request.gridCode} is not known here`);
       if (!grid && (await noGridData())) notes.push('no grid data has been received from the grid service yet');
-      where.push({ grid, path, notes });
+      where.push({ grid, path, worker, notes });
     }
+    return where;
+  }
 
-    // Who: the routing rules, or a pushed-down level.
+  /**
+   * Who: the routing rules, or the level a department pushes the task down
+   * to (the level's area takes it). A grid-level owner is the case's grid's
+   * worker, found with the grid.
+   */
+  private async route(em: EntityManager, reports: Pending[], categories: CategoryRow[], where: Whereabouts[]): Promise<Route[]> {
     const decisions = await this.routing.decide(
       em,
-      live.map((i, n) => ({ category: categories.get(batch[i]!.request.categoryCode)!, path: where[n]!.path })),
+      reports.map((_, n) => ({ category: categories[n]!, path: where[n]!.path })),
     );
-    const rules = await this.calendar.cachedRules(em, now);
-
-    // A department pushing a task down names the level; the level's area (and a grid's worker) takes it.
-    const pushedDown = live.map((i, n) => {
-      const level = batch[i]!.request.pushDownTo;
-      return level && where[n]!.path ? ownerFor({ kind: 'level', level }, where[n]!.path) : undefined;
+    const routes = reports.map((pending, n): Route => {
+      const level = pending.request.pushDownTo;
+      const pushedDown = level && where[n]!.path ? ownerFor({ kind: 'level', level }, where[n]!.path) : undefined;
+      return pushedDown ? { owner: pushedDown, explanation: `pushed down to the ${level} level by ${pending.department}` } : decisions[n]!;
     });
-    // A grid-level owner is the case's grid's worker, found with the grid.
     giveGridWorkers(
-      live.map((_, n) => pushedDown[n] ?? decisions[n]!.owner),
-      new Map(places.flatMap((place) => (place.grid ? [[place.grid, place.worker] as const] : []))),
+      routes.map((route) => route.owner),
+      new Map(where.flatMap((place) => (place.grid ? [[place.grid, place.worker] as const] : []))),
     );
-    const numbers = await this.numbers.take(live.length, now);
-
-    const prepared: Prepared[] = live.map((i, n) => {
-      const pending = batch[i]!;
-      const request = pending.request;
-      const category = categories.get(request.categoryCode)!;
-      const { grid, path, notes } = where[n]!;
-      let owner: CaseOwner | undefined = decisions[n]!.owner;
-      let explanation = decisions[n]!.explanation;
-      if (pushedDown[n]) {
-        owner = pushedDown[n];
-        explanation = `pushed down to the ${request.pushDownTo} level by ${pending.department}`;
-      }
-      const id = newId();
-      const row: CaseRow = {
-        id,
-        number: numbers[n]!,
-        idempotency_scope: scopeOf(pending),
-        idempotency_key: request.idempotencyKey,
-        state: owner ? 'assigned' : 'reported',
-        channel: request.channel,
-        category_code: category.code,
-        description: request.description,
-        longitude: request.location?.longitude ?? null,
-        latitude: request.location?.latitude ?? null,
-        address: request.address ?? null,
-        grid_code: grid,
-        area_path: path ?? [],
-        reporter: request.reporter ?? null,
-        attachments: request.attachments ?? [],
-        reporting_department: pending.department ?? null,
-        push_down_to: request.pushDownTo ?? null,
-        ...ownerColumns(owner),
-        accept_due_at: null,
-        complete_due_at: null,
-        flag: null,
-        overdue_count: 0,
-        reopen_count: 0,
-        satisfaction: null,
-        duplicate_of: null,
-        occurred_at: request.occurredAt ? new Date(request.occurredAt) : null,
-        reported_at: now,
-        assigned_at: owner ? now : null,
-        claimed_at: null,
-        resolved_at: null,
-        closed_at: null,
-        updated_at: now,
-        version: 1,
-        ...(owner ? deadlinesOf(rules, category, now) : {}),
-      };
-      const reporter = pending.department
-        ? { actorKind: 'department' as const, actorId: pending.department }
-        : { actorKind: 'reporter' as const, actorId: request.reporter?.workerId ?? request.reporter?.volunteerId, actorName: request.reporter?.name };
-      const timeline: TimelineLine[] = [
-        { caseId: id, at: now, ...reporter, action: 'report', toState: 'reported', reason: notes.length ? notes.join('; ') : undefined, data: { channel: request.channel } },
-      ];
-      if (owner) {
-        timeline.push(
-          { caseId: id, at: now, actorKind: 'system', action: 'accept', fromState: 'reported', toState: 'accepted', reason: 'accepted at intake' },
-          { caseId: id, at: now, actorKind: 'system', action: 'assign', fromState: 'accepted', toState: 'assigned', reason: explanation, data: { owner } },
-        );
-      } else {
-        timeline.push({ caseId: id, at: now, actorKind: 'system', action: 'route', reason: `left for the dispatcher: ${explanation}` });
-      }
-      return { index: i, pending, row, timeline };
-    });
-
-    const stored = await insertCases(em, prepared, now);
-    for (const p of prepared) answers[p.index] = stored.has(p.row.id) ? { case: caseOf(p.row), created: true } : undefined;
-    // A replay (its key was stored before, perhaps by another replica just now), or a key twice in this batch:
-    // answered with the stored case, even where the report itself would now be refused (a category retired since).
-    const unanswered = batch.map((_, i) => i).filter((i) => answers[i] === undefined || answers[i] instanceof GridworkError);
-    if (unanswered.length > 0) {
-      const byKey = await storedCases(unanswered.map((i) => batch[i]!));
-      for (const i of unanswered) {
-        const row = byKey.get(keyOf(batch[i]!));
-        const first = answers[firstInBatch.get(keyOf(batch[i]!))!];
-        if (row) answers[i] = { case: caseOf(row), created: false };
-        else if (answers[i] === undefined) answers[i] = first instanceof GridworkError ? first : new GridworkError(ErrorCode.CONFLICT, 'the report could not be stored; send it again');
-      }
-    }
-    return answers as (ReportCaseReply | GridworkError)[];
+    return routes;
   }
+}
+
+/** The idempotency scope of a report: its department's, else its channel's. */
+const scopeOf = (p: Pending) => (p.department ? `department:${p.department}` : `channel:${p.request.channel}`);
+const keyOf = (p: Pending) => `${scopeOf(p)}\u0000${p.request.idempotencyKey}`;
+
+/**
+ * A key seen twice in this batch is prepared once: the reports to prepare
+ * (`fresh`, indexes into the batch) and the first index of each key. Keys
+ * stored before are not looked up first: replays are rare, so the insert
+ * finds them (ON CONFLICT) and `answerReplays` answers them.
+ */
+function firstOfEachKey(batch: Pending[]): { fresh: number[]; firstInBatch: Map<string, number> } {
+  const firstInBatch = new Map<string, number>();
+  const fresh: number[] = [];
+  batch.forEach((pending, i) => {
+    const key = keyOf(pending);
+    if (firstInBatch.has(key)) return;
+    firstInBatch.set(key, i);
+    fresh.push(i);
+  });
+  return { fresh, firstInBatch };
+}
+
+/** A report in an unknown or retired category is answered NOT_FOUND or VALIDATION_FAILED. Returns the others. */
+function refuseUnknownCategories(batch: Pending[], fresh: number[], categories: Map<string, CategoryRow>, answers: Answer[]): number[] {
+  for (const i of fresh) {
+    const category = categories.get(batch[i]!.request.categoryCode);
+    if (!category) answers[i] = GridworkError.notFound(`category ${batch[i]!.request.categoryCode}`);
+    else if (category.retired) answers[i] = GridworkError.validation([{ field: 'categoryCode', messages: [`category ${category.code} is retired`] }]);
+  }
+  return fresh.filter((i) => answers[i] === undefined);
+}
+
+/** A new case's row: assigned with its deadlines when routing found an owner, else reported, for the dispatcher. */
+function caseRowOf(
+  pending: Pending,
+  category: CategoryRow,
+  { grid, path }: Whereabouts,
+  owner: CaseOwner | undefined,
+  number: string,
+  rules: CalendarRules,
+  now: Date,
+): CaseRow {
+  const request = pending.request;
+  return {
+    id: newId(),
+    number,
+    idempotency_scope: scopeOf(pending),
+    idempotency_key: request.idempotencyKey,
+    state: owner ? 'assigned' : 'reported',
+    channel: request.channel,
+    category_code: category.code,
+    description: request.description,
+    longitude: request.location?.longitude ?? null,
+    latitude: request.location?.latitude ?? null,
+    address: request.address ?? null,
+    grid_code: grid,
+    area_path: path ?? [],
+    reporter: request.reporter ?? null,
+    attachments: request.attachments ?? [],
+    reporting_department: pending.department ?? null,
+    push_down_to: request.pushDownTo ?? null,
+    ...ownerColumns(owner),
+    accept_due_at: null,
+    complete_due_at: null,
+    flag: null,
+    overdue_count: 0,
+    reopen_count: 0,
+    satisfaction: null,
+    duplicate_of: null,
+    occurred_at: request.occurredAt ? new Date(request.occurredAt) : null,
+    reported_at: now,
+    assigned_at: owner ? now : null,
+    claimed_at: null,
+    resolved_at: null,
+    closed_at: null,
+    updated_at: now,
+    version: 1,
+    ...(owner ? deadlinesOf(rules, category, now) : {}),
+  };
+}
+
+/** A new case's first timeline lines: reported (with the notes on where), then accepted and assigned, or left for the dispatcher. */
+function firstLinesOf(row: CaseRow, pending: Pending, notes: string[], { owner, explanation }: Route): TimelineLine[] {
+  const { id, reported_at: at } = row;
+  const request = pending.request;
+  const reporter = pending.department
+    ? { actorKind: 'department' as const, actorId: pending.department }
+    : { actorKind: 'reporter' as const, actorId: request.reporter?.workerId ?? request.reporter?.volunteerId, actorName: request.reporter?.name };
+  const timeline: TimelineLine[] = [
+    { caseId: id, at, ...reporter, action: 'report', toState: 'reported', reason: notes.length ? notes.join('; ') : undefined, data: { channel: request.channel } },
+  ];
+  if (owner) {
+    timeline.push(
+      { caseId: id, at, actorKind: 'system', action: 'accept', fromState: 'reported', toState: 'accepted', reason: 'accepted at intake' },
+      { caseId: id, at, actorKind: 'system', action: 'assign', fromState: 'accepted', toState: 'assigned', reason: explanation, data: { owner } },
+    );
+  } else {
+    timeline.push({ caseId: id, at, actorKind: 'system', action: 'route', reason: `left for the dispatcher: ${explanation}` });
+  }
+  return timeline;
+}
+
+/**
+ * A replay (its key was stored before, perhaps by another replica just now),
+ * or a key twice in this batch: answered with the stored case, even where the
+ * report itself would now be refused (a category retired since). A key
+ * nobody stored keeps its own error, or its first report's.
+ */
+async function answerReplays(em: EntityManager, batch: Pending[], answers: Answer[], firstInBatch: Map<string, number>): Promise<void> {
+  const unanswered = batch.map((_, i) => i).filter((i) => answers[i] === undefined || answers[i] instanceof GridworkError);
+  if (unanswered.length === 0) return;
+  const byKey = await storedCases(em, unanswered.map((i) => batch[i]!));
+  for (const i of unanswered) {
+    const row = byKey.get(keyOf(batch[i]!));
+    const first = answers[firstInBatch.get(keyOf(batch[i]!))!];
+    if (row) answers[i] = { case: caseOf(row), created: false };
+    else if (answers[i] === undefined) answers[i] = first instanceof GridworkError ? first : new GridworkError(ErrorCode.CONFLICT, 'the report could not be stored; send it again');
+  }
+}
+
+/** The stored cases of these reports' keys, by key. */
+async function storedCases(em: EntityManager, pendings: Pending[]): Promise<Map<string, CaseRow>> {
+  const rows = await preparedQuery<CaseRow>(
+    em,
+    'intake-find-replays',
+    // One index probe per key, whatever the plan cached for this prepared statement thinks of the
+    // table's size: LIMIT keeps the lookup from being flattened into a join that may scan it all.
+    `SELECT c.* FROM unnest($1::text[], $2::text[]) AS k(scope, key)
+       CROSS JOIN LATERAL (SELECT * FROM "case" WHERE idempotency_scope = k.scope AND idempotency_key = k.key LIMIT 1) c`,
+    [pendings.map(scopeOf), pendings.map((p) => p.request.idempotencyKey)],
+  );
+  return new Map(rows.map((row) => [`${row.idempotency_scope}\u0000${row.idempotency_key}`, row]));
 }
 
 function reportedOf(row: CaseRow): CaseReported {

@@ -7,27 +7,13 @@ import {
   type CategoryList,
   type DefineCategoryRequest,
   type GetCategoryRequest,
-  type HoursKind,
   type ListCategoriesRequest,
-  type Responsibility,
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
 import { preparedQuery } from '@gridwork/persistence';
 import { ShortLived } from '../common/short-lived.js';
+import type { CategoryRow } from './category.rows.js';
 import { assertResponsibility } from './responsibility.js';
-
-export interface CategoryRow {
-  code: string;
-  parent_code: string | null;
-  name: string;
-  responsible: Responsibility;
-  accept_hours: number;
-  complete_hours: number;
-  hours_kind: HoursKind;
-  admission_item: string | null;
-  retired: boolean;
-  updated_at: Date;
-}
 
 function categoryOf(row: CategoryRow): Category {
   return {

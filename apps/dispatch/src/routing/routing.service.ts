@@ -17,10 +17,11 @@ import {
 } from '@gridwork/contracts';
 import { newId } from '@gridwork/persistence';
 import { ShortLivedMap } from '../common/short-lived.js';
-import { AreaReadModel } from '../areas/area-read-model.service.js';
-import { CategoriesService, type CategoryRow } from '../categories/categories.service.js';
+import { GridAreasReadModel } from '../read-models/grid-areas/grid-areas.read-model.js';
+import { CategoriesService } from '../categories/categories.service.js';
+import type { CategoryRow } from '../categories/category.rows.js';
 import { assertResponsibility } from '../categories/responsibility.js';
-import { GridWorkerReadModel } from '../workers/grid-worker-read-model.js';
+import { GridWorkersReadModel } from '../read-models/grid-workers/grid-workers.read-model.js';
 
 interface RuleRow {
   id: string;
@@ -58,8 +59,8 @@ export class RoutingService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly categories: CategoriesService,
-    private readonly areas: AreaReadModel,
-    readonly workers: GridWorkerReadModel,
+    private readonly areas: GridAreasReadModel,
+    readonly workers: GridWorkersReadModel,
   ) {}
 
   async setRule(request: SetRoutingRuleRequest): Promise<RoutingRule> {

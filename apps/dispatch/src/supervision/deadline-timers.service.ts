@@ -7,13 +7,14 @@ import { MESSAGING_OPTIONS, publishInTransaction, publishManyInTransaction, runs
 import { BatchPoller } from '@gridwork/persistence';
 import { PINO_LOGGER, ServiceMetrics } from '@gridwork/observability';
 import { CalendarService } from '../calendar/calendar.service.js';
-import { CategoriesService, type CategoryRow } from '../categories/categories.service.js';
-import { SYSTEM, applyChange, ownerAbove } from '../cases/case-lifecycle.js';
-import { ownerColumns, ownerOf } from '../cases/case.rows.js';
+import { CategoriesService } from '../categories/categories.service.js';
+import type { CategoryRow } from '../categories/category.rows.js';
+import { SYSTEM, applyChange, flagMissed, markReminded, ownerAbove } from '../cases/case-lifecycle.js';
+import { ownerColumns, ownerOf, type TimedCaseRow } from '../cases/case.rows.js';
 import { deadlinesOf, type CalendarRules } from '../calendar/working-calendar.js';
 import { appendTimeline } from '../cases/timeline.js';
 import { deadlineTimerConfig, type DeadlineTimerConfig } from './deadline-timers.config.js';
-import { DEADLINE_NAMES, describeMissed, dueOf, dueWork, type TimedCaseRow } from './deadlines.js';
+import { DEADLINE_NAMES, describeMissed, dueOf, dueWork } from './deadlines.js';
 import { localTime } from '@gridwork/local-time';
 
 /** How long a replica leaves a case whose timer failed before trying it again. */
@@ -148,7 +149,7 @@ export class DeadlineTimers implements OnApplicationBootstrap, BeforeApplication
 
   /** Reminds the owner, once per deadline. Not a change of the case: no new version. */
   private async remind(em: EntityManager, row: TimedCaseRow, deadlines: Deadline[], now: Date): Promise<void> {
-    await em.query(`UPDATE "case" SET ${deadlines.map((d) => `${d}_reminded_at = $2`).join(', ')} WHERE id = $1`, [row.id, now]);
+    await markReminded(em, row, deadlines, now);
     await appendTimeline(
       em,
       deadlines.map((d) => {
@@ -217,13 +218,7 @@ export class DeadlineTimers implements OnApplicationBootstrap, BeforeApplication
     }
     const where = previousOwner?.kind === 'level' && previousOwner.level === 'district' ? 'the district is the top level' : 'there is no level above to send it to';
     const reason = `missed ${what}: ${where}, so it stays with ${ownerText(previousOwner)}; ${flag} flag`;
-    await em.query(
-      `UPDATE "case" SET flag = $2, overdue_count = overdue_count + 1, updated_at = $3, version = version + 1,
-              accept_missed_at = CASE WHEN $4 THEN $3 ELSE accept_missed_at END,
-              complete_missed_at = CASE WHEN $5 THEN $3 ELSE complete_missed_at END
-        WHERE id = $1`,
-      [row.id, flag, now, missed.includes('accept'), missed.includes('complete')],
-    );
+    await flagMissed(em, row, flag, missed, now);
     await appendTimeline(em, [{ caseId: row.id, at: now, actorKind: 'system', action: 'overdue', reason, data: { missed, flag } }]);
     if (previousOwner) await this.flagged(em, row, previousOwner, { flag, missed, escalated: false, reason }, now);
     this.fired.inc({ kind: 'flag' });

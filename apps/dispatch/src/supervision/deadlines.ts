@@ -1,17 +1,6 @@
 import type { CaseState, Deadline } from '@gridwork/contracts';
-import type { CaseRow } from '../cases/case.rows.js';
+import type { TimedCaseRow } from '../cases/case.rows.js';
 import { localTime } from '@gridwork/local-time';
-
-/** A case row with the timer columns the supervision migration adds. */
-export interface TimedCaseRow extends CaseRow {
-  accept_remind_at: Date | null;
-  accept_reminded_at: Date | null;
-  accept_missed_at: Date | null;
-  complete_remind_at: Date | null;
-  complete_reminded_at: Date | null;
-  complete_missed_at: Date | null;
-  timer_at: Date | null;
-}
 
 /** The states in which each deadline runs (the trigger in the migration says the same). */
 const RUNS_IN: Record<Deadline, readonly CaseState[]> = {

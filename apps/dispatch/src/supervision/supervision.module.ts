@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CalendarModule } from '../calendar/calendar.module.js';
 import { CategoriesModule } from '../categories/categories.module.js';
 import { DeadlineTimers } from './deadline-timers.service.js';
 import { SupervisionEndpoints } from './supervision.endpoints.js';
@@ -11,7 +12,7 @@ import { CreateSupervision1764000000500 } from './1764000000500-create-supervisi
  * the deadline timers (reminders, escalation, flags) and supervision orders.
  */
 @Module({
-  imports: [CategoriesModule],
+  imports: [CategoriesModule, CalendarModule],
   providers: [DeadlineTimers, SupervisionService, SupervisionEndpoints],
 })
 export class SupervisionModule {}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import {
   ErrorCode,
   GridworkError,
@@ -16,11 +16,12 @@ import {
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
 import { newId } from '@gridwork/persistence';
-import { lockCase, ownerOf } from '../cases/case.rows.js';
+import { tightenCompletionDeadline } from '../cases/case-lifecycle.js';
+import { lockCase, ownerOf, type TimedCaseRow } from '../cases/case.rows.js';
 import { NewestFirst } from '../common/newest-first.js';
 import { appendTimeline } from '../cases/timeline.js';
 import { areaAtLevel } from '../routing/routing.service.js';
-import { HANDLED_STATES, type TimedCaseRow } from './deadlines.js';
+import { HANDLED_STATES } from './deadlines.js';
 import { localTime } from '@gridwork/local-time';
 
 interface OrderRow {
@@ -60,6 +61,83 @@ function orderOf(row: OrderRow): SupervisionOrder {
 const rankOf = (owner: CaseOwner): number => (owner.kind === 'department' ? 2.5 : RESPONSE_LEVELS.indexOf(owner.level!));
 const ownerText = (owner: CaseOwner): string => (owner.kind === 'department' ? `department ${owner.department}` : `the ${owner.level} level (${owner.areaCode})`);
 
+/** An order as asked for, checked as far as it can be without the case. */
+interface AskedOrder {
+  actor: Actor;
+  level: SupervisionIssuer['level'];
+  areaCode?: string;
+  note: string;
+  /** The tighter completion deadline, when the order sets one. */
+  tighter?: Date;
+}
+
+/** What needs no case: an operator issues it, the issuer names its area (the platform none), a tighter deadline is in the future. */
+function checkRequest(request: SuperviseCaseRequest, now: Date): AskedOrder {
+  const actor = request.actor;
+  const problems: FieldError[] = [];
+  if (!actor) problems.push({ field: 'actor', messages: ['actor is required (the operator issuing the order)'] });
+  const { level, areaCode } = request.issuer;
+  if (level === 'platform' && areaCode) problems.push({ field: 'issuer.areaCode', messages: ['the platform issues orders without an area'] });
+  if (level !== 'platform' && !areaCode) problems.push({ field: 'issuer.areaCode', messages: [`issuer.areaCode is required: which ${level} issues the order`] });
+  const tighter = request.completeDueAt ? new Date(request.completeDueAt) : undefined;
+  if (tighter && tighter <= now) problems.push({ field: 'completeDueAt', messages: ['completeDueAt must be in the future'] });
+  if (problems.length > 0) throw GridworkError.validation(problems);
+  if (actor!.kind !== 'operator') throw new GridworkError(ErrorCode.FORBIDDEN, `only an operator issues supervision orders, not a ${actor!.kind}`);
+  return { actor: actor!, level, areaCode, note: request.note, tighter };
+}
+
+/**
+ * The case is being handled, the issuer sits above its owner and the case
+ * is in the issuer's area, and a tighter deadline is tighter. Returns the
+ * owner the order goes to.
+ */
+function assertMaySupervise(row: TimedCaseRow, { level, areaCode, tighter }: AskedOrder): CaseOwner {
+  const owner = ownerOf(row);
+  if (!HANDLED_STATES.includes(row.state) || !owner) {
+    throw new GridworkError(ErrorCode.CONFLICT, `case ${row.number} is ${row.state}: supervision orders are for cases being handled (${HANDLED_STATES.join(', ')})`);
+  }
+  if (level !== 'platform') {
+    if (RESPONSE_LEVELS.indexOf(level) <= rankOf(owner)) {
+      throw new GridworkError(ErrorCode.FORBIDDEN, `case ${row.number} is owned by ${ownerText(owner)}: a ${level} cannot supervise it; orders come from a level above the owner`);
+    }
+    if (areaAtLevel(row.area_path, level) !== areaCode) {
+      throw new GridworkError(ErrorCode.FORBIDDEN, `case ${row.number} is not in ${level} ${areaCode}`);
+    }
+  }
+  if (tighter && row.complete_due_at && tighter >= row.complete_due_at) {
+    throw GridworkError.validation([
+      { field: 'completeDueAt', messages: [`completeDueAt must be earlier than the current deadline (${row.complete_due_at.toISOString()})`] },
+    ]);
+  }
+  return owner;
+}
+
+/** Keeps the order, with the deadline it replaces when it tightens one. */
+async function insertOrder(em: EntityManager, row: TimedCaseRow, owner: CaseOwner, asked: AskedOrder, now: Date): Promise<OrderRow> {
+  const { actor, tighter } = asked;
+  const [order] = await em.query<OrderRow[]>(
+    `INSERT INTO supervision_order (id, case_id, case_number, area_path, issuer_level, issuer_area_code, actor, note, owner, owner_department,
+                                    complete_due_at, previous_complete_due_at, issued_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING *`,
+    [
+      newId(),
+      row.id,
+      row.number,
+      row.area_path,
+      asked.level,
+      asked.areaCode ?? null,
+      JSON.stringify({ kind: actor.kind, id: actor.id, ...(actor.name ? { name: actor.name } : {}) }),
+      asked.note,
+      JSON.stringify(owner),
+      owner.kind === 'department' ? owner.department : null,
+      tighter ?? null,
+      tighter ? row.complete_due_at : null,
+      now,
+    ],
+  );
+  return order!;
+}
+
 /**
  * Supervision orders (统一督办): an upper level or the platform orders the
  * owner of a case being handled to act, with a note and optionally a tighter
@@ -71,79 +149,23 @@ export class SupervisionService {
   constructor(private readonly dataSource: DataSource) {}
 
   async supervise(request: SuperviseCaseRequest): Promise<SupervisionOrder> {
-    const actor = request.actor;
-    const problems: FieldError[] = [];
-    if (!actor) problems.push({ field: 'actor', messages: ['actor is required (the operator issuing the order)'] });
-    const { level, areaCode } = request.issuer;
-    if (level === 'platform' && areaCode) problems.push({ field: 'issuer.areaCode', messages: ['the platform issues orders without an area'] });
-    if (level !== 'platform' && !areaCode) problems.push({ field: 'issuer.areaCode', messages: [`issuer.areaCode is required: which ${level} issues the order`] });
     const now = new Date();
-    const tighter = request.completeDueAt ? new Date(request.completeDueAt) : undefined;
-    if (tighter && tighter <= now) problems.push({ field: 'completeDueAt', messages: ['completeDueAt must be in the future'] });
-    if (problems.length > 0) throw GridworkError.validation(problems);
-    if (actor!.kind !== 'operator') throw new GridworkError(ErrorCode.FORBIDDEN, `only an operator issues supervision orders, not a ${actor!.kind}`);
-
+    const asked = checkRequest(request, now);
     return this.dataSource.transaction(async (em) => {
       const row = await lockCase<TimedCaseRow>(em, request.caseId);
-      const owner = ownerOf(row);
-      if (!HANDLED_STATES.includes(row.state) || !owner) {
-        throw new GridworkError(ErrorCode.CONFLICT, `case ${row.number} is ${row.state}: supervision orders are for cases being handled (${HANDLED_STATES.join(', ')})`);
-      }
-      if (level !== 'platform') {
-        if (RESPONSE_LEVELS.indexOf(level) <= rankOf(owner)) {
-          throw new GridworkError(ErrorCode.FORBIDDEN, `case ${row.number} is owned by ${ownerText(owner)}: a ${level} cannot supervise it; orders come from a level above the owner`);
-        }
-        if (areaAtLevel(row.area_path, level) !== areaCode) {
-          throw new GridworkError(ErrorCode.FORBIDDEN, `case ${row.number} is not in ${level} ${areaCode}`);
-        }
-      }
-      if (tighter && row.complete_due_at && tighter >= row.complete_due_at) {
-        throw GridworkError.validation([
-          { field: 'completeDueAt', messages: [`completeDueAt must be earlier than the current deadline (${row.complete_due_at.toISOString()})`] },
-        ]);
-      }
-
-      const id = newId();
-      const [order] = await em.query<OrderRow[]>(
-        `INSERT INTO supervision_order (id, case_id, case_number, area_path, issuer_level, issuer_area_code, actor, note, owner, owner_department,
-                                        complete_due_at, previous_complete_due_at, issued_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING *`,
-        [
-          id,
-          row.id,
-          row.number,
-          row.area_path,
-          level,
-          areaCode ?? null,
-          JSON.stringify({ kind: actor!.kind, id: actor!.id, ...(actor!.name ? { name: actor!.name } : {}) }),
-          request.note,
-          JSON.stringify(owner),
-          owner.kind === 'department' ? owner.department : null,
-          tighter ?? null,
-          tighter ? row.complete_due_at : null,
-          now,
-        ],
-      );
-      let after = row;
-      if (tighter) {
-        // The claim deadline cannot fall after the completion deadline. The trigger plans the new reminders.
-        [[after]] = await em.query<[TimedCaseRow[], number]>(
-          `UPDATE "case" SET complete_due_at = $2, accept_due_at = LEAST(accept_due_at, $2), updated_at = $3, version = version + 1
-            WHERE id = $1 RETURNING *`,
-          [row.id, tighter, now],
-        );
-      }
-      const result = orderOf(order!);
+      const owner = assertMaySupervise(row, asked);
+      const order = orderOf(await insertOrder(em, row, owner, asked, now));
+      const after = asked.tighter ? await tightenCompletionDeadline(em, row, asked.tighter, now) : row;
       await appendTimeline(em, [
         {
           caseId: row.id,
           at: now,
           actorKind: 'operator',
-          actorId: actor!.id,
-          actorName: actor!.name,
+          actorId: asked.actor.id,
+          actorName: asked.actor.name,
           action: 'supervise',
-          reason: tighter ? `${request.note} (to be resolved by ${localTime(tighter)})` : request.note,
-          data: { orderId: id, issuer: result.issuer, ...(tighter ? { completeDueAt: result.completeDueAt, previousCompleteDueAt: result.previousCompleteDueAt } : {}) },
+          reason: asked.tighter ? `${asked.note} (to be resolved by ${localTime(asked.tighter)})` : asked.note,
+          data: { orderId: order.id, issuer: order.issuer, ...(asked.tighter ? { completeDueAt: order.completeDueAt, previousCompleteDueAt: order.previousCompleteDueAt } : {}) },
         },
       ]);
       await publishInTransaction(em, subjects.dispatch.supervision.supervised, {
@@ -153,11 +175,11 @@ export class SupervisionService {
         categoryCode: row.category_code,
         ...(row.grid_code ? { gridCode: row.grid_code } : {}),
         at: now.toISOString(),
-        order: result,
+        order,
         ...(after.accept_due_at ? { acceptDueAt: after.accept_due_at.toISOString() } : {}),
         ...(after.complete_due_at ? { completeDueAt: after.complete_due_at.toISOString() } : {}),
       });
-      return result;
+      return order;
     });
   }
 

@@ -6,6 +6,7 @@ import { subjects } from '@gridwork/contracts';
 import { MESSAGING_OPTIONS, publishManyInTransaction, runsEvents, type MessagingOptions } from '@gridwork/messaging';
 import { BatchPoller } from '@gridwork/persistence';
 import { PINO_LOGGER, loadConfig } from '@gridwork/observability';
+import { lockFreeCases } from '../cases/case.rows.js';
 import { appendTimeline } from '../cases/timeline.js';
 
 /** Calls marked missed per transaction. */
@@ -68,9 +69,7 @@ export class WhistleDeadlines implements OnApplicationBootstrap, BeforeApplicati
       );
       if (candidates.length === 0) return 0;
       // Cases first, as every change to a case locks it; one busy elsewhere is taken at the next poll.
-      const locked = await em.query<{ id: string }[]>(`SELECT id FROM "case" WHERE id = ANY ($1::uuid[]) ORDER BY id FOR UPDATE SKIP LOCKED`, [
-        candidates.map((c) => c.case_id),
-      ]);
+      const locked = await lockFreeCases(em, candidates.map((c) => c.case_id));
       if (locked.length === 0) return 0;
       const calls = await em.query<DueCall[]>(
         `SELECT c.whistle_id, c.department, c.due_at, w.case_id, k.number AS case_number
@@ -79,7 +78,7 @@ export class WhistleDeadlines implements OnApplicationBootstrap, BeforeApplicati
           ORDER BY c.due_at, c.whistle_id, c.department
           LIMIT $3
           FOR UPDATE OF c SKIP LOCKED`,
-        [locked.map((c) => c.id), now, BATCH],
+        [locked, now, BATCH],
       );
       if (calls.length === 0) return 0;
       await em.query(

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { CategoriesModule } from '../categories/categories.module.js';
+import { CalendarModule } from '../calendar/calendar.module.js';
 import { WhistleDeadlines } from './whistle-deadlines.js';
 import { WhistleEndpoints } from './whistles.endpoints.js';
 import { WhistlesService } from './whistles.service.js';
@@ -8,7 +8,7 @@ import { CreateWhistles1764000000600 } from './1764000000600-create-whistles.js'
 
 /** Whistle and report-in (吹哨报到): calls to departments, their report-ins, and the poller that marks misses. */
 @Module({
-  imports: [CategoriesModule],
+  imports: [CalendarModule],
   providers: [WhistlesService, WhistleEndpoints, WhistleDeadlines],
 })
 export class WhistlesModule {}

@@ -103,6 +103,50 @@ async function readWhistles(em: EntityManager, where: string, param: string): Pr
   return rows.map(whistleOf);
 }
 
+/** A whistle is blown by the grid or community owning a case it is working (a grid worker only on a case given to them). */
+function assertMayBlow(row: CaseRow, blownBy: WhistleBlower): void {
+  if (row.owner_kind !== 'level' || !WHISTLE_LEVELS.includes(row.owner_level!)) {
+    const owner = row.owner_kind === 'department' ? `the department ${row.owner_department}` : row.owner_kind ? `the ${row.owner_level} level` : 'nobody';
+    throw new GridworkError(ErrorCode.CONFLICT, `case ${row.number} is owned by ${owner}: only a grid or community owning a case blows the whistle`);
+  }
+  if (!WHISTLE_STATES.includes(row.state)) {
+    throw new GridworkError(ErrorCode.CONFLICT, `case ${row.number} is ${row.state}: a whistle is blown only on a case that is ${WHISTLE_STATES.join(', ')}`);
+  }
+  if (blownBy.kind === 'worker' && row.owner_worker_id && row.owner_worker_id !== blownBy.id) {
+    throw new GridworkError(ErrorCode.FORBIDDEN, `case ${row.number} is given to another worker`);
+  }
+}
+
+/**
+ * Locks the call a report-in answers: on the whistle named, or the latest
+ * whistle on the case that calls the department, unanswered ones first. The
+ * case is locked first, as every change to a case locks it: report-ins and
+ * the deadline poller never cross.
+ */
+async function lockCall(em: EntityManager, request: ReportInRequest, department: string): Promise<{ row: CaseRow; call: CallRow }> {
+  let caseId = request.caseId;
+  if (request.whistleId) {
+    const [whistle] = await em.query<{ case_id: string }[]>(`SELECT case_id FROM whistle WHERE id = $1`, [request.whistleId]);
+    if (!whistle) throw GridworkError.notFound(`whistle ${request.whistleId}`);
+    caseId = whistle.case_id;
+  }
+  const row = await lockCase(em, caseId!);
+  const [call] = await em.query<CallRow[]>(
+    `SELECT c.whistle_id, c.department, c.due_at, c.reported_in_at, c.missed_at
+       FROM whistle_call c JOIN whistle w ON w.id = c.whistle_id
+      WHERE c.department = $1 AND ${request.whistleId ? 'w.id = $2' : 'w.case_id = $2'}
+      ORDER BY c.reported_in_at IS NULL DESC, w.blown_at DESC, w.id DESC
+      LIMIT 1
+      FOR UPDATE OF c`,
+    [department, request.whistleId ?? caseId],
+  );
+  if (!call) {
+    const which = request.whistleId ? `whistle ${request.whistleId}` : `no whistle on case ${row.number}`;
+    throw new GridworkError(ErrorCode.FORBIDDEN, request.whistleId ? `${which} does not call ${department}` : `${which} calls ${department}`);
+  }
+  return { row, call };
+}
+
 /**
  * Whistle and report-in (吹哨报到). A whistle is blown on a case owned at the
  * grid or community level; each department it names must report in by its
@@ -123,16 +167,7 @@ export class WhistlesService {
     const blownBy: WhistleBlower = { kind: request.actor.kind, id: request.actor.id, ...(request.actor.name ? { name: request.actor.name } : {}) };
     return this.dataSource.transaction(async (em) => {
       const row = await lockCase(em, request.caseId);
-      if (row.owner_kind !== 'level' || !WHISTLE_LEVELS.includes(row.owner_level!)) {
-        const owner = row.owner_kind === 'department' ? `the department ${row.owner_department}` : row.owner_kind ? `the ${row.owner_level} level` : 'nobody';
-        throw new GridworkError(ErrorCode.CONFLICT, `case ${row.number} is owned by ${owner}: only a grid or community owning a case blows the whistle`);
-      }
-      if (!WHISTLE_STATES.includes(row.state)) {
-        throw new GridworkError(ErrorCode.CONFLICT, `case ${row.number} is ${row.state}: a whistle is blown only on a case that is ${WHISTLE_STATES.join(', ')}`);
-      }
-      if (blownBy.kind === 'worker' && row.owner_worker_id && row.owner_worker_id !== blownBy.id) {
-        throw new GridworkError(ErrorCode.FORBIDDEN, `case ${row.number} is given to another worker`);
-      }
+      assertMayBlow(row, blownBy);
       const now = new Date();
       const hours = request.reportInHours ?? DEFAULT_REPORT_IN_HOURS;
       const due = await this.calendar.deadline(em, now, hours, request.hoursKind ?? 'calendar');
@@ -187,28 +222,7 @@ export class WhistlesService {
       throw GridworkError.validation([{ field: 'whistleId', messages: ['give either whistleId or caseId'] }]);
     }
     return this.dataSource.transaction(async (em) => {
-      let caseId = request.caseId;
-      if (request.whistleId) {
-        const [whistle] = await em.query<{ case_id: string }[]>(`SELECT case_id FROM whistle WHERE id = $1`, [request.whistleId]);
-        if (!whistle) throw GridworkError.notFound(`whistle ${request.whistleId}`);
-        caseId = whistle.case_id;
-      }
-      // The case first, as every change to a case locks it: report-ins and the deadline poller never cross.
-      const [row] = await em.query<CaseRow[]>(`SELECT id, number FROM "case" WHERE id = $1 FOR UPDATE`, [caseId]);
-      if (!row) throw GridworkError.notFound(`case ${caseId}`);
-      const [call] = await em.query<CallRow[]>(
-        `SELECT c.whistle_id, c.department, c.due_at, c.reported_in_at, c.missed_at
-           FROM whistle_call c JOIN whistle w ON w.id = c.whistle_id
-          WHERE c.department = $1 AND ${request.whistleId ? 'w.id = $2' : 'w.case_id = $2'}
-          ORDER BY c.reported_in_at IS NULL DESC, w.blown_at DESC, w.id DESC
-          LIMIT 1
-          FOR UPDATE OF c`,
-        [department, request.whistleId ?? caseId],
-      );
-      if (!call) {
-        const which = request.whistleId ? `whistle ${request.whistleId}` : `no whistle on case ${row.number}`;
-        throw new GridworkError(ErrorCode.FORBIDDEN, request.whistleId ? `${which} does not call ${department}` : `${which} calls ${department}`);
-      }
+      const { row, call } = await lockCall(em, request, department);
       if (call.reported_in_at) {
         throw new GridworkError(ErrorCode.CONFLICT, `${department} already reported in to whistle ${call.whistle_id} at ${call.reported_in_at.toISOString()}`);
       }

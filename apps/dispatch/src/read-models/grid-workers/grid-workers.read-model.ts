@@ -10,7 +10,7 @@ import { OnEvent, type EventContext } from '@gridwork/messaging';
  * replica picks the same person.
  */
 @Injectable()
-export class GridWorkerReadModel {
+export class GridWorkersReadModel {
   @OnEvent(subjects.grid.worker.assigned)
   async onAssigned(assignment: WorkerAssignment, { em }: EventContext): Promise<void> {
     await this.upsert(em, assignment);

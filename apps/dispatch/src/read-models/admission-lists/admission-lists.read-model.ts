@@ -10,7 +10,7 @@ import { OnEvent, type EventContext } from '@gridwork/messaging';
  * and the refusal says so.
  */
 @Injectable()
-export class AdmissionReadModel {
+export class AdmissionListsReadModel {
   @OnEvent(subjects.admission.item.changed)
   async onItemChanged(item: AdmissionItemChanged, { em }: EventContext): Promise<void> {
     await em.query(

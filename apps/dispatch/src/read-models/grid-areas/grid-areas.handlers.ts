@@ -9,7 +9,7 @@ import { NATS_CONNECTION, OnEvent, type EventContext } from '@gridwork/messaging
  * service; if it does not answer, the event is retried with backoff.
  */
 @Injectable()
-export class AreaReadModelHandlers {
+export class GridAreasHandlers {
   private readonly grid: GridworkClient;
 
   constructor(@Inject(NATS_CONNECTION) nc: NatsConnection) {

@@ -19,8 +19,8 @@ import {
 import { publishInTransaction, publishManyInTransaction } from '@gridwork/messaging';
 import { testWorld, type TestWorld } from '@gridwork/runtime/test-world';
 import { waitFor } from '@gridwork/testing';
-import { dispatchService } from '../src/dispatch.definition.js';
-import { startGridWithSmallCity } from './fixtures/small-city.js';
+import { dispatchService } from '@gridwork/dispatch-service/definition';
+import { startGridWithSmallCity } from '../fixtures/small-city.js';
 
 const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as Error);
 const operator = { kind: 'operator' as const, id: 'op-1', name: 'Dispatcher Li' };

@@ -4,8 +4,8 @@ import { ErrorCode, GridworkClient, GridworkError, subjects, type ReportCaseRequ
 import { ServiceMetrics } from '@gridwork/observability';
 import { testWorld, type TestWorld } from '@gridwork/runtime/test-world';
 import { waitFor } from '@gridwork/testing';
-import { dispatchService } from '../src/dispatch.definition.js';
-import { startGridWithSmallCity } from './fixtures/small-city.js';
+import { dispatchService } from '@gridwork/dispatch-service/definition';
+import { startGridWithSmallCity } from '../fixtures/small-city.js';
 
 const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as GridworkError);
 const worker = { kind: 'worker' as const, id: 'w-1' };

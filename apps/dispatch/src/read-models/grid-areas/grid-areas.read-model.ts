@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { preparedQuery } from '@gridwork/persistence';
-import { workerOfGridSql } from '../workers/grid-worker-read-model.js';
+import { workerOfGridSql } from '../grid-workers/grid-workers.read-model.js';
+import type { KnownAreaRow } from './grid-areas.rows.js';
 
 /** Where a report is: its grid and the grid's path (null when not known), whether its point gave the grid, and who serves the grid. */
 export interface ReportPlace {
@@ -12,16 +13,11 @@ export interface ReportPlace {
   worker: string | null;
 }
 
-export interface KnownArea {
-  code: string;
-  level: string;
-  path: string[];
-  retired: boolean;
-}
+export type KnownArea = Pick<KnownAreaRow, 'code' | 'level' | 'path' | 'retired'>;
 
 /** Where cases are: grids found from points, and area paths, from dispatch's copy of the grid service's areas. */
 @Injectable()
-export class AreaReadModel {
+export class GridAreasReadModel {
   constructor(private readonly dataSource: DataSource) {}
 
   /**

@@ -5,9 +5,9 @@ import { headers } from '@nats-io/nats-core';
 import { ErrorCode, GridworkError, GridworkClient, Headers, schemaHeader, subjects, type Case, type ReportCaseRequest } from '@gridwork/contracts';
 import { testWorld, type TestWorld } from '@gridwork/runtime/test-world';
 import { waitFor } from '@gridwork/testing';
-import { admissionService } from '../../admission/src/admission.definition.js';
-import { dispatchService } from '../src/dispatch.definition.js';
-import { startGridWithSmallCity } from './fixtures/small-city.js';
+import { admissionService } from '@gridwork/admission-service/definition';
+import { dispatchService } from '@gridwork/dispatch-service/definition';
+import { startGridWithSmallCity } from '../fixtures/small-city.js';
 
 const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as GridworkError);
 const operator = { kind: 'operator' as const, id: 'op-1', name: 'Dispatcher Li' };
