@@ -4,7 +4,6 @@ import { DataSource, type EntityManager } from 'typeorm';
 import {
   DEPARTMENT_NOTICES,
   ErrorCode,
-  GridworkClient,
   GridworkError,
   addressedFilterOf,
   addressedSubjectOf,
@@ -12,10 +11,9 @@ import {
   subjects,
   type Case,
   type DepartmentNotice,
-  type EventMeta,
   type ReportCaseRequest,
-  type RunningConsumer,
 } from '@gridwork/contracts';
+import { GridworkClient, type EventMeta, type RunningConsumer } from '@gridwork/client';
 import { publishInTransaction, publishManyInTransaction } from '@gridwork/messaging';
 import { testWorld, type TestWorld } from '@gridwork/runtime/test-world';
 import { waitFor } from '@gridwork/testing';
