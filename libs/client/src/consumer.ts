@@ -1,4 +1,4 @@
-import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type ConsumerMessages, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/nats-core';
 
 export interface RetryPolicy {
@@ -66,49 +66,7 @@ export const backoffFor = (deliveryCount: number, retry: RetryPolicy): number =>
 export async function startDurableConsumer(nc: NatsConnection, spec: DurableConsumerSpec): Promise<RunningConsumer> {
   const retry = { ...DEFAULT_RETRY, ...spec.retry };
   const jsm = await jetstreamManager(nc);
-  const config = {
-    durable_name: spec.durable,
-    ack_policy: AckPolicy.Explicit,
-    deliver_policy: DeliverPolicy.All,
-    filter_subject: spec.filterSubject,
-    max_deliver: retry.maxDeliver + 5,
-    ack_wait: nanos(retry.ackWaitMs),
-  };
-  const subscribe = async (): Promise<ConsumerMessages> => {
-    try {
-      await jsm.consumers.info(spec.stream, spec.durable);
-      await jsm.consumers.update(spec.stream, spec.durable, { max_deliver: config.max_deliver, ack_wait: config.ack_wait });
-    } catch (err) {
-      if (isStreamMissing(err)) throw err;
-      await jsm.consumers.add(spec.stream, config);
-    }
-    const consumer = await jetstream(nc).consumers.get(spec.stream, spec.durable);
-    // Short pull expiries (heartbeat every 2.5 s) let a consumer notice a lost
-    // server and pull again within seconds instead of the default 30 s.
-    return consumer.consume({ max_messages: spec.batch ?? 256, expires: 5_000 });
-  };
-
-  const handleOne = async (message: JsMsg) => {
-    try {
-      await spec.handle(message);
-      message.ack();
-    } catch (error) {
-      const attempts = message.info.deliveryCount;
-      const willRetry = attempts < retry.maxDeliver && !spec.isPermanent?.(error);
-      spec.onError?.(message, error, willRetry);
-      if (willRetry) {
-        message.nak(backoffFor(attempts, retry));
-        return;
-      }
-      try {
-        await spec.giveUp(message, error);
-        message.term(`gave up after ${attempts} deliveries`);
-      } catch (giveUpError) {
-        spec.onError?.(message, giveUpError, true);
-        message.nak(retry.maxBackoffMs);
-      }
-    }
-  };
+  const subscribe = () => subscribeDurable(nc, jsm, spec, retry);
 
   let stopped = false;
   let messages: ConsumerMessages | undefined;
@@ -117,52 +75,10 @@ export async function startDurableConsumer(nc: NatsConnection, spec: DurableCons
   } catch (err) {
     if (!isStreamMissing(err)) throw err;
   }
-  /** The source service has never run here: its stream appears when it starts. */
-  const waitForStream = async (): Promise<ConsumerMessages | undefined> => {
-    for (let delay = 250; !stopped; delay = Math.min(delay * 2, 10_000)) {
-      spec.onWaiting?.(spec.stream);
-      await new Promise((r) => setTimeout(r, delay));
-      if (stopped) return undefined;
-      try {
-        return await subscribe();
-      } catch (err) {
-        if (!isStreamMissing(err)) spec.onWaiting?.(spec.stream, err);
-      }
-    }
-    return undefined;
-  };
-
   const loop = (async () => {
-    messages ??= await waitForStream();
+    messages ??= await waitForStream(spec, subscribe, () => stopped);
     if (!messages || stopped) return messages?.close();
-    const iterator = messages[Symbol.asyncIterator]();
-    const maxBatch = spec.handleBatch ? (spec.maxBatch ?? 100) : 1;
-    const lingerMs = maxBatch > 1 ? (spec.lingerMs ?? 0) : 0;
-    let lastBatchAt = Number.NEGATIVE_INFINITY;
-    for (;;) {
-      const first = await iterator.next();
-      if (first.done) return;
-      const wait = lastBatchAt + lingerMs - performance.now();
-      if (wait > 0 && messages.getPending() < maxBatch - 1) await new Promise((resolve) => setTimeout(resolve, wait));
-      lastBatchAt = performance.now();
-      // Take what has arrived by now.
-      const batch: JsMsg[] = [first.value];
-      while (batch.length < maxBatch && messages.getPending() > 0) {
-        const next = await iterator.next();
-        if (next.done) break;
-        batch.push(next.value);
-      }
-      if (batch.length > 1 && spec.handleBatch) {
-        try {
-          await spec.handleBatch(batch);
-          for (const message of batch) message.ack();
-          continue;
-        } catch {
-          // Fall back to one at a time: the failing message is retried alone.
-        }
-      }
-      for (const message of batch) await handleOne(message);
-    }
+    await handleInOrder(messages, spec, retry);
   })();
 
   return {
@@ -176,4 +92,111 @@ export async function startDurableConsumer(nc: NatsConnection, spec: DurableCons
       await nc.flush().catch(() => undefined);
     },
   };
+}
+
+/** Creates the durable consumer, or brings an existing one's retry settings up to date, and starts pulling from it. */
+async function subscribeDurable(nc: NatsConnection, jsm: JetStreamManager, spec: DurableConsumerSpec, retry: RetryPolicy): Promise<ConsumerMessages> {
+  const config = {
+    durable_name: spec.durable,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    filter_subject: spec.filterSubject,
+    max_deliver: retry.maxDeliver + 5,
+    ack_wait: nanos(retry.ackWaitMs),
+  };
+  try {
+    await jsm.consumers.info(spec.stream, spec.durable);
+    await jsm.consumers.update(spec.stream, spec.durable, { max_deliver: config.max_deliver, ack_wait: config.ack_wait });
+  } catch (err) {
+    if (isStreamMissing(err)) throw err;
+    await jsm.consumers.add(spec.stream, config);
+  }
+  const consumer = await jetstream(nc).consumers.get(spec.stream, spec.durable);
+  // Short pull expiries (heartbeat every 2.5 s) let a consumer notice a lost
+  // server and pull again within seconds instead of the default 30 s.
+  return consumer.consume({ max_messages: spec.batch ?? 256, expires: 5_000 });
+}
+
+/** The source service has never run here: its stream appears when it starts. Undefined once stopped. */
+async function waitForStream(
+  spec: DurableConsumerSpec,
+  subscribe: () => Promise<ConsumerMessages>,
+  isStopped: () => boolean,
+): Promise<ConsumerMessages | undefined> {
+  for (let delay = 250; !isStopped(); delay = Math.min(delay * 2, 10_000)) {
+    spec.onWaiting?.(spec.stream);
+    await new Promise((r) => setTimeout(r, delay));
+    if (isStopped()) return undefined;
+    try {
+      return await subscribe();
+    } catch (err) {
+      if (!isStreamMissing(err)) spec.onWaiting?.(spec.stream, err);
+    }
+  }
+  return undefined;
+}
+
+/** Handles the deliveries in order, in batches of what has arrived (one by one without `handleBatch`), until the pull is closed. */
+async function handleInOrder(messages: ConsumerMessages, spec: DurableConsumerSpec, retry: RetryPolicy): Promise<void> {
+  const iterator = messages[Symbol.asyncIterator]();
+  const maxBatch = spec.handleBatch ? (spec.maxBatch ?? 100) : 1;
+  const lingerMs = maxBatch > 1 ? (spec.lingerMs ?? 0) : 0;
+  let lastBatchAt = Number.NEGATIVE_INFINITY;
+  for (;;) {
+    const first = await iterator.next();
+    if (first.done) return;
+    // Linger: a batch starts lingerMs after the last one, unless a full batch is already waiting.
+    const wait = lastBatchAt + lingerMs - performance.now();
+    if (wait > 0 && messages.getPending() < maxBatch - 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    lastBatchAt = performance.now();
+    const batch = await takeArrived(first.value, iterator, messages, maxBatch);
+    if (batch.length > 1 && (await handleTogether(batch, spec))) continue;
+    for (const message of batch) await handleOne(message, spec, retry);
+  }
+}
+
+/** The first delivery and what has arrived behind it by now, up to `maxBatch`. */
+async function takeArrived(first: JsMsg, iterator: AsyncIterator<JsMsg>, messages: ConsumerMessages, maxBatch: number): Promise<JsMsg[]> {
+  const batch: JsMsg[] = [first];
+  while (batch.length < maxBatch && messages.getPending() > 0) {
+    const next = await iterator.next();
+    if (next.done) break;
+    batch.push(next.value);
+  }
+  return batch;
+}
+
+/** All or none with `handleBatch`; false when it threw, and each is then handled alone so the failing one is retried by itself. */
+async function handleTogether(batch: JsMsg[], spec: DurableConsumerSpec): Promise<boolean> {
+  if (!spec.handleBatch) return false;
+  try {
+    await spec.handleBatch(batch);
+    for (const message of batch) message.ack();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** One delivery: acknowledged when handled, else retried after a backoff, else given up on (and terminated). */
+async function handleOne(message: JsMsg, spec: DurableConsumerSpec, retry: RetryPolicy): Promise<void> {
+  try {
+    await spec.handle(message);
+    message.ack();
+  } catch (error) {
+    const attempts = message.info.deliveryCount;
+    const willRetry = attempts < retry.maxDeliver && !spec.isPermanent?.(error);
+    spec.onError?.(message, error, willRetry);
+    if (willRetry) {
+      message.nak(backoffFor(attempts, retry));
+      return;
+    }
+    try {
+      await spec.giveUp(message, error);
+      message.term(`gave up after ${attempts} deliveries`);
+    } catch (giveUpError) {
+      spec.onError?.(message, giveUpError, true);
+      message.nak(retry.maxBackoffMs);
+    }
+  }
 }
