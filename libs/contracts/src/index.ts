@@ -6,7 +6,6 @@ export * from './validation.js';
 export * from './definitions.js';
 export * from './operations.js';
 export * from './subjects.js';
-export * from './asyncapi.js';
 export * from './grid/index.js';
 export * from './dispatch/index.js';
 export * from './admission/index.js';
