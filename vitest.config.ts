@@ -10,7 +10,7 @@ export default defineConfig({
   resolve: { conditions: ['@gridwork/source'] },
   ssr: { resolve: { conditions: ['@gridwork/source'] } },
   test: {
-    include: ['{apps,libs,tools}/*/test/**/*.spec.ts'],
+    include: ['{apps,libs,tools}/*/test/**/*.spec.ts', 'examples/test/**/*.spec.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
