@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { buildAsyncApiDocument } from '@gridwork/contracts';
+import { buildAsyncApiDocument } from './document.js';
 
 /**
  * Writes docs/asyncapi.yaml from the contracts. With `--check` it writes

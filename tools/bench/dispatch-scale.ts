@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import pg from 'pg';
 import { connect } from '@nats-io/transport-node';
-import { GridworkClient, subjects, type ReportCaseRequest } from '@gridwork/contracts';
+import { subjects, type ReportCaseRequest } from '@gridwork/contracts';
+import { GridworkClient } from '@gridwork/client';
 import { boardTalliesSql, periodSumsSql } from '@gridwork/dispatch-service/sql';
 import { startNatsServer } from '@gridwork/testing';
 import { pick, rngFor, shuffle, type Rng } from '../seed/random.js';

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { subjects, type GridworkClient, type ReportCaseRequest } from '@gridwork/contracts';
+import { subjects, type ReportCaseRequest } from '@gridwork/contracts';
+import type { GridworkClient } from '@gridwork/client';
 import type { ProcessGroup } from './cpu.js';
 import { until } from './stats.js';
 

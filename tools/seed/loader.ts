@@ -4,7 +4,8 @@ import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { Objm } from '@nats-io/obj';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { AREA_IMPORT_BUCKET, AREA_IMPORT_BUCKET_OPTIONS, ErrorCode, GridworkClient, GridworkError, subjects, type ImportAreasReply } from '@gridwork/contracts';
+import { AREA_IMPORT_BUCKET, AREA_IMPORT_BUCKET_OPTIONS, ErrorCode, GridworkError, subjects, type ImportAreasReply } from '@gridwork/contracts';
+import { GridworkClient } from '@gridwork/client';
 import type { SeedWorker } from './workers.js';
 
 /*

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCode, GridworkClient, GridworkError, subjects, type BaseRecordDetail } from '@gridwork/contracts';
+import { ErrorCode, GridworkError, subjects, type BaseRecordDetail } from '@gridwork/contracts';
+import { GridworkClient } from '@gridwork/client';
 import { testWorld, type TestWorld } from '@gridwork/runtime/test-world';
 import { gridService } from '../src/grid.definition.js';
 

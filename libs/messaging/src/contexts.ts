@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import type { EventDefinition, EventMeta, TraceContext } from '@gridwork/contracts';
+import type { EventDefinition, TraceContext } from '@gridwork/contracts';
+import type { EventMeta } from '@gridwork/client';
 
 export interface RequestContext {
   subject: string;

@@ -5,13 +5,13 @@ import {
   GridworkError,
   Headers,
   deadLetterStreamOf,
-  decodeJson,
   type DeadLetter,
   type ListDeadLettersReply,
   type ListDeadLettersRequest,
   type ReplayDeadLetterReply,
   type ReplayDeadLetterRequest,
 } from '@gridwork/contracts';
+import { decodeJson } from '@gridwork/client';
 import type { EventConsumers } from './event-consumers.js';
 
 /**

@@ -8,17 +8,19 @@ import {
   Headers,
   continueTrace,
   deadLetterSubjectOf,
-  eventMetaOf,
-  storedEventOf,
   eventSubjectsOf,
-  startDurableConsumer,
   streamNameOf,
   parseMessage,
   type EventDefinition,
+} from '@gridwork/contracts';
+import {
+  eventMetaOf,
+  storedEventOf,
+  startDurableConsumer,
   type RetryPolicy,
   type RunningConsumer,
   type StoredEvent,
-} from '@gridwork/contracts';
+} from '@gridwork/client';
 import { runWithTrace, type ServiceMetrics } from '@gridwork/observability';
 import type { EventContext } from './contexts.js';
 import { publishInTransaction } from './outbox.js';

@@ -1,4 +1,4 @@
-import { DEFAULT_RETRY, type RetryPolicy } from '@gridwork/contracts';
+import { DEFAULT_RETRY, type RetryPolicy } from '@gridwork/client';
 
 /**
  * What a process of a service does: `requests` serves its endpoints;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCode, GridworkClient, GridworkError, decodeJson, operationsOf, type RunningConsumer } from '@gridwork/contracts';
+import { ErrorCode, GridworkError, operationsOf } from '@gridwork/contracts';
+import { GridworkClient, decodeJson, type RunningConsumer } from '@gridwork/client';
 import { waitFor } from '@gridwork/testing';
 import { probe, probeService } from './fixtures/probe.js';
 import { testWorld, type TestWorld } from './world.js';

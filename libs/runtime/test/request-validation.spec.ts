@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Svcm } from '@nats-io/services';
-import { ErrorCode, GridworkError, decodeJson, subjects, type ReplyEnvelope } from '@gridwork/contracts';
+import { ErrorCode, GridworkError, subjects, type ReplyEnvelope } from '@gridwork/contracts';
+import { decodeJson } from '@gridwork/client';
 import { probe, probeService } from './fixtures/probe.js';
 import { testWorld, type TestWorld } from './world.js';
 

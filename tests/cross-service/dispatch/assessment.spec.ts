@@ -3,7 +3,6 @@ import type { INestApplication } from '@nestjs/common';
 import { jetstreamManager } from '@nats-io/jetstream';
 import {
   ErrorCode,
-  GridworkClient,
   GridworkError,
   streamNameOf,
   subjects,
@@ -12,6 +11,7 @@ import {
   type Case,
   type ReportCaseRequest,
 } from '@gridwork/contracts';
+import { GridworkClient } from '@gridwork/client';
 import { testWorld, type TestWorld } from '@gridwork/runtime/test-world';
 import { waitFor } from '@gridwork/testing';
 import { dispatchService } from '@gridwork/dispatch-service/definition';

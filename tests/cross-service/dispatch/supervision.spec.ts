@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { INestApplication } from '@nestjs/common';
-import { ErrorCode, GridworkClient, GridworkError, subjects, type ReportCaseRequest } from '@gridwork/contracts';
+import { ErrorCode, GridworkError, subjects, type ReportCaseRequest } from '@gridwork/contracts';
+import { GridworkClient } from '@gridwork/client';
 import { ServiceMetrics } from '@gridwork/observability';
 import { testWorld, type TestWorld } from '@gridwork/runtime/test-world';
 import { waitFor } from '@gridwork/testing';

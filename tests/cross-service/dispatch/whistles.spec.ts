@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCode, GridworkClient, GridworkError, decodeJson, subjects, type Case, type ReportCaseRequest } from '@gridwork/contracts';
+import { ErrorCode, GridworkError, subjects, type Case, type ReportCaseRequest } from '@gridwork/contracts';
+import { GridworkClient, decodeJson } from '@gridwork/client';
 import { testWorld, type TestWorld } from '@gridwork/runtime/test-world';
 import { waitFor } from '@gridwork/testing';
 import { dispatchService } from '@gridwork/dispatch-service/definition';

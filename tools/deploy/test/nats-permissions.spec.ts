@@ -11,7 +11,6 @@ import {
   DEPARTMENT_NOTICES,
   SERVICES,
   ErrorCode,
-  GridworkClient,
   Headers,
   addressedSubjectOf,
   schemaHeader,
@@ -20,6 +19,7 @@ import {
   type GridworkError,
   type NoticeKind,
 } from '@gridwork/contracts';
+import { GridworkClient } from '@gridwork/client';
 import { ensureServiceStreams, natsAuthenticator } from '@gridwork/messaging';
 import { natsServerBinary, waitFor, waitForPortsFile } from '@gridwork/testing';
 

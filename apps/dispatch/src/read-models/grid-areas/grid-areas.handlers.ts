@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { GridworkClient, subjects, type AreaChanged, type AreaSummary, type GridChanged } from '@gridwork/contracts';
+import { subjects, type AreaChanged, type AreaSummary, type GridChanged } from '@gridwork/contracts';
+import { GridworkClient } from '@gridwork/client';
 import { NATS_CONNECTION, OnEvent, type EventContext } from '@gridwork/messaging';
 
 /**

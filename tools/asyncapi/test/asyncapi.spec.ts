@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { allDefinitions, buildAsyncApiDocument, channelAddressOf } from '../src/index.js';
+import { allDefinitions } from '@gridwork/contracts';
+import { buildAsyncApiDocument, channelAddressOf } from '../document.js';
 
 describe('AsyncAPI document', () => {
   const doc = buildAsyncApiDocument('test') as {
-    channels: Record<string, { address: string }>;
+    channels: Record<string, { address: string; parameters?: Record<string, unknown> }>;
     components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
   };
 
@@ -11,6 +12,11 @@ describe('AsyncAPI document', () => {
     const addresses = Object.values(doc.channels).map((c) => c.address).sort();
     // An event addressed to departments shows its department token as the parameter {department}.
     expect(addresses).toEqual(allDefinitions().map(channelAddressOf).sort());
+  });
+
+  it('names the department of an event addressed to departments as the parameter {department}', () => {
+    const channel = Object.values(doc.channels).find((c) => c.address === 'gov.evt.dispatch.notice.{department}.assigned');
+    expect(channel?.parameters).toHaveProperty('department');
   });
 
   it('resolves every $ref it contains', () => {

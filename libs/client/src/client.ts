@@ -1,12 +1,22 @@
 import { headers as natsHeaders, type MsgHdrs, type NatsConnection, NoRespondersError, RequestError, TimeoutError } from '@nats-io/nats-core';
 import type { JsMsg } from '@nats-io/jetstream';
 import { startDurableConsumer, type RetryPolicy, type RunningConsumer } from './consumer.js';
-import { addressedFilterOf, addressedSubjectOf, assertDepartment, departmentSubjectOf, eventSubjectFor, streamNameOf, type EndpointDefinition, type EventDefinition } from './definitions.js';
-import type { ReplyEnvelope } from './envelope.js';
-import { ErrorCode, GridworkError } from './errors.js';
-import { Headers } from './headers.js';
-import { continueTrace } from './trace.js';
-import { parseMessage } from './validation.js';
+import {
+  ErrorCode,
+  GridworkError,
+  Headers,
+  addressedFilterOf,
+  addressedSubjectOf,
+  assertDepartment,
+  continueTrace,
+  departmentSubjectOf,
+  eventSubjectFor,
+  parseMessage,
+  streamNameOf,
+  type EndpointDefinition,
+  type EventDefinition,
+  type ReplyEnvelope,
+} from '@gridwork/contracts';
 
 export interface RequestOptions {
   timeoutMs?: number;

@@ -2,10 +2,15 @@ import { createRequire } from 'node:module';
 import { ValidationTypes, getMetadataStorage } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata.js';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
-import { BOUNDARY_SCHEMA } from './grid/geojson.js';
-import { ERROR_CODES } from './errors.js';
-import { departmentSubjectOf, withAddressToken, type EndpointDefinition, type EventDefinition } from './definitions.js';
-import { allDefinitions } from './subjects.js';
+import {
+  BOUNDARY_SCHEMA,
+  ERROR_CODES,
+  allDefinitions,
+  departmentSubjectOf,
+  withAddressToken,
+  type EndpointDefinition,
+  type EventDefinition,
+} from '@gridwork/contracts';
 
 // class-transformer keeps nested-type metadata (@Type) in a storage it does not
 // export from its entry point; the schema generator needs it to follow nesting.
