@@ -20,7 +20,7 @@ import { publishAllInTransaction, publishInTransaction } from '@gridwork/messagi
 import { newId, pageOf } from '@gridwork/persistence';
 import { activeParent } from '../areas/areas.service.js';
 import { NetworksService } from '../networks/networks.service.js';
-import { WorkersService } from '../workers/workers.service.js';
+import { AssignmentsService } from '../workers/assignments.service.js';
 import { assertValidBoundary, boundaryFromGeoJson } from '../spatial/boundaries.js';
 import { gridColumns, gridOf, gridSummaryOf, type GridRow } from './grid.rows.js';
 
@@ -33,7 +33,7 @@ export class GridsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly networks: NetworksService,
-    private readonly workers: WorkersService,
+    private readonly assignments: AssignmentsService,
   ) {}
 
   async create(request: CreateGridRequest): Promise<Grid> {
@@ -158,7 +158,7 @@ export class GridsService {
       { event: subjects.grid.grid.reshaped, payloads: [reshaped] },
     ]);
     await this.networks.moveMappings(em, from, to.map((grid) => grid.code));
-    await this.workers.endAssignmentsOfRetiredGrids(em, from, `grid ${kind === 'split' ? 'split' : 'merged'} into ${to.map((grid) => grid.code).join(', ')}: ${reason}`);
+    await this.assignments.endOfRetiredGrids(em, from, `grid ${kind === 'split' ? 'split' : 'merged'} into ${to.map((grid) => grid.code).join(', ')}: ${reason}`);
     return reshaped;
   }
 }
