@@ -1,5 +1,6 @@
 import type { ServiceDefinition } from '@gridwork/runtime';
 import { areasFeature } from './areas/areas.module.js';
+import { areaImportFeature } from './area-import/area-import.module.js';
 import { gridsFeature } from './grids/grids.module.js';
 import { networksFeature } from './networks/networks.module.js';
 import { workersFeature } from './workers/workers.module.js';
@@ -17,5 +18,5 @@ export const gridService: ServiceDefinition = {
   service: 'grid',
   defaultHttpPort: 3002,
   extensions: ['postgis', 'btree_gist'],
-  features: [areasFeature, gridsFeature, networksFeature, workersFeature, staffingFeature, careersFeature, baseInformationFeature, patrolsFeature],
+  features: [areasFeature, gridsFeature, areaImportFeature, networksFeature, workersFeature, staffingFeature, careersFeature, baseInformationFeature, patrolsFeature],
 };

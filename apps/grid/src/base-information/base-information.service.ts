@@ -40,7 +40,7 @@ import {
   withoutSensitive,
   type Attributes,
 } from './attributes.js';
-import { assertGridExists, lockActiveGrid } from '../grids/active-grid.js';
+import { assertGridExists, lockActiveGrid } from '../grid-lookups/active-grid.js';
 import { RECORD_TYPES } from './record-types.js';
 
 interface RecordRow {

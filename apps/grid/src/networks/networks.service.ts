@@ -12,7 +12,7 @@ import {
   type NetworkGridsOfBaseGridRequest,
 } from '@gridwork/contracts';
 import { publishInTransaction, publishManyInTransaction } from '@gridwork/messaging';
-import { assertGridExists } from '../grids/active-grid.js';
+import { assertGridExists } from '../grid-lookups/active-grid.js';
 import { assertValidBoundary, boundaryFromGeoJson } from '../spatial/boundaries.js';
 
 /** A network grid maps onto a base grid it covers by at least this share of the base grid's area. */

@@ -20,7 +20,7 @@ import {
 import { publishInTransaction } from '@gridwork/messaging';
 import { newId, pageOf, pgErrorOf } from '@gridwork/persistence';
 // Patrol days are calendar days in China Standard Time, as for worker assignments.
-import { assertGridExists, lockActiveGrid } from '../grids/active-grid.js';
+import { assertGridExists, lockActiveGrid } from '../grid-lookups/active-grid.js';
 import { LOCAL_TIME_ZONE, localDay } from '@gridwork/local-time';
 
 /** Clock skew allowed between a worker's phone and the server. */

@@ -5,6 +5,10 @@ import { ErrorCode, GridworkError } from '@gridwork/contracts';
  * Grid look-ups for what is recorded per grid. Writes need an active grid
  * (an `area` row of level `grid`, not retired); reads also take a retired
  * grid, so what was recorded there can still be found.
+ *
+ * They live below grids/, not in it: grids calls networks when it reshapes
+ * grids, so networks cannot import from grids/ back; base information and
+ * patrols take the same look-ups.
  */
 
 /** The share lock keeps a split or merge from retiring the grid until the caller's transaction ends. */
