@@ -18,6 +18,7 @@ import {
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
 import { pageOf, preparedQuery } from '@gridwork/persistence';
+import { isActiveGrid } from '../grid-lookups/active-grid.js';
 import { assertValidBoundary, boundaryFromGeoJson, pointOf } from '../spatial/boundaries.js';
 import { activeParent, areaColumns, inInputOrder, toArea, toAreaSummary, type AreaRow } from './area.rows.js';
 
@@ -95,7 +96,7 @@ export class AreasService {
             hit AS (
               SELECT a.path, NOT ST_Contains(a.boundary, point.geom) AS on_border
                 FROM area a, point
-               WHERE a.level = 'grid' AND a.retired_at IS NULL AND ST_Intersects(a.boundary, point.geom)
+               WHERE ${isActiveGrid('a')} AND ST_Intersects(a.boundary, point.geom)
                ORDER BY a.code LIMIT 2),
             chosen AS (SELECT path, on_border OR (SELECT count(*) FROM hit) > 1 AS on_border FROM hit ORDER BY path[array_upper(path, 1)] LIMIT 1)
        SELECT ${areaColumns()}, chosen.on_border

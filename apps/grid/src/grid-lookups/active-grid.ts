@@ -11,6 +11,13 @@ import { ErrorCode, GridworkError } from '@gridwork/contracts';
  * patrols take the same look-ups.
  */
 
+/**
+ * SQL: the `area` row under `alias` is an active grid (level grid, not
+ * retired). The partial GiST index area_active_grid_boundary_idx holds just
+ * these rows, so a spatial search written with this condition can use it.
+ */
+export const isActiveGrid = (alias: string): string => `${alias}.level = 'grid' AND ${alias}.retired_at IS NULL`;
+
 /** The share lock keeps a split or merge from retiring the grid until the caller's transaction ends. */
 export async function lockActiveGrid(em: EntityManager, code: string): Promise<void> {
   const [grid] = await em.query<{ retired_at: Date | null }[]>(

@@ -13,7 +13,7 @@ import {
   type NetworkGridsOfBaseGridRequest,
 } from '@gridwork/contracts';
 import { publishInTransaction, publishManyInTransaction } from '@gridwork/messaging';
-import { assertGridExists } from '../grid-lookups/active-grid.js';
+import { assertGridExists, isActiveGrid } from '../grid-lookups/active-grid.js';
 import { assertValidBoundary, boundaryFromGeoJson } from '../spatial/boundaries.js';
 
 /** A network grid maps onto a base grid it covers by at least this share of the base grid's area. */
@@ -103,7 +103,7 @@ async function coveredGrids(em: EntityManager, boundary: Boundary): Promise<stri
   const rows = await em.query<{ code: string }[]>(
     `WITH b AS (SELECT ${boundaryFromGeoJson('$1::text')} AS geom)
      SELECT a.code FROM area a, b
-      WHERE a.level = 'grid' AND a.retired_at IS NULL AND a.boundary && b.geom
+      WHERE ${isActiveGrid('a')} AND a.boundary && b.geom
         AND ST_Area(ST_Intersection(a.boundary, b.geom)) >= $2 * ST_Area(a.boundary)
       ORDER BY a.code
         FOR SHARE OF a`,
