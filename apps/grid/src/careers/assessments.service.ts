@@ -16,7 +16,7 @@ import {
 import { publishInTransaction } from '@gridwork/messaging';
 import { compact, newId } from '@gridwork/persistence';
 import { careerRow, ladderRanges } from './career.rows.js';
-import { writeStep } from './careers.service.js';
+import { countCompetentYears, writeStep } from './careers.service.js';
 import { workerIn } from '../workers/worker.rows.js';
 import { annualGradeOf, compositeScore, gradeAfterReview } from './rules.js';
 import { today } from '@gridwork/local-time';
@@ -173,7 +173,7 @@ export class AssessmentsService {
           after.competentYears,
         );
       } else {
-        await em.query(`UPDATE career SET competent_years = $2, updated_at = now() WHERE worker_id = $1`, [worker.id, after.competentYears]);
+        await countCompetentYears(em, worker.id, after.competentYears);
       }
     }
     return compact({ composite, satisfaction, grade, renewContract: grade !== 'incompetent', gradeBefore, gradeAfter }) as AnnualResult;

@@ -48,6 +48,11 @@ export async function writeStep(
   return written;
 }
 
+/** An annual review that moves no grade still counts the competent years towards the next step (rules.ts). */
+export async function countCompetentYears(em: EntityManager, workerId: string, competentYears: number): Promise<void> {
+  await em.query(`UPDATE career SET competent_years = $2, updated_at = now() WHERE worker_id = $1`, [workerId, competentYears]);
+}
+
 @Injectable()
 export class CareersService {
   constructor(private readonly dataSource: DataSource) {}
