@@ -31,15 +31,25 @@ function cpuSeconds(groups: ProcessGroup[]): Map<string, number> {
       const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
       const group = groups.find((g) => g.has(pid, commandLine));
       if (!group) continue;
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      // Fields after the command name in parentheses: utime and stime are the 12th and 13th.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      used.set(group.name, used.get(group.name)! + (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND);
+      const seconds = processCpuSeconds(pid);
+      if (Number.isFinite(seconds)) used.set(group.name, used.get(group.name)! + seconds);
     } catch {
       // The process ended while being read.
     }
   }
   return used;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat; NaN where there is none (not Linux, gone, not readable). */
+export function processCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name in parentheses: utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return NaN;
+  }
 }
 
 /** CPU seconds the whole machine has been busy, and of those stolen by the hypervisor (/proc/stat). */

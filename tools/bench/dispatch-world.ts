@@ -1,61 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { subjects, type ReportCaseRequest } from '@gridwork/contracts';
 import type { GridworkClient } from '@gridwork/client';
 import type { ProcessGroup } from './cpu.js';
+import { startService } from './run.js';
 import { until } from './stats.js';
 
 /*
- * What the dispatch benchmarks share: environment knobs, cleanup on exit,
- * the dispatch service as a child process (dist build) and the open-loop
- * intake run.
+ * What the dispatch benchmarks share: the dispatch service as a child
+ * process (dist build) and the open-loop intake run; logging and clean-up
+ * come from run.ts, shared with the other benchmarks.
  */
 
 
-export const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+export { cleanup, cleanups, log, runBench } from './run.js';
 
-/** Steps run in reverse order by `cleanup()`: child processes, connections, throw-away databases. */
-export const cleanups: (() => Promise<unknown>)[] = [];
-export const cleanup = async () => {
-  for (const step of cleanups.splice(0).reverse()) await step().catch((error) => log(`cleanup: ${error}`));
-};
-
-/** Runs `main`, cleaning up after it (and on SIGINT/SIGTERM); exits 0, or 1 on a failure. */
-export function runBench(main: () => Promise<void>): void {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => void cleanup().finally(() => process.exit(130)));
-  }
-  main()
-    .finally(cleanup)
-    .then(
-      () => process.exit(0),
-      (error) => {
-        log(`failed: ${error instanceof Error ? error.stack : String(error)}`);
-        process.exit(1);
-      },
-    );
-}
-
-/**
- * Starts the built dispatch service (apps/dispatch/dist/main.js) on `databaseUrl`
- * and `natsUrl` as a child process, stopped by `cleanup()`. BENCH_SERVICE_NODE_ARGS
- * passes node flags to it (e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof').
- */
+/** The built dispatch service as a child process, stopped by `cleanup()` (see `startService`). */
 export async function startDispatch(databaseUrl: string, natsUrl: string, env: Record<string, string> = {}): Promise<ChildProcess> {
-  const main = fileURLToPath(new URL('../../../apps/dispatch/dist/main.js', import.meta.url));
-  const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, main], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, NATS_URL: natsUrl, HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  cleanups.push(async () => {
-    if (child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  });
-  return child;
+  return startService('dispatch', databaseUrl, natsUrl, env);
 }
 
 /**

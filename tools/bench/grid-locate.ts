@@ -1,16 +1,19 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { ChildProcess } from 'node:child_process';
 import pg from 'pg';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { subjects, type LocatePointReply } from '@gridwork/contracts';
 import { GridworkClient } from '@gridwork/client';
+import { isActiveGrid, pointOf } from '@gridwork/grid-service/sql';
 import { ensureDatabase } from '@gridwork/persistence';
-import { startNatsServer, type NatsServerProcess } from '@gridwork/testing';
+import { startNatsServer } from '@gridwork/testing';
 import { areaExists, loadAreas } from '../seed/loader.js';
+import { processCpuSeconds } from './cpu.js';
+import { cleanups, log, runBench, serviceAnswers, startService } from './run.js';
 import { closedLoop, fmt, fmtInt, int, paced, summarize, table, until, type Summary } from './stats.js';
 
 /*
@@ -40,7 +43,6 @@ import { closedLoop, fmt, fmtInt, int, paced, summarize, table, until, type Summ
  *      BENCH_SEED_FILE (tools/seed/out/guangzhou.geojson), BENCH_LOG_LEVEL (warn).
  */
 
-
 const root = resolve(import.meta.dirname, '../../..');
 const LOOKUPS = int('BENCH_LOOKUPS', 20_000);
 const WARMUP = int('BENCH_WARMUP', 2_000);
@@ -57,117 +59,44 @@ const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn';
 const TARGET_P95_MS = 5;
 const TARGET_PER_SECOND = 1_000;
 
-const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+type Point = { x: number; y: number };
 
-let nats: NatsServerProcess | undefined;
-let service: ChildProcess | undefined;
-let nc: NatsConnection | undefined;
-let db: pg.Client | undefined;
-let disposed: Promise<void> | undefined;
-
-function dispose(): Promise<void> {
-  disposed ??= (async () => {
-    await nc?.close().catch(() => undefined);
-    await db?.end().catch(() => undefined);
-    const child = service;
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    await nats?.dispose().catch((err) => log(`stopping nats-server: ${err}`));
-  })();
-  return disposed;
+interface World {
+  nc: NatsConnection;
+  client: GridworkClient;
+  db: pg.Client;
+  /** The grid service started here, or undefined when BENCH_NATS_URL names a running one. */
+  service?: ChildProcess;
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    log(`${signal}: cleaning up`);
-    void dispose().finally(() => process.exit(130));
-  });
-}
-
-/** Starts the built grid service on `natsUrl` and waits until it answers its health check over NATS. */
-async function startGridService(natsUrl: string, client: GridworkClient): Promise<void> {
-  const main = resolve(root, 'apps/grid/dist/main.js');
-  if (!existsSync(main)) throw new Error(`${main} is missing: build first (npm run build)`);
-  service = spawn(process.execPath, [main], {
-    env: { ...process.env, DATABASE_URL, NATS_URL: natsUrl, HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', LOG_LEVEL },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const exited = new Promise<never>((_, reject) =>
-    service!.once('exit', (code, signal) => reject(new Error(`the grid service exited (${signal ?? code}) while starting`))),
-  );
-  exited.catch(() => undefined);
-  await Promise.race([
-    until(
-      'the grid service to answer its health check',
-      async () => {
-        try {
-          const health = await client.request(subjects.grid.health.check, {}, { timeoutMs: 1_000 });
-          return health.status === 'up';
-        } catch {
-          return false;
-        }
-      },
-      120_000,
-      200,
-    ),
-    exited,
-  ]);
-}
-
-/** CPU time (user + system) of a process in ms from /proc, or NaN where there is none (not Linux, gone, not readable). */
-function processCpuMs(pid: number | undefined): number {
-  if (pid === undefined) return NaN;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name.
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return NaN;
-  }
-}
-const CLOCK_TICKS = 100;
-
-/** CPU ms of the service process, the database's backends and this process, to divide by the lookups made in between. */
-async function cpuSnapshot(client: pg.Client): Promise<{ service: number; postgres: number; bench: number }> {
-  const { rows } = await client.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
-  const usage = process.cpuUsage();
-  return {
-    service: processCpuMs(service?.pid),
-    postgres: rows.reduce((sum, { pid }) => sum + processCpuMs(pid), 0),
-    bench: (usage.user + usage.system) / 1000,
-  };
-}
-
-/** Events the service still has to publish from its outbox (a fresh import leaves one per area). */
-async function outboxBacklog(client: pg.Client): Promise<number> {
-  const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL`);
-  return rows[0]!.n;
-}
-
-async function main(): Promise<void> {
+/** A private nats-server and the built grid service as a child process, or the running service at BENCH_NATS_URL. */
+async function startWorld(): Promise<World> {
   const t0 = performance.now();
   let natsUrl = EXTERNAL_NATS;
   if (!natsUrl) {
-    nats = await startNatsServer();
+    const nats = await startNatsServer();
+    cleanups.push(() => nats.dispose());
     natsUrl = nats.url;
     await ensureDatabase(DATABASE_URL);
   }
-  nc = await connect({ servers: natsUrl, name: 'bench-grid-locate' });
+  const nc = await connect({ servers: natsUrl, name: 'bench-grid-locate' });
+  cleanups.push(() => nc.close());
   const client = new GridworkClient(nc, { timeoutMs: 10_000 });
+  let service: ChildProcess | undefined;
   if (!EXTERNAL_NATS) {
     log(`private nats-server ${natsUrl}; starting the grid service on ${new URL(DATABASE_URL).pathname.slice(1)}`);
-    await startGridService(natsUrl, client);
+    service = startService('grid', DATABASE_URL, natsUrl, { LOG_LEVEL });
+    await serviceAnswers(client, subjects.grid.health.check, service, 120_000);
     log(`grid service up in ${fmt((performance.now() - t0) / 1000, 1)} s`);
   }
-  db = new pg.Client({ connectionString: DATABASE_URL });
+  const db = new pg.Client({ connectionString: DATABASE_URL });
   await db.connect();
+  cleanups.push(() => db.end());
+  return { nc, client, db, service };
+}
 
+/** Imports the seed once (the database is kept between runs) and waits until the service has published its outbox. */
+async function ensureSeed({ nc, client, db }: World): Promise<void> {
   if (!(await areaExists(client, CITY))) {
     if (EXTERNAL_NATS) throw new Error(`area ${CITY} is not loaded in the running service: npm run seed:load`);
     if (!existsSync(SEED_FILE)) throw new Error(`${SEED_FILE} is missing: run npm run seed:guangzhou first`);
@@ -178,27 +107,72 @@ async function main(): Promise<void> {
   const backlog = await outboxBacklog(db);
   if (backlog > 0) {
     log(`waiting for the service to publish ${backlog} outbox events first`);
-    await until('the outbox to drain', async () => (await outboxBacklog(db!)) === 0, 600_000, 500);
+    await until('the outbox to drain', async () => (await outboxBacklog(db)) === 0, 600_000, 500);
   }
-  const { rows: countRows } = await db.query<{ grids: number }>(
-    `SELECT count(*)::int AS grids FROM area WHERE level = 'grid' AND retired_at IS NULL AND $1 = ANY (path)`,
-    [CITY],
-  );
-  const grids = countRows[0]!.grids;
+}
 
-  // Points spread evenly over the city's area, the same for the same seed.
-  const total = WARMUP + LOOKUPS + PACED;
-  const { rows: points } = await db.query<{ x: number; y: number }>(
+/** Events the service still has to publish from its outbox (a fresh import leaves one per area). */
+async function outboxBacklog(client: pg.Client): Promise<number> {
+  const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL`);
+  return rows[0]!.n;
+}
+
+async function activeGridsUnderCity(db: pg.Client): Promise<number> {
+  const { rows } = await db.query<{ grids: number }>(`SELECT count(*)::int AS grids FROM area a WHERE ${isActiveGrid('a')} AND $1 = ANY (a.path)`, [CITY]);
+  return rows[0]!.grids;
+}
+
+/** Points spread evenly over the city's area, the same for the same seed. */
+async function cityPoints(db: pg.Client, total: number): Promise<Point[]> {
+  const { rows: points } = await db.query<Point>(
     `SELECT ST_X(p.geom) AS x, ST_Y(p.geom) AS y
        FROM area a, ST_Dump(ST_GeneratePoints(a.boundary, $2, $3)) AS p
       WHERE a.code = $1`,
     [CITY, total, SEED],
   );
   if (points.length !== total) throw new Error(`generated ${points.length} points in ${CITY}, expected ${total}`);
+  return points;
+}
+
+/** CPU ms of the service process, the database's backends and this process, to divide by the lookups made in between. */
+async function cpuSnapshot(db: pg.Client, service: ChildProcess | undefined): Promise<{ service: number; postgres: number; bench: number }> {
+  const { rows } = await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+  const usage = process.cpuUsage();
+  return {
+    service: service?.pid === undefined ? NaN : processCpuSeconds(service.pid) * 1000,
+    postgres: rows.reduce((sum, { pid }) => sum + processCpuSeconds(pid) * 1000, 0),
+    bench: (usage.user + usage.system) / 1000,
+  };
+}
+
+/**
+ * Correctness on a sample: the active grid PostGIS says contains the point
+ * (the lowest code, as the service picks on a shared border), against the
+ * grid the service answered.
+ */
+async function mismatchesWithPostgis(db: pg.Client, measured: Point[], replies: (LocatePointReply | undefined)[]) {
+  const sample = Array.from({ length: CHECK }, (_, k) => Math.floor((k * LOOKUPS) / CHECK));
+  const { rows: truth } = await db.query<{ code: string | null }>(
+    `SELECT (SELECT a.code FROM area a
+              WHERE ${isActiveGrid('a')} AND ST_Contains(a.boundary, ${pointOf('t.x', 't.y')})
+              ORDER BY a.code LIMIT 1) AS code
+       FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS t(x, y, i) ORDER BY t.i`,
+    [sample.map((i) => measured[i]!.x), sample.map((i) => measured[i]!.y)],
+  );
+  return sample.map((i, k) => ({ i, expected: truth[k]!.code, actual: replies[i]?.grid?.code ?? null })).filter((m) => m.expected !== m.actual);
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const world = await startWorld();
+  const { client, db } = world;
+  await ensureSeed(world);
+  const grids = await activeGridsUnderCity(db);
+  const points = await cityPoints(db, WARMUP + LOOKUPS + PACED);
   const warm = points.slice(0, WARMUP);
   const measured = points.slice(WARMUP, WARMUP + LOOKUPS);
   const pacedPoints = points.slice(WARMUP + LOOKUPS);
-  const locate = (p: { x: number; y: number }) => client.request(subjects.grid.area.locate, { longitude: p.x, latitude: p.y });
+  const locate = (p: Point) => client.request(subjects.grid.area.locate, { longitude: p.x, latitude: p.y });
 
   log(`warm-up: ${fmtInt(WARMUP)} lookups`);
   await closedLoop(WARMUP, CONCURRENCY, (i) => locate(warm[i]!));
@@ -206,7 +180,7 @@ async function main(): Promise<void> {
   log(`throughput: ${fmtInt(LOOKUPS)} lookups, ${CONCURRENCY} in flight`);
   const latencies = new Float64Array(LOOKUPS);
   const replies: (LocatePointReply | undefined)[] = new Array(LOOKUPS);
-  const cpuBefore = await cpuSnapshot(db);
+  const cpuBefore = await cpuSnapshot(db, world.service);
   const seconds = await closedLoop(
     LOOKUPS,
     CONCURRENCY,
@@ -216,7 +190,7 @@ async function main(): Promise<void> {
     latencies,
   );
   const closed = summarize(latencies, LOOKUPS, seconds);
-  const cpuAfter = await cpuSnapshot(db);
+  const cpuAfter = await cpuSnapshot(db, world.service);
   const cpuPerLookup = {
     service: (cpuAfter.service - cpuBefore.service) / LOOKUPS,
     postgres: (cpuAfter.postgres - cpuBefore.postgres) / LOOKUPS,
@@ -228,22 +202,27 @@ async function main(): Promise<void> {
   const pacedSeconds = await paced(PACED, RATE, (i) => locate(pacedPoints[i]!), pacedLatencies);
   const open = summarize(pacedLatencies, PACED, pacedSeconds);
 
+  const mismatches = await mismatchesWithPostgis(db, measured, replies);
+  const passed = printReport({ grids, closed, open, cpuPerLookup, replies, measured, mismatches, seconds: (performance.now() - t0) / 1000 });
+  if (!passed) process.exitCode = 1;
+}
+
+interface Results {
+  grids: number;
+  closed: Summary;
+  open: Summary;
+  cpuPerLookup: { service: number; postgres: number; bench: number };
+  replies: (LocatePointReply | undefined)[];
+  measured: Point[];
+  mismatches: { i: number; expected: string | null; actual: string | null }[];
+  seconds: number;
+}
+
+/** Prints the results; whether the targets are met and every sampled answer agrees with PostGIS. */
+function printReport({ grids, closed, open, cpuPerLookup, replies, measured, mismatches, seconds }: Results): boolean {
   const found = replies.filter((r) => r?.grid).length;
   const onBorder = replies.filter((r) => r?.onBorder).length;
   const fullPaths = replies.filter((r) => r?.grid && r.areas.length === 5 && r.areas[0]!.code === CITY && r.areas[4]!.code === r.grid.code).length;
-
-  // Correctness on a sample: the grid PostGIS says contains the point.
-  const sample = Array.from({ length: CHECK }, (_, k) => Math.floor((k * LOOKUPS) / CHECK));
-  const { rows: truth } = await db.query<{ code: string | null }>(
-    `SELECT (SELECT a.code FROM area a
-              WHERE a.level = 'grid' AND a.retired_at IS NULL AND ST_Contains(a.boundary, ST_SetSRID(ST_MakePoint(t.x, t.y), 4326))
-              ORDER BY a.code LIMIT 1) AS code
-       FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS t(x, y, i) ORDER BY t.i`,
-    [sample.map((i) => measured[i]!.x), sample.map((i) => measured[i]!.y)],
-  );
-  const mismatches = sample
-    .map((i, k) => ({ i, expected: truth[k]!.code, actual: replies[i]?.grid?.code ?? null }))
-    .filter((m) => m.expected !== m.actual);
 
   const p95Pass = open.p95 < TARGET_P95_MS;
   const ratePass = closed.perSecond >= TARGET_PER_SECOND;
@@ -276,19 +255,10 @@ async function main(): Promise<void> {
   }
   out.push(`target p95 < ${TARGET_P95_MS} ms at ${fmtInt(RATE)}/s: ${fmt(open.p95)} ms ${p95Pass ? 'PASS' : 'FAIL'}`);
   out.push(`target >= ${fmtInt(TARGET_PER_SECOND)} lookups/s: ${fmtInt(closed.perSecond)}/s ${ratePass ? 'PASS' : 'FAIL'}`);
-  out.push(`total run ${fmt((performance.now() - t0) / 1000, 1)} s`);
+  out.push(`total run ${fmt(seconds, 1)} s`);
   process.stdout.write(`${out.join('\n')}\n`);
-  if (!p95Pass || !ratePass || mismatches.length > 0) process.exitCode = 1;
+  return p95Pass && ratePass && mismatches.length === 0;
 }
 
 
-let failed = false;
-try {
-  await main();
-} catch (err) {
-  log(`failed: ${(err as Error).stack ?? String(err)}`);
-  failed = true;
-} finally {
-  await dispose();
-}
-process.exit(failed ? 1 : (process.exitCode ?? 0));
+runBench(main);

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import type { Cells } from './cells.js';
-import { AREA_LEVELS, type AreaLevel } from '@gridwork/contracts';
+import { AREA_LEVELS, parentLevelOf, type AreaLevel } from '@gridwork/contracts';
 import type { AreaNode, Tree } from './tree.js';
 
 /*
@@ -87,12 +87,9 @@ export async function assemble(db: pg.Client, cells: Cells, tree: Tree, log: (li
                     FROM (SELECT grid, ST_Union(geom) AS geom FROM seed_cell GROUP BY grid) u
                    WHERE a.level = 'grid' AND a.grid = u.grid`);
   log(`  grids: union of cells ${((performance.now() - t) / 1000).toFixed(1)} s`);
-  for (const [parent, child] of [
-    ['community', 'grid'],
-    ['township', 'community'],
-    ['district', 'township'],
-    ['city', 'district'],
-  ] as const) {
+  // Bottom-up, each level the union of its children: community from grids, up to the city from districts.
+  for (const child of [...AREA_LEVELS].reverse().slice(0, -1)) {
+    const parent = parentLevelOf(child)!;
     t = performance.now();
     await db.query(
       `UPDATE seed_area p SET geom = u.geom

@@ -6,7 +6,9 @@ import {
   parentLevelOf,
   subjects,
   type Area,
+  type AreaLevel,
   type AreaPage,
+  type Boundary,
   type CreateAreaRequest,
   type GetAreaRequest,
   type ListAreaChildrenRequest,
@@ -16,8 +18,9 @@ import {
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
 import { pageOf, preparedQuery } from '@gridwork/persistence';
+import { isActiveGrid } from '../grid-lookups/active-grid.js';
 import { assertValidBoundary, boundaryFromGeoJson, pointOf } from '../spatial/boundaries.js';
-import { areaColumns, toArea, toAreaSummary, type AreaRow } from './area.rows.js';
+import { activeParent, areaColumns, inInputOrder, toArea, toAreaSummary, type AreaRow } from './area.rows.js';
 
 /** The area tree: cities, districts, townships and communities (grids are in GridsService), and "where is this?". */
 @Injectable()
@@ -36,17 +39,14 @@ export class AreasService {
         throw GridworkError.validation([{ field: 'parentCode', messages: ['a city has no parent'] }]);
       }
       if (request.boundary) await assertValidBoundary(em, request.boundary, 'boundary');
-      const inserted: AreaRow[] = await em.query(
-        `INSERT INTO area (code, name, level, parent_code, path, boundary)
-         VALUES ($1, $2, $3, $4, $5, ${request.boundary ? boundaryFromGeoJson('$6') : 'NULL'})
-         ON CONFLICT (code) DO NOTHING
-         RETURNING ${areaColumns('area', true)}`,
-        [request.code, request.name, request.level, request.parentCode ?? null, path, ...(request.boundary ? [JSON.stringify(request.boundary)] : [])],
+      const [inserted] = await this.insert(
+        em,
+        [{ code: request.code, name: request.name, level: request.level, parentCode: request.parentCode ?? null, path, boundary: request.boundary ? JSON.stringify(request.boundary) : null }],
+        { existing: 'skip', withBoundary: true },
       );
-      if (inserted.length === 0) throw new GridworkError(ErrorCode.CONFLICT, `area ${request.code} already exists`);
-      const area = toArea(inserted[0]!);
-      await publishInTransaction(em, subjects.grid.area.changed, { change: 'created', area: toAreaSummary(inserted[0]!) });
-      return area;
+      if (!inserted) throw new GridworkError(ErrorCode.CONFLICT, `area ${request.code} already exists`);
+      await publishInTransaction(em, subjects.grid.area.changed, { change: 'created', area: toAreaSummary(inserted) });
+      return toArea(inserted);
     });
   }
 
@@ -56,17 +56,9 @@ export class AreasService {
       if (!current) throw GridworkError.notFound(`area ${request.code}`);
       if (current.level === 'grid') throw new GridworkError(ErrorCode.CONFLICT, `area ${request.code} is a grid: change it with ${subjects.grid.grid.update.subject}`);
       if (request.boundary) await assertValidBoundary(em, request.boundary, 'boundary');
-      // TypeORM answers an UPDATE with [rows, affected count].
-      const [[updated]] = await em.query<[AreaRow[], number]>(
-        `UPDATE area SET name = COALESCE($2, name),
-                boundary = CASE WHEN $3::text IS NULL THEN boundary ELSE ${boundaryFromGeoJson('$3::text')} END,
-                updated_at = now()
-          WHERE code = $1
-          RETURNING ${areaColumns('area', true)}`,
-        [request.code, request.name ?? null, request.boundary ? JSON.stringify(request.boundary) : null],
-      );
-      await publishInTransaction(em, subjects.grid.area.changed, { change: 'updated', area: toAreaSummary(updated!) });
-      return toArea(updated!);
+      const updated = await this.change(em, request.code, request.name, request.boundary);
+      await publishInTransaction(em, subjects.grid.area.changed, { change: 'updated', area: toAreaSummary(updated) });
+      return toArea(updated);
     });
   }
 
@@ -104,7 +96,7 @@ export class AreasService {
             hit AS (
               SELECT a.path, NOT ST_Contains(a.boundary, point.geom) AS on_border
                 FROM area a, point
-               WHERE a.level = 'grid' AND a.retired_at IS NULL AND ST_Intersects(a.boundary, point.geom)
+               WHERE ${isActiveGrid('a')} AND ST_Intersects(a.boundary, point.geom)
                ORDER BY a.code LIMIT 2),
             chosen AS (SELECT path, on_border OR (SELECT count(*) FROM hit) > 1 AS on_border FROM hit ORDER BY path[array_upper(path, 1)] LIMIT 1)
        SELECT ${areaColumns()}, chosen.on_border
@@ -127,17 +119,58 @@ export class AreasService {
     );
     return { longitude, latitude, areas: outer.map(toAreaSummary), onBorder: false };
   }
-}
 
-/** The active area `code` that must be the parent of a new `level`, or why not. */
-export async function activeParent(em: EntityManager, code: string, expectedLevel: string, childLevel: string, field = 'parentCode'): Promise<AreaRow> {
-  const [parent] = await em.query<AreaRow[]>(`SELECT ${areaColumns()} FROM area a WHERE code = $1`, [code]);
-  if (!parent) throw GridworkError.notFound(`parent area ${code}`);
-  if (parent.retired_at) throw new GridworkError(ErrorCode.CONFLICT, `parent area ${code} is retired`);
-  if (parent.level !== expectedLevel) {
-    throw GridworkError.validation([{ field, messages: [`${code} is a ${parent.level}; a ${childLevel}'s parent must be a ${expectedLevel}`] }]);
+  /*
+   * The writes of the `area` table, for this service and in the caller's
+   * transaction for grids (a grid is an area of level grid) and the import.
+   */
+
+  /**
+   * Stores new areas in one statement, parents before their children, and
+   * returns their rows in the order given. With `existing: 'skip'` a code
+   * already used is left out, so callers compare counts; with `'fail'` the
+   * primary key refuses the statement.
+   */
+  async insert(em: EntityManager, areas: NewArea[], options: { existing: 'skip' | 'fail'; withBoundary?: boolean }): Promise<AreaRow[]> {
+    if (areas.length === 0) return [];
+    const rows = await em.query<AreaRow[]>(
+      `INSERT INTO area (code, name, level, parent_code, path, boundary)
+       SELECT f.code, f.name, f.level, f.parent_code, f.path, CASE WHEN f.boundary IS NULL THEN NULL ELSE ${boundaryFromGeoJson('f.boundary')} END
+         FROM jsonb_to_recordset($1::jsonb) AS f(code text, name text, level text, parent_code text, path text[], boundary text)
+       ${options.existing === 'skip' ? 'ON CONFLICT (code) DO NOTHING' : ''}
+       RETURNING ${areaColumns('area', options.withBoundary)}`,
+      [JSON.stringify(areas.map((area) => ({ code: area.code, name: area.name, level: area.level, parent_code: area.parentCode, path: area.path, boundary: area.boundary })))],
+    );
+    return inInputOrder(rows, areas);
   }
-  return parent;
+
+  /** Changes an area's name and boundary (an omitted one is kept) and returns its row with the boundary. */
+  async change(em: EntityManager, code: string, name: string | undefined, boundary: Boundary | undefined): Promise<AreaRow> {
+    // TypeORM answers an UPDATE with [rows, affected count].
+    const [[updated]] = await em.query<[AreaRow[], number]>(
+      `UPDATE area SET name = COALESCE($2, name),
+              boundary = CASE WHEN $3::text IS NULL THEN boundary ELSE ${boundaryFromGeoJson('$3::text')} END,
+              updated_at = now()
+        WHERE code = $1
+        RETURNING ${areaColumns('area', true)}`,
+      [code, name ?? null, boundary ? JSON.stringify(boundary) : null],
+    );
+    if (!updated) throw GridworkError.notFound(`area ${code}`);
+    return updated;
+  }
+
+  /** Retires areas: never deleted, so what was recorded against them can still be found. */
+  async retire(em: EntityManager, codes: string[]): Promise<void> {
+    await em.query(`UPDATE area SET retired_at = now(), updated_at = now() WHERE code = ANY ($1)`, [codes]);
+  }
 }
 
-
+/** A new `area` row; `boundary` is GeoJSON text. */
+export interface NewArea {
+  code: string;
+  name: string;
+  level: AreaLevel;
+  parentCode: string | null;
+  path: string[];
+  boundary: string | null;
+}

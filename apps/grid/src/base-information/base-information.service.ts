@@ -40,8 +40,9 @@ import {
   withoutSensitive,
   type Attributes,
 } from './attributes.js';
-import { assertGridExists, lockActiveGrid } from '../grids/active-grid.js';
+import { assertGridExists, lockActiveGrid } from '../grid-lookups/active-grid.js';
 import { RECORD_TYPES } from './record-types.js';
+import { pointOf } from '../spatial/boundaries.js';
 
 interface RecordRow {
   id: string;
@@ -152,6 +153,40 @@ function diff(before: Partial<RecordRow> & { attributes: Attributes }, after: Re
   return changes;
 }
 
+/**
+ * The record as the update would leave it: the request's fields over the
+ * current ones (attributes by JSON merge patch, `null` clearing the ID number
+ * or location). Refuses a type of another kind, attributes its type does not
+ * allow, and an ID number on anything but a person.
+ */
+function updated(current: RecordRow, request: UpdateBaseRecordRequest): RecordRow {
+  const type = request.type ?? current.type;
+  const attributes = request.attributes ? (mergePatch(current.attributes, request.attributes) as Attributes) : current.attributes;
+  const location = request.location === undefined ? locationOf(current) : (request.location ?? undefined);
+
+  const problems: FieldError[] = [];
+  if (kindOfBaseRecordType(type) !== current.kind) {
+    problems.push({ field: 'type', messages: [`must be a type of kind ${current.kind}: ${BASE_RECORD_TYPES[current.kind].join(', ')}`] });
+  } else {
+    problems.push(...attributeErrors(type, attributes));
+  }
+  if (request.idNumber && current.kind !== 'person') {
+    problems.push({ field: 'idNumber', messages: [`only people have an ID number; this record is a ${current.kind}`] });
+  }
+  if (problems.length > 0) throw GridworkError.validation(problems);
+
+  return {
+    ...current,
+    type,
+    grid_code: request.gridCode ?? current.grid_code,
+    name: request.name ?? current.name,
+    id_number: request.idNumber === undefined ? current.id_number : (request.idNumber?.toUpperCase() ?? null),
+    lon: location?.[0] ?? null,
+    lat: location?.[1] ?? null,
+    attributes,
+  };
+}
+
 /** The `base-record` aggregate: register, keep current, archive, read with history, list and count per grid. */
 @Injectable()
 export class BaseInformationService {
@@ -187,18 +222,17 @@ export class BaseInformationService {
     return this.writing(async (em) => {
       await lockActiveGrid(em, request.gridCode);
       if (idNumber) await assertNoDuplicatePerson(em, request.gridCode, idNumber);
-      const id = newId();
       const at = new Date();
-      await em.query(
-        `INSERT INTO base_record (id, grid_code, kind, type, name, id_number, location, attributes, version,
-                                  registered_at, registered_by_id, registered_by_name, updated_at, updated_by_id, updated_by_name)
-         VALUES ($1, $2, $3, $4, $5, $6, ${pointSql('$7', '$8')}, $9, 1, $10, $11, $12, $10, $11, $12)`,
-        [id, request.gridCode, kind, request.type, request.name, idNumber, ...pointParams(request.location), request.attributes, at, request.actor.id, request.actor.name],
+      const [row] = await em.query<RecordRow[]>(
+        `INSERT INTO base_record AS r (id, grid_code, kind, type, name, id_number, location, attributes, version,
+                                       registered_at, registered_by_id, registered_by_name, updated_at, updated_by_id, updated_by_name)
+         VALUES ($1, $2, $3, $4, $5, $6, ${pointOrNull('$7', '$8')}, $9, 1, $10, $11, $12, $10, $11, $12)
+         RETURNING ${COLUMNS}`,
+        [newId(), request.gridCode, kind, request.type, request.name, idNumber, ...pointParams(request.location), request.attributes, at, request.actor.id, request.actor.name],
       );
-      const row = await selectRecord(em, id);
-      await recordChange(em, row, 'registered', request.actor, at, diff({ attributes: {} }, row));
-      await publishInTransaction(em, subjects.grid.baseInformation.registered, { record: viewOf(row), actor: actorOf(request.actor), at: at.toISOString() });
-      return this.detail(em, row, 'whole');
+      await recordChange(em, row!, 'registered', request.actor, at, diff({ attributes: {} }, row!));
+      await publishInTransaction(em, subjects.grid.baseInformation.registered, { record: viewOf(row!), actor: actorOf(request.actor), at: at.toISOString() });
+      return this.detail(em, row!, 'whole');
     });
   }
 
@@ -206,56 +240,32 @@ export class BaseInformationService {
     return this.writing(async (em) => {
       const current = await selectRecord(em, request.id, true);
       assertWritable(current, request.version);
-      const type = request.type ?? current.type;
-      const gridCode = request.gridCode ?? current.grid_code;
-      const attributes = request.attributes ? (mergePatch(current.attributes, request.attributes) as Attributes) : current.attributes;
-      const idNumber = request.idNumber === undefined ? current.id_number : (request.idNumber?.toUpperCase() ?? null);
-      const location = request.location === undefined ? locationOf(current) : (request.location ?? undefined);
-
-      const problems: FieldError[] = [];
-      if (kindOfBaseRecordType(type) !== current.kind) {
-        problems.push({ field: 'type', messages: [`must be a type of kind ${current.kind}: ${BASE_RECORD_TYPES[current.kind].join(', ')}`] });
-      } else {
-        problems.push(...attributeErrors(type, attributes));
-      }
-      if (request.idNumber && current.kind !== 'person') {
-        problems.push({ field: 'idNumber', messages: [`only people have an ID number; this record is a ${current.kind}`] });
-      }
-      if (problems.length > 0) throw GridworkError.validation(problems);
-
-      const next: RecordRow = {
-        ...current,
-        type,
-        grid_code: gridCode,
-        name: request.name ?? current.name,
-        id_number: idNumber,
-        lon: location?.[0] ?? null,
-        lat: location?.[1] ?? null,
-        attributes,
-      };
+      const next = updated(current, request);
       const changes = diff(current, next);
       if (changes.length === 0) return this.detail(em, current, 'whole');
 
-      if (gridCode !== current.grid_code) await lockActiveGrid(em, gridCode);
-      if (idNumber && (idNumber !== current.id_number || gridCode !== current.grid_code)) {
-        await assertNoDuplicatePerson(em, gridCode, idNumber, current.id);
+      // Moving to another grid needs it active; an ID number is unique among the grid's active people.
+      if (next.grid_code !== current.grid_code) await lockActiveGrid(em, next.grid_code);
+      if (next.id_number && (next.id_number !== current.id_number || next.grid_code !== current.grid_code)) {
+        await assertNoDuplicatePerson(em, next.grid_code, next.id_number, current.id);
       }
       const at = new Date();
-      await em.query(
-        `UPDATE base_record SET type = $2, grid_code = $3, name = $4, id_number = $5, location = ${pointSql('$6', '$7')},
+      // TypeORM answers an UPDATE … RETURNING with [rows, count].
+      const [[row]] = await em.query<[RecordRow[], number]>(
+        `UPDATE base_record r SET type = $2, grid_code = $3, name = $4, id_number = $5, location = ${pointOrNull('$6', '$7')},
                 attributes = $8, version = version + 1, updated_at = $9, updated_by_id = $10, updated_by_name = $11
-          WHERE id = $1`,
-        [current.id, type, gridCode, next.name, idNumber, ...pointParams(location), attributes, at, request.actor.id, request.actor.name],
+          WHERE r.id = $1
+          RETURNING ${COLUMNS}`,
+        [current.id, next.type, next.grid_code, next.name, next.id_number, next.lon, next.lat, next.attributes, at, request.actor.id, request.actor.name],
       );
-      const row = await selectRecord(em, current.id);
-      await recordChange(em, row, 'updated', request.actor, at, changes, request.reason);
-      const event = { record: viewOf(row), changedFields: changes.map((c) => c.field), actor: actorOf(request.actor), at: at.toISOString() };
+      await recordChange(em, row!, 'updated', request.actor, at, changes, request.reason);
+      const event = { record: viewOf(row!), changedFields: changes.map((c) => c.field), actor: actorOf(request.actor), at: at.toISOString() };
       await publishInTransaction(
         em,
         subjects.grid.baseInformation.changed,
-        gridCode === current.grid_code ? event : { ...event, previousGridCode: current.grid_code },
+        next.grid_code === current.grid_code ? event : { ...event, previousGridCode: current.grid_code },
       );
-      return this.detail(em, row, 'whole');
+      return this.detail(em, row!, 'whole');
     });
   }
 
@@ -264,25 +274,25 @@ export class BaseInformationService {
       const current = await selectRecord(em, request.id, true);
       assertWritable(current, request.version);
       const at = new Date();
-      await em.query(
-        `UPDATE base_record SET archived_at = $2, archive_reason = $3, version = version + 1,
+      const [[row]] = await em.query<[RecordRow[], number]>(
+        `UPDATE base_record r SET archived_at = $2, archive_reason = $3, version = version + 1,
                 updated_at = $2, updated_by_id = $4, updated_by_name = $5
-          WHERE id = $1`,
+          WHERE r.id = $1
+          RETURNING ${COLUMNS}`,
         [current.id, at, request.reason, request.actor.id, request.actor.name],
       );
-      const row = await selectRecord(em, current.id);
-      await recordChange(em, row, 'archived', request.actor, at, [], request.reason);
+      await recordChange(em, row!, 'archived', request.actor, at, [], request.reason);
       await publishInTransaction(em, subjects.grid.baseInformation.archived, {
-        id: row.id,
-        kind: row.kind,
-        type: row.type,
-        gridCode: row.grid_code,
-        version: row.version,
+        id: row!.id,
+        kind: row!.kind,
+        type: row!.type,
+        gridCode: row!.grid_code,
+        version: row!.version,
         reason: request.reason,
         actor: actorOf(request.actor),
         at: at.toISOString(),
       });
-      return this.detail(em, row, 'whole');
+      return this.detail(em, row!, 'whole');
     });
   }
 
@@ -359,8 +369,8 @@ export class BaseInformationService {
 
 const actorOf = (actor: ActorRef): ActorRef => ({ id: actor.id, name: actor.name });
 
-const pointSql = (lon: string, lat: string) =>
-  `CASE WHEN ${lon}::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(${lon}::float8, ${lat}::float8), 4326) END`;
+/** SQL for an optional location: NULL when the longitude parameter is. */
+const pointOrNull = (lon: string, lat: string) => `CASE WHEN ${lon}::float8 IS NULL THEN NULL ELSE ${pointOf(`${lon}::float8`, `${lat}::float8`)} END`;
 const pointParams = (location: LonLat | undefined | null) => [location?.[0] ?? null, location?.[1] ?? null];
 
 async function selectRecord(em: EntityManager, id: string, forUpdate = false): Promise<RecordRow> {

@@ -15,7 +15,8 @@ import {
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
 import { compact, newId } from '@gridwork/persistence';
-import { careerRow, ladderRanges, writeStep } from './careers.service.js';
+import { careerRow, ladderRanges } from './career.rows.js';
+import { countCompetentYears, writeStep } from './careers.service.js';
 import { workerIn } from '../workers/worker.rows.js';
 import { annualGradeOf, compositeScore, gradeAfterReview } from './rules.js';
 import { today } from '@gridwork/local-time';
@@ -96,12 +97,7 @@ export class AssessmentsService {
     return this.dataSource.transaction(async (em) => {
       // The worker's row lock serializes their assessments, so the annual review sees the whole year.
       const worker = await workerIn(em, request.workerId, true);
-      const [duplicate] = await em.query(`SELECT 1 FROM assessment WHERE worker_id = $1 AND kind = $2 AND period = $3`, [worker.id, request.kind, request.period]);
-      if (duplicate) throw new GridworkError(ErrorCode.CONFLICT, `the ${request.kind} assessment for ${request.period} is already recorded`);
-      const [closed] = await em.query(`SELECT max(year) AS year FROM assessment WHERE worker_id = $1 AND kind = 'annual' AND year >= $2`, [worker.id, year]);
-      if (closed.year !== null) {
-        throw new GridworkError(ErrorCode.CONFLICT, `the annual review for ${closed.year} is already recorded; ${request.period} comes too late`);
-      }
+      await assertPeriodOpen(em, worker.id, request.kind, request.period, year);
       const id = newId();
       const result = request.kind === 'annual' ? await this.review(em, worker, id, year, request.score, request.satisfaction!) : undefined;
       await em.query(
@@ -177,9 +173,19 @@ export class AssessmentsService {
           after.competentYears,
         );
       } else {
-        await em.query(`UPDATE career SET competent_years = $2, updated_at = now() WHERE worker_id = $1`, [worker.id, after.competentYears]);
+        await countCompetentYears(em, worker.id, after.competentYears);
       }
     }
     return compact({ composite, satisfaction, grade, renewContract: grade !== 'incompetent', gradeBefore, gradeAfter }) as AnnualResult;
+  }
+}
+
+/** The period is not recorded yet, and no annual review of its year or later has closed it. */
+async function assertPeriodOpen(em: EntityManager, workerId: string, kind: AssessmentKind, period: string, year: number): Promise<void> {
+  const [duplicate] = await em.query(`SELECT 1 FROM assessment WHERE worker_id = $1 AND kind = $2 AND period = $3`, [workerId, kind, period]);
+  if (duplicate) throw new GridworkError(ErrorCode.CONFLICT, `the ${kind} assessment for ${period} is already recorded`);
+  const [closed] = await em.query(`SELECT max(year) AS year FROM assessment WHERE worker_id = $1 AND kind = 'annual' AND year >= $2`, [workerId, year]);
+  if (closed.year !== null) {
+    throw new GridworkError(ErrorCode.CONFLICT, `the annual review for ${closed.year} is already recorded; ${period} comes too late`);
   }
 }

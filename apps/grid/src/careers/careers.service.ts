@@ -18,35 +18,10 @@ import {
 import { publishInTransaction } from '@gridwork/messaging';
 import { compact, newId } from '@gridwork/persistence';
 import { workerIn } from '../workers/worker.rows.js';
+import { careerRow, ladderRanges } from './career.rows.js';
 import { ladderProblems, nextPosition, POOL_GRADES, type Ranges } from './rules.js';
 
 const events = subjects.grid.career;
-
-interface CareerRow {
-  worker_id: string;
-  worker_name: string;
-  position: CareerPosition;
-  grade: number;
-  since: string;
-  competent_years: number;
-}
-
-/** The posts' grade ranges; `FOR SHARE` keeps them fixed while a grade is chosen against them. */
-export async function ladderRanges(em: EntityManager, share = false): Promise<Ranges> {
-  const rows: Array<{ post: keyof Ranges; lowest_grade: number; highest_grade: number }> = await em.query(
-    `SELECT post, lowest_grade, highest_grade FROM career_ladder ${share ? 'FOR SHARE' : ''}`,
-  );
-  return Object.fromEntries(rows.map((r) => [r.post, { lowestGrade: r.lowest_grade, highestGrade: r.highest_grade }])) as Ranges;
-}
-
-export async function careerRow(em: EntityManager, workerId: string, lock = false): Promise<CareerRow | undefined> {
-  const [row] = await em.query(
-    `SELECT c.worker_id, w.name AS worker_name, c.position, c.grade, c.since::text AS since, c.competent_years
-     FROM career c JOIN worker w ON w.id = c.worker_id WHERE c.worker_id = $1 ${lock ? 'FOR UPDATE OF c' : ''}`,
-    [workerId],
-  );
-  return row as CareerRow | undefined;
-}
 
 /** Records a step and the career's new state, and publishes `career.changed`, in the caller's transaction. */
 export async function writeStep(
@@ -71,6 +46,11 @@ export async function writeStep(
   const written = compact({ id, ...step }) as CareerStep;
   await publishInTransaction(em, events.changed, { workerId: worker.id, workerName: worker.name, post: POST_OF_POSITION[step.position], step: written });
   return written;
+}
+
+/** An annual review that moves no grade still counts the competent years towards the next step (rules.ts). */
+export async function countCompetentYears(em: EntityManager, workerId: string, competentYears: number): Promise<void> {
+  await em.query(`UPDATE career SET competent_years = $2, updated_at = now() WHERE worker_id = $1`, [workerId, competentYears]);
 }
 
 @Injectable()

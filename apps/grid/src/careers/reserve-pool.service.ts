@@ -15,7 +15,7 @@ import {
   type ReservePoolRoll,
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
-import { careerRow } from './careers.service.js';
+import { careerRow } from './career.rows.js';
 import { workerIn } from '../workers/worker.rows.js';
 import { nextPosition, POOL_GRADES } from './rules.js';
 import { compact, pageOf } from '@gridwork/persistence';
@@ -104,59 +104,8 @@ export class ReservePoolService {
       const [done] = await em.query(`SELECT rolled_at FROM reserve_pool_roll WHERE year = $1`, [year]);
       if (done) throw new GridworkError(ErrorCode.CONFLICT, `the ${year} reserve pool was already rolled at ${(done.rolled_at as Date).toISOString()}`);
 
-      const previous: Array<{ worker_id: string; name: string; left_on: string | null; position: CareerPosition | null; target_position: string | null; grade: AnnualGrade | null }> =
-        await em.query(
-          `SELECT m.worker_id, w.name, w.left_on::text AS left_on, c.position, m.target_position, a.grade
-           FROM reserve_pool_member m
-           JOIN worker w ON w.id = m.worker_id
-           LEFT JOIN career c ON c.worker_id = m.worker_id
-           LEFT JOIN assessment a ON a.worker_id = m.worker_id AND a.kind = 'annual' AND a.year = $1 - 1
-           WHERE m.year = $1 - 1
-             AND NOT EXISTS (SELECT 1 FROM reserve_pool_member y WHERE y.year = $1 AND y.worker_id = m.worker_id)
-           ORDER BY m.worker_id`,
-          [year],
-        );
-      const kept: ReservePoolChange[] = [];
-      const dropped: ReservePoolChange[] = [];
-      for (const m of previous) {
-        const change = (reason: string) => compact({ workerId: m.worker_id, workerName: m.name, reason, lastAnnualGrade: m.grade }) as ReservePoolChange;
-        if (m.left_on !== null) dropped.push(change(`left on ${m.left_on}`));
-        else if (m.position === 'secretary') dropped.push(change('reached secretary, the top of the chain'));
-        else if (m.grade === null) dropped.push(change(`no annual review for ${year - 1}`));
-        else if (!POOL_GRADES.includes(m.grade)) dropped.push(change(`annual review ${year - 1}: ${m.grade}`));
-        else {
-          kept.push(change(`annual review ${year - 1}: ${m.grade}`));
-          const target = targetAfter(m.position, m.target_position as CareerPosition | null);
-          await em.query(`INSERT INTO reserve_pool_member (year, worker_id, source, target_position, reason) VALUES ($1, $2, 'carried', $3, $4)`, [
-            year,
-            m.worker_id,
-            target,
-            `kept from ${year - 1}: ${m.grade}`,
-          ]);
-        }
-      }
-
-      const excellent: Array<{ worker_id: string; name: string; position: CareerPosition | null }> = await em.query(
-        `SELECT a.worker_id, w.name, c.position
-         FROM assessment a
-         JOIN worker w ON w.id = a.worker_id
-         LEFT JOIN career c ON c.worker_id = a.worker_id
-         WHERE a.kind = 'annual' AND a.year = $1 - 1 AND a.grade = 'excellent' AND w.left_on IS NULL
-           AND (c.position IS NULL OR c.position <> 'secretary')
-           AND NOT EXISTS (SELECT 1 FROM reserve_pool_member m WHERE m.worker_id = a.worker_id AND m.year IN ($1 - 1, $1))
-         ORDER BY a.worker_id`,
-        [year],
-      );
-      const added: ReservePoolChange[] = [];
-      for (const e of excellent) {
-        added.push({ workerId: e.worker_id, workerName: e.name, reason: `annual review ${year - 1}: excellent`, lastAnnualGrade: 'excellent' });
-        await em.query(`INSERT INTO reserve_pool_member (year, worker_id, source, target_position, reason) VALUES ($1, $2, 'excellent', $3, $4)`, [
-          year,
-          e.worker_id,
-          targetAfter(e.position, null),
-          `excellent in ${year - 1}`,
-        ]);
-      }
+      const { kept, dropped } = await carryForward(em, year);
+      const added = await addExcellent(em, year);
 
       const [{ size }] = await em.query(`SELECT count(*)::int AS size FROM reserve_pool_member WHERE year = $1`, [year]);
       const result: ReservePoolRoll = { year, kept, dropped, added, size };
@@ -179,4 +128,71 @@ export class ReservePoolService {
     const [row] = await em.query(`${MEMBER_SELECT} WHERE m.year = $1 AND m.worker_id = $2`, [year, workerId]);
     return memberOf(row as MemberRow);
   }
+}
+
+/**
+ * Last year's members not yet in this year's pool: kept (carried, with their
+ * target, or the next step once it is reached) after a competent or better
+ * annual review; dropped when they left, reached secretary, or had no or a
+ * weaker review.
+ */
+async function carryForward(em: EntityManager, year: number): Promise<{ kept: ReservePoolChange[]; dropped: ReservePoolChange[] }> {
+  const previous: Array<{ worker_id: string; name: string; left_on: string | null; position: CareerPosition | null; target_position: string | null; grade: AnnualGrade | null }> =
+    await em.query(
+      `SELECT m.worker_id, w.name, w.left_on::text AS left_on, c.position, m.target_position, a.grade
+       FROM reserve_pool_member m
+       JOIN worker w ON w.id = m.worker_id
+       LEFT JOIN career c ON c.worker_id = m.worker_id
+       LEFT JOIN assessment a ON a.worker_id = m.worker_id AND a.kind = 'annual' AND a.year = $1 - 1
+       WHERE m.year = $1 - 1
+         AND NOT EXISTS (SELECT 1 FROM reserve_pool_member y WHERE y.year = $1 AND y.worker_id = m.worker_id)
+       ORDER BY m.worker_id`,
+      [year],
+    );
+  const kept: ReservePoolChange[] = [];
+  const dropped: ReservePoolChange[] = [];
+  for (const m of previous) {
+    const change = (reason: string) => compact({ workerId: m.worker_id, workerName: m.name, reason, lastAnnualGrade: m.grade }) as ReservePoolChange;
+    if (m.left_on !== null) dropped.push(change(`left on ${m.left_on}`));
+    else if (m.position === 'secretary') dropped.push(change('reached secretary, the top of the chain'));
+    else if (m.grade === null) dropped.push(change(`no annual review for ${year - 1}`));
+    else if (!POOL_GRADES.includes(m.grade)) dropped.push(change(`annual review ${year - 1}: ${m.grade}`));
+    else {
+      kept.push(change(`annual review ${year - 1}: ${m.grade}`));
+      const target = targetAfter(m.position, m.target_position as CareerPosition | null);
+      await em.query(`INSERT INTO reserve_pool_member (year, worker_id, source, target_position, reason) VALUES ($1, $2, 'carried', $3, $4)`, [
+        year,
+        m.worker_id,
+        target,
+        `kept from ${year - 1}: ${m.grade}`,
+      ]);
+    }
+  }
+  return { kept, dropped };
+}
+
+/** Serving workers excellent last year and in neither pool join this year's. */
+async function addExcellent(em: EntityManager, year: number): Promise<ReservePoolChange[]> {
+  const excellent: Array<{ worker_id: string; name: string; position: CareerPosition | null }> = await em.query(
+    `SELECT a.worker_id, w.name, c.position
+     FROM assessment a
+     JOIN worker w ON w.id = a.worker_id
+     LEFT JOIN career c ON c.worker_id = a.worker_id
+     WHERE a.kind = 'annual' AND a.year = $1 - 1 AND a.grade = 'excellent' AND w.left_on IS NULL
+       AND (c.position IS NULL OR c.position <> 'secretary')
+       AND NOT EXISTS (SELECT 1 FROM reserve_pool_member m WHERE m.worker_id = a.worker_id AND m.year IN ($1 - 1, $1))
+     ORDER BY a.worker_id`,
+    [year],
+  );
+  const added: ReservePoolChange[] = [];
+  for (const e of excellent) {
+    added.push({ workerId: e.worker_id, workerName: e.name, reason: `annual review ${year - 1}: excellent`, lastAnnualGrade: 'excellent' });
+    await em.query(`INSERT INTO reserve_pool_member (year, worker_id, source, target_position, reason) VALUES ($1, $2, 'excellent', $3, $4)`, [
+      year,
+      e.worker_id,
+      targetAfter(e.position, null),
+      `excellent in ${year - 1}`,
+    ]);
+  }
+  return added;
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { assertGridExists } from './active-grid.js';
+import { assertGridExists } from '../grid-lookups/active-grid.js';
 import type { GridHistoryReply, GridHistoryRequest } from '@gridwork/contracts';
 
 /** A grid's lineage: the splits and merges it came from and went into, followed both ways. */

@@ -18,9 +18,10 @@ import {
 } from '@gridwork/contracts';
 import { publishAllInTransaction, publishInTransaction } from '@gridwork/messaging';
 import { newId, pageOf } from '@gridwork/persistence';
-import { activeParent } from '../areas/areas.service.js';
+import { activeParent, inInputOrder } from '../areas/area.rows.js';
+import { AreasService } from '../areas/areas.service.js';
 import { NetworksService } from '../networks/networks.service.js';
-import { WorkersService } from '../workers/workers.service.js';
+import { AssignmentsService } from '../workers/assignments.service.js';
 import { assertValidBoundary, boundaryFromGeoJson } from '../spatial/boundaries.js';
 import { gridColumns, gridOf, gridSummaryOf, type GridRow } from './grid.rows.js';
 
@@ -32,15 +33,16 @@ const SPLIT_TOLERANCE_SHARE = 1e-4;
 export class GridsService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly areas: AreasService,
     private readonly networks: NetworksService,
-    private readonly workers: WorkersService,
+    private readonly assignments: AssignmentsService,
   ) {}
 
   async create(request: CreateGridRequest): Promise<Grid> {
     return this.dataSource.transaction(async (em) => {
       const community = await activeParent(em, request.communityCode, 'community', 'grid', 'communityCode');
       await assertValidBoundary(em, request.boundary, 'boundary');
-      const [row] = await insertGrids(em, community.path, [{ ...request, boundaryJson: JSON.stringify(request.boundary) }]);
+      const [row] = await this.insertGrids(em, community.path, [{ ...request, boundary: JSON.stringify(request.boundary) }]);
       if (!row) throw new GridworkError(ErrorCode.CONFLICT, `area ${request.code} already exists`);
       await publishInTransaction(em, subjects.grid.grid.changed, { change: 'created', grid: gridSummaryOf(row) });
       return gridOf(row);
@@ -51,13 +53,7 @@ export class GridsService {
     return this.dataSource.transaction(async (em) => {
       const current = await lockActiveGrids(em, [request.code]);
       if (request.boundary) await assertValidBoundary(em, request.boundary, 'boundary');
-      await em.query(
-        `UPDATE area SET name = COALESCE($2, name),
-                boundary = CASE WHEN $3::text IS NULL THEN boundary ELSE ${boundaryFromGeoJson('$3::text')} END,
-                updated_at = now()
-          WHERE code = $1`,
-        [request.code, request.name ?? null, request.boundary ? JSON.stringify(request.boundary) : null],
-      );
+      await this.areas.change(em, request.code, request.name, request.boundary);
       // `branchOrgId: null` clears the branch; leaving it out keeps it.
       const branch = request.branchOrgId === undefined ? current[0]!.branch_org_id : request.branchOrgId;
       await em.query(
@@ -101,11 +97,11 @@ export class GridsService {
       const boundaries = request.parts.map((part) => JSON.stringify(part.boundary));
       await assertPartsCoverGrid(em, request.code, old!.area_square_metres, boundaries);
       const community = await activeParent(em, old!.community_code, 'community', 'grid', 'communityCode');
-      await retire(em, [request.code]);
-      const created = await insertGrids(
+      await this.areas.retire(em, [request.code]);
+      const created = await this.insertGrids(
         em,
         community.path,
-        request.parts.map((part, i) => ({ ...part, communityCode: old!.community_code, boundaryJson: boundaries[i]! })),
+        request.parts.map((part, i) => ({ ...part, communityCode: old!.community_code, boundary: boundaries[i]! })),
       );
       if (created.length !== request.parts.length) throw new GridworkError(ErrorCode.CONFLICT, 'a part code is already used by another area');
       return this.recordReshape(em, 'split', [request.code], created, request.reason);
@@ -118,29 +114,66 @@ export class GridsService {
       const codes = [...new Set(request.codes)];
       if (codes.length !== request.codes.length) throw GridworkError.validation([{ field: 'codes', messages: ['codes must be different grids'] }]);
       const grids = await lockActiveGrids(em, codes);
-      const communities = [...new Set(grids.map((grid) => grid.community_code))];
-      if (communities.length > 1) {
-        throw GridworkError.validation([{ field: 'codes', messages: [`grids of one community only; these are in ${communities.join(', ')}`] }]);
-      }
-      const [{ pieces, boundary }] = await em.query(
-        `SELECT ST_NumGeometries(joined) AS pieces, ST_AsGeoJSON(joined, 9) AS boundary FROM (SELECT ST_Union(boundary) AS joined FROM area WHERE code = ANY ($1)) u`,
-        [codes],
-      );
-      if (pieces > 1) throw GridworkError.validation([{ field: 'codes', messages: ['the grids do not all touch: a merged grid must be one piece'] }]);
-      const community = await activeParent(em, communities[0]!, 'community', 'grid', 'communityCode');
-      await retire(em, codes);
-      const created = await insertGrids(em, community.path, [
+      const { communityCode, boundary } = await mergedShape(em, grids);
+      const community = await activeParent(em, communityCode, 'community', 'grid', 'communityCode');
+      await this.areas.retire(em, codes);
+      const created = await this.insertGrids(em, community.path, [
         {
           ...request.into,
-          communityCode: communities[0]!,
+          communityCode,
           population: grids.reduce((sum, grid) => sum + grid.population, 0),
           households: grids.reduce((sum, grid) => sum + grid.households, 0),
-          boundaryJson: boundary,
+          boundary,
         },
       ]);
       if (created.length !== 1) throw new GridworkError(ErrorCode.CONFLICT, `area ${request.into.code} already exists`);
       return this.recordReshape(em, 'merge', codes, created, request.reason);
     });
+  }
+
+  /**
+   * The grid rows of grids whose `area` rows are stored, in one statement,
+   * returned in the order given; the grid's area is measured from its stored
+   * boundary. The import stores its grids' area rows itself and then these.
+   */
+  async insertGridRows(em: EntityManager, grids: GridFacts[], withBoundary = false): Promise<GridRow[]> {
+    if (grids.length === 0) return [];
+    const rows = await em.query<GridRow[]>(
+      `WITH g AS (
+         INSERT INTO grid (code, community_code, population, households, branch_org_id, area_square_metres)
+         SELECT f.code, f.community_code, f.population, f.households, f.branch_org_id, ST_Area(a.boundary::geography)
+           FROM jsonb_to_recordset($1::jsonb) AS f(code text, community_code text, population int, households int, branch_org_id uuid)
+           JOIN area a ON a.code = f.code
+         RETURNING *)
+       SELECT ${gridColumns(withBoundary)} FROM g JOIN area a ON a.code = g.code`,
+      [
+        JSON.stringify(
+          grids.map((grid) => ({
+            code: grid.code,
+            community_code: grid.communityCode,
+            population: grid.population,
+            households: grid.households,
+            branch_org_id: grid.branchOrgId ?? null,
+          })),
+        ),
+      ],
+    );
+    return inInputOrder(rows, grids);
+  }
+
+  /** Stores new grids under one community, their `area` rows through AreasService; codes already used are skipped, so callers compare counts. */
+  private async insertGrids(em: EntityManager, communityPath: string[], grids: NewGrid[]): Promise<GridRow[]> {
+    const areas = await this.areas.insert(
+      em,
+      grids.map((grid) => ({ code: grid.code, name: grid.name, level: 'grid', parentCode: grid.communityCode, path: [...communityPath, grid.code], boundary: grid.boundary })),
+      { existing: 'skip' },
+    );
+    const stored = new Set(areas.map((area) => area.code));
+    return this.insertGridRows(
+      em,
+      grids.filter((grid) => stored.has(grid.code)),
+      true,
+    );
   }
 
   private async recordReshape(em: EntityManager, kind: 'split' | 'merge', from: string[], created: GridRow[], reason: string): Promise<GridReshaped> {
@@ -158,9 +191,24 @@ export class GridsService {
       { event: subjects.grid.grid.reshaped, payloads: [reshaped] },
     ]);
     await this.networks.moveMappings(em, from, to.map((grid) => grid.code));
-    await this.workers.endAssignmentsOfRetiredGrids(em, from, `grid ${kind === 'split' ? 'split' : 'merged'} into ${to.map((grid) => grid.code).join(', ')}: ${reason}`);
+    await this.assignments.endOfRetiredGrids(em, from, `grid ${kind === 'split' ? 'split' : 'merged'} into ${to.map((grid) => grid.code).join(', ')}: ${reason}`);
     return reshaped;
   }
+}
+
+/** What a `grid` row holds beside its `area` row. */
+export interface GridFacts {
+  code: string;
+  communityCode: string;
+  population: number;
+  households: number;
+  branchOrgId?: string;
+}
+
+/** A new grid: its `area` row's name and boundary (GeoJSON text) and its grid facts. */
+interface NewGrid extends GridFacts {
+  name: string;
+  boundary: string;
 }
 
 /** Locks active grids for a change; NOT_FOUND or CONFLICT (retired) name the code. */
@@ -184,41 +232,6 @@ async function gridRow(em: EntityManager, code: string, withBoundary: boolean): 
 
 function assertDistinctNewCodes(codes: string[], field: string): void {
   if (new Set(codes).size !== codes.length) throw GridworkError.validation([{ field, messages: ['new grid codes must be different'] }]);
-}
-
-interface NewGrid {
-  code: string;
-  name: string;
-  communityCode: string;
-  population: number;
-  households: number;
-  branchOrgId?: string;
-  boundaryJson: string;
-}
-
-/** Inserts grids (area and grid rows) under a community; codes already used are skipped, so callers compare counts. */
-async function insertGrids(em: EntityManager, communityPath: string[], grids: NewGrid[]): Promise<GridRow[]> {
-  const created: GridRow[] = [];
-  for (const grid of grids) {
-    const inserted = await em.query(
-      `INSERT INTO area (code, name, level, parent_code, path, boundary)
-       VALUES ($1, $2, 'grid', $3, $4, ${boundaryFromGeoJson('$5::text')})
-       ON CONFLICT (code) DO NOTHING RETURNING code`,
-      [grid.code, grid.name, grid.communityCode, [...communityPath, grid.code], grid.boundaryJson],
-    );
-    if (inserted.length === 0) continue;
-    await em.query(
-      `INSERT INTO grid (code, community_code, population, households, branch_org_id, area_square_metres)
-       SELECT $1, $2, $3, $4, $5, ST_Area(boundary::geography) FROM area WHERE code = $1`,
-      [grid.code, grid.communityCode, grid.population, grid.households, grid.branchOrgId ?? null],
-    );
-    created.push(await gridRow(em, grid.code, true));
-  }
-  return created;
-}
-
-async function retire(em: EntityManager, codes: string[]): Promise<void> {
-  await em.query(`UPDATE area SET retired_at = now(), updated_at = now() WHERE code = ANY ($1)`, [codes]);
 }
 
 /** The parts of a split must cover the old grid, stay inside it and not overlap; each failure is named. */
@@ -246,4 +259,18 @@ async function assertPartsCoverGrid(em: EntityManager, code: string, areaSquareM
     messages.push(`parts[${overlap.first}] and parts[${overlap.second}] overlap by ${Math.round(overlap.area)} m²`);
   }
   if (messages.length > 0) throw GridworkError.validation([{ field: 'parts', messages }]);
+}
+
+/** The one community and the joined boundary (GeoJSON text) of grids to merge: they must share a community and touch. */
+async function mergedShape(em: EntityManager, grids: GridRow[]): Promise<{ communityCode: string; boundary: string }> {
+  const communities = [...new Set(grids.map((grid) => grid.community_code))];
+  if (communities.length > 1) {
+    throw GridworkError.validation([{ field: 'codes', messages: [`grids of one community only; these are in ${communities.join(', ')}`] }]);
+  }
+  const [{ pieces, boundary }] = await em.query(
+    `SELECT ST_NumGeometries(joined) AS pieces, ST_AsGeoJSON(joined, 9) AS boundary FROM (SELECT ST_Union(boundary) AS joined FROM area WHERE code = ANY ($1)) u`,
+    [grids.map((grid) => grid.code)],
+  );
+  if (pieces > 1) throw GridworkError.validation([{ field: 'codes', messages: ['the grids do not all touch: a merged grid must be one piece'] }]);
+  return { communityCode: communities[0]!, boundary };
 }

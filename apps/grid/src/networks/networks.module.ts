@@ -6,4 +6,5 @@ import type { Feature } from '@gridwork/runtime';
 @Module({ providers: [NetworksService, NetworkGridEndpoints], exports: [NetworksService] })
 export class NetworksModule {}
 
+// Its tables (network_grid, network_grid_mapping) are created by the areas feature's first migration.
 export const networksFeature: Feature = { module: NetworksModule };

@@ -4,6 +4,7 @@ import {
   ErrorCode,
   GridworkError,
   subjects,
+  type Boundary,
   type GetNetworkGridRequest,
   type MapNetworkGridRequest,
   type Network,
@@ -12,7 +13,7 @@ import {
   type NetworkGridsOfBaseGridRequest,
 } from '@gridwork/contracts';
 import { publishInTransaction, publishManyInTransaction } from '@gridwork/messaging';
-import { assertGridExists } from '../grids/active-grid.js';
+import { assertGridExists, isActiveGrid } from '../grid-lookups/active-grid.js';
 import { assertValidBoundary, boundaryFromGeoJson } from '../spatial/boundaries.js';
 
 /** A network grid maps onto a base grid it covers by at least this share of the base grid's area. */
@@ -35,27 +36,10 @@ export class NetworksService {
       let baseGridCodes: string[];
       if (request.boundary) {
         await assertValidBoundary(em, request.boundary, 'boundary');
-        const rows = await em.query<{ code: string }[]>(
-          `WITH b AS (SELECT ${boundaryFromGeoJson('$1::text')} AS geom)
-           SELECT a.code FROM area a, b
-            WHERE a.level = 'grid' AND a.retired_at IS NULL AND a.boundary && b.geom
-              AND ST_Area(ST_Intersection(a.boundary, b.geom)) >= $2 * ST_Area(a.boundary)
-            ORDER BY a.code
-              FOR SHARE OF a`,
-          [JSON.stringify(request.boundary), COVERED_SHARE],
-        );
-        baseGridCodes = rows.map((row) => row.code);
+        baseGridCodes = await coveredGrids(em, request.boundary);
       } else {
         baseGridCodes = [...new Set(request.baseGridCodes!)].sort();
-        const rows = await em.query<{ code: string; retired_at: Date | null }[]>(
-          // Share locks keep a split or merge from retiring these grids until the mapping is stored.
-          `SELECT code, retired_at FROM area WHERE level = 'grid' AND code = ANY ($1) FOR SHARE`,
-          [baseGridCodes],
-        );
-        const missing = baseGridCodes.filter((code) => !rows.some((row) => row.code === code));
-        if (missing.length > 0) throw GridworkError.notFound(`base grid ${missing.join(', ')}`);
-        const retired = rows.filter((row) => row.retired_at).map((row) => row.code);
-        if (retired.length > 0) throw GridworkError.validation([{ field: 'baseGridCodes', messages: [`grid ${retired.join(', ')} is retired`] }]);
+        await shareLockActiveGrids(em, baseGridCodes);
       }
       await em.query(
         `INSERT INTO network_grid (network, code, name, boundary) VALUES ($1, $2, $3, ${request.boundary ? boundaryFromGeoJson('$4::text') : 'NULL'})
@@ -112,6 +96,29 @@ export class NetworksService {
     }
     await publishManyInTransaction(em, subjects.grid.networkGrid.mapped, grids);
   }
+}
+
+/** The active base grids a boundary covers by at least COVERED_SHARE of their area, share-locked like named ones. */
+async function coveredGrids(em: EntityManager, boundary: Boundary): Promise<string[]> {
+  const rows = await em.query<{ code: string }[]>(
+    `WITH b AS (SELECT ${boundaryFromGeoJson('$1::text')} AS geom)
+     SELECT a.code FROM area a, b
+      WHERE ${isActiveGrid('a')} AND a.boundary && b.geom
+        AND ST_Area(ST_Intersection(a.boundary, b.geom)) >= $2 * ST_Area(a.boundary)
+      ORDER BY a.code
+        FOR SHARE OF a`,
+    [JSON.stringify(boundary), COVERED_SHARE],
+  );
+  return rows.map((row) => row.code);
+}
+
+/** Named base grids must exist and be active; share locks keep a split or merge from retiring them until the mapping is stored. */
+async function shareLockActiveGrids(em: EntityManager, codes: string[]): Promise<void> {
+  const rows = await em.query<{ code: string; retired_at: Date | null }[]>(`SELECT code, retired_at FROM area WHERE level = 'grid' AND code = ANY ($1) FOR SHARE`, [codes]);
+  const missing = codes.filter((code) => !rows.some((row) => row.code === code));
+  if (missing.length > 0) throw GridworkError.notFound(`base grid ${missing.join(', ')}`);
+  const retired = rows.filter((row) => row.retired_at).map((row) => row.code);
+  if (retired.length > 0) throw GridworkError.validation([{ field: 'baseGridCodes', messages: [`grid ${retired.join(', ')} is retired`] }]);
 }
 
 async function networkGrid(em: EntityManager, network: string, code: string): Promise<NetworkGrid | undefined> {

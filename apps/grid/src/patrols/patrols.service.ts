@@ -20,8 +20,8 @@ import {
 import { publishInTransaction } from '@gridwork/messaging';
 import { newId, pageOf, pgErrorOf } from '@gridwork/persistence';
 // Patrol days are calendar days in China Standard Time, as for worker assignments.
-import { assertGridExists, lockActiveGrid } from '../grids/active-grid.js';
 import { LOCAL_TIME_ZONE, localDay } from '@gridwork/local-time';
+import { assertGridExists, lockActiveGrid } from '../grid-lookups/active-grid.js';
 
 /** Clock skew allowed between a worker's phone and the server. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
@@ -103,42 +103,10 @@ export class PatrolsService {
     try {
       return await this.dataSource.transaction(async (em) => {
         await lockActiveGrid(em, request.gridCode);
-        const [worker] = await em.query<{ name: string; left_on: string | null }[]>(
-          `SELECT name, to_char(left_on, 'YYYY-MM-DD') AS left_on FROM worker WHERE id = $1 FOR SHARE`,
-          [request.workerId],
-        );
-        if (!worker) throw GridworkError.notFound(`worker ${request.workerId}`);
-        if (worker.left_on && worker.left_on <= request.date) {
-          throw new GridworkError(ErrorCode.CONFLICT, `worker ${request.workerId} left on ${worker.left_on} and cannot patrol on ${request.date}`);
-        }
+        await assertWorkerServing(em, request.workerId, request.date);
         await assertRecordsExist(em, findings);
-        const [overlapping] = await em.query<{ id: string; started_at: Date; ended_at: Date }[]>(
-          `SELECT id, started_at, ended_at FROM patrol WHERE worker_id = $1 AND tstzrange(started_at, ended_at) && tstzrange($2, $3) LIMIT 1`,
-          [request.workerId, request.startedAt, request.endedAt],
-        );
-        if (overlapping) {
-          throw new GridworkError(
-            ErrorCode.CONFLICT,
-            `worker ${request.workerId} was on patrol ${overlapping.id} from ${overlapping.started_at.toISOString()} to ${overlapping.ended_at.toISOString()}`,
-          );
-        }
-
-        const id = newId();
-        const route = request.route ? JSON.stringify({ type: 'LineString', coordinates: request.route }) : null;
-        await em.query(
-          `WITH line AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON($7::text), 4326) AS geom)
-           INSERT INTO patrol (id, grid_code, worker_id, patrol_date, started_at, ended_at, route, route_points, distance_metres,
-                               case_reported, case_reference, logged_at)
-           SELECT $1, $2, $3, $4, $5, $6, line.geom, $8, ST_Length(line.geom::geography), $9, $10, now() FROM line`,
-          [id, request.gridCode, request.workerId, request.date, request.startedAt, request.endedAt, route, request.route?.length ?? 0, request.caseReported, request.caseReference ?? null],
-        );
-        if (findings.length > 0) {
-          await em.query(
-            `INSERT INTO patrol_finding (patrol_id, position, text, base_record_id)
-             SELECT $1, position - 1, text, base_record_id FROM unnest($2::text[], $3::uuid[]) WITH ORDINALITY AS f(text, base_record_id, position)`,
-            [id, findings.map((f) => f.text), findings.map((f) => f.baseRecordId ?? null)],
-          );
-        }
+        await assertNotOnPatrol(em, request);
+        const id = await insertPatrol(em, request, findings);
         const patrol = await selectPatrol(em, id);
         const { route: _route, findings: _findings, ...summary } = patrol;
         await publishInTransaction(em, subjects.grid.patrol.logged, { patrol: summary, findings: patrol.findings });
@@ -224,6 +192,53 @@ async function selectPatrol(em: EntityManager, id: string): Promise<Patrol> {
   };
   if (row.route) patrol.route = (JSON.parse(row.route) as { coordinates: LonLat[] }).coordinates;
   return patrol;
+}
+
+/** The worker exists and had not left by the patrol's day; the share lock keeps them from leaving meanwhile. */
+async function assertWorkerServing(em: EntityManager, workerId: string, date: string): Promise<void> {
+  const [worker] = await em.query<{ name: string; left_on: string | null }[]>(
+    `SELECT name, to_char(left_on, 'YYYY-MM-DD') AS left_on FROM worker WHERE id = $1 FOR SHARE`,
+    [workerId],
+  );
+  if (!worker) throw GridworkError.notFound(`worker ${workerId}`);
+  if (worker.left_on && worker.left_on <= date) {
+    throw new GridworkError(ErrorCode.CONFLICT, `worker ${workerId} left on ${worker.left_on} and cannot patrol on ${date}`);
+  }
+}
+
+/** A worker is on one patrol at a time; the exclusion constraint is the backstop for two logs racing. */
+async function assertNotOnPatrol(em: EntityManager, request: LogPatrolRequest): Promise<void> {
+  const [overlapping] = await em.query<{ id: string; started_at: Date; ended_at: Date }[]>(
+    `SELECT id, started_at, ended_at FROM patrol WHERE worker_id = $1 AND tstzrange(started_at, ended_at) && tstzrange($2, $3) LIMIT 1`,
+    [request.workerId, request.startedAt, request.endedAt],
+  );
+  if (overlapping) {
+    throw new GridworkError(
+      ErrorCode.CONFLICT,
+      `worker ${request.workerId} was on patrol ${overlapping.id} from ${overlapping.started_at.toISOString()} to ${overlapping.ended_at.toISOString()}`,
+    );
+  }
+}
+
+/** Stores the patrol, its route measured on the spheroid, and its findings in their order; returns its id. */
+async function insertPatrol(em: EntityManager, request: LogPatrolRequest, findings: PatrolFinding[]): Promise<string> {
+  const id = newId();
+  const route = request.route ? JSON.stringify({ type: 'LineString', coordinates: request.route }) : null;
+  await em.query(
+    `WITH line AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON($7::text), 4326) AS geom)
+     INSERT INTO patrol (id, grid_code, worker_id, patrol_date, started_at, ended_at, route, route_points, distance_metres,
+                         case_reported, case_reference, logged_at)
+     SELECT $1, $2, $3, $4, $5, $6, line.geom, $8, ST_Length(line.geom::geography), $9, $10, now() FROM line`,
+    [id, request.gridCode, request.workerId, request.date, request.startedAt, request.endedAt, route, request.route?.length ?? 0, request.caseReported, request.caseReference ?? null],
+  );
+  if (findings.length > 0) {
+    await em.query(
+      `INSERT INTO patrol_finding (patrol_id, position, text, base_record_id)
+       SELECT $1, position - 1, text, base_record_id FROM unnest($2::text[], $3::uuid[]) WITH ORDINALITY AS f(text, base_record_id, position)`,
+      [id, findings.map((f) => f.text), findings.map((f) => f.baseRecordId ?? null)],
+    );
+  }
+  return id;
 }
 
 async function assertRecordsExist(em: EntityManager, findings: PatrolFinding[]): Promise<void> {

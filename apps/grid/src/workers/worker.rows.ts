@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { GridworkError, type WorkerSummary } from '@gridwork/contracts';
+import { compact } from '@gridwork/persistence';
 
 /** A worker as the services read it (dates as YYYY-MM-DD text). */
 export const WORKER_COLUMNS = `w.id, w.name, w.employment, w.phone, w.gender, w.birth_date::text AS birth_date,
@@ -24,3 +25,17 @@ export async function workerIn(em: EntityManager, id: string, lock = false): Pro
   if (!row) throw GridworkError.notFound(`worker ${id}`);
   return row as WorkerRow;
 }
+
+export const workerSummaryOf = (r: WorkerRow): WorkerSummary =>
+  compact({
+    id: r.id,
+    name: r.name,
+    employment: r.employment,
+    phone: r.phone,
+    gender: r.gender,
+    birthDate: r.birth_date,
+    communityCode: r.community_code,
+    hiredOn: r.hired_on,
+    leftOn: r.left_on,
+    leaveReason: r.leave_reason,
+  }) as WorkerSummary;

@@ -1,19 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import {
   subjects,
-  type AssignWorkerRequest,
-  type AssignmentPage,
-  type EndAssignmentRequest,
   type GetWorkerRequest,
   type LeaveWorkerRequest,
-  type ListAssignmentsRequest,
   type ListWorkersRequest,
   type RegisterWorkerRequest,
-  type StaffingReport,
-  type StaffingReportRequest,
   type UpdateWorkerRequest,
   type Worker,
-  type WorkerAssignment,
   type WorkerPage,
 } from '@gridwork/contracts';
 import { Endpoint } from '@gridwork/messaging';
@@ -48,25 +41,5 @@ export class WorkersEndpoints {
   @Endpoint(worker.list)
   list(request: ListWorkersRequest): Promise<WorkerPage> {
     return this.workers.list(request);
-  }
-
-  @Endpoint(worker.assign)
-  assign(request: AssignWorkerRequest): Promise<WorkerAssignment> {
-    return this.workers.assign(request);
-  }
-
-  @Endpoint(worker.endAssignment)
-  endAssignment(request: EndAssignmentRequest): Promise<WorkerAssignment> {
-    return this.workers.endAssignment(request);
-  }
-
-  @Endpoint(worker.assignments)
-  assignments(request: ListAssignmentsRequest): Promise<AssignmentPage> {
-    return this.workers.assignments(request);
-  }
-
-  @Endpoint(worker.staffingReport)
-  staffingReport(request: StaffingReportRequest): Promise<StaffingReport> {
-    return this.workers.staffingReport(request);
   }
 }

@@ -5,7 +5,18 @@ import { ErrorCode, GridworkError } from '@gridwork/contracts';
  * Grid look-ups for what is recorded per grid. Writes need an active grid
  * (an `area` row of level `grid`, not retired); reads also take a retired
  * grid, so what was recorded there can still be found.
+ *
+ * They live below grids/, not in it: grids calls networks when it reshapes
+ * grids, so networks cannot import from grids/ back; base information and
+ * patrols take the same look-ups.
  */
+
+/**
+ * SQL: the `area` row under `alias` is an active grid (level grid, not
+ * retired). The partial GiST index area_active_grid_boundary_idx holds just
+ * these rows, so a spatial search written with this condition can use it.
+ */
+export const isActiveGrid = (alias: string): string => `${alias}.level = 'grid' AND ${alias}.retired_at IS NULL`;
 
 /** The share lock keeps a split or merge from retiring the grid until the caller's transaction ends. */
 export async function lockActiveGrid(em: EntityManager, code: string): Promise<void> {

@@ -22,9 +22,11 @@ import {
 } from '@gridwork/contracts';
 import { MESSAGING_OPTIONS, NATS_CONNECTION, publishAllInTransaction, publishInTransaction, type MessagingOptions } from '@gridwork/messaging';
 import { newId } from '@gridwork/persistence';
-import { boundaryFromGeoJson, topologyProblems } from '../spatial/boundaries.js';
-import { areaColumns, toAreaSummary, type AreaRow } from './area.rows.js';
-import { gridSummaryOf, type GridRow } from '../grids/grid.rows.js';
+import { areaColumns, toAreaSummary, type AreaRow } from '../areas/area.rows.js';
+import { AreasService } from '../areas/areas.service.js';
+import { gridSummaryOf } from '../grids/grid.rows.js';
+import { GridsService } from '../grids/grids.service.js';
+import { topologyProblems } from '../spatial/boundaries.js';
 
 /** Largest GeoJSON file the import reads from the object store. */
 export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
@@ -46,6 +48,8 @@ interface Candidate {
  * properties, its geometry's shape and topology, its parent and code), the
  * sound ones are stored in one transaction and the rest reported with why.
  * A feature whose parent is refused is refused too, so no orphan is stored.
+ * It stores areas and grids through their owners, AreasService and
+ * GridsService, which is why it sits above both rather than in areas/.
  */
 @Injectable()
 export class AreaImportService implements OnModuleInit {
@@ -53,6 +57,8 @@ export class AreaImportService implements OnModuleInit {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly areas: AreasService,
+    private readonly grids: GridsService,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
   ) {}
@@ -64,19 +70,15 @@ export class AreaImportService implements OnModuleInit {
 
   async import(request: ImportAreasRequest): Promise<ImportAreasReply> {
     const features = await this.featuresOf(request);
-    const candidates = features.map((feature, index) => ({ index, ...(feature as object) }) as { index: number; type?: unknown; properties?: unknown; geometry?: unknown });
-    const checked = await Promise.all(candidates.map((feature) => checkFeature(feature.index, feature)));
+    const checked = await Promise.all(features.map((feature, index) => checkFeature(index, { ...(feature as object) })));
     const reply = await this.dataSource.transaction(async (em) => {
       await checkTopology(em, checked);
       await checkTree(em, checked);
       const accepted = checked.filter((candidate) => candidate.reasons.length === 0);
-      const imported = Object.fromEntries(AREA_LEVELS.map((level) => [level, 0])) as Record<AreaLevel, number>;
-      for (const candidate of accepted) imported[candidate.properties.level]++;
-      const rejected: RejectedFeature[] = checked
-        .filter((candidate) => candidate.reasons.length > 0)
-        .map((candidate) => ({ index: candidate.index, ...(candidate.properties?.code ? { code: candidate.properties.code } : {}), reasons: candidate.reasons }));
+      const rejected = checked.filter((candidate) => candidate.reasons.length > 0).map(rejectionOf);
+      const imported = countByLevel(accepted);
       if (!request.dryRun && accepted.length > 0) {
-        await store(em, accepted);
+        await this.store(em, accepted);
         await publishInTransaction(em, subjects.grid.area.imported, {
           count: accepted.length,
           imported,
@@ -99,6 +101,49 @@ export class AreaImportService implements OnModuleInit {
     const stored = Object.values(reply.imported).reduce((sum, n) => sum + n, 0);
     if (!reply.dryRun && stored >= ANALYZE_AFTER) await this.dataSource.query(`ANALYZE area, grid`);
     return reply;
+  }
+
+  /**
+   * Stores the accepted features top-down in batches (area rows, then the
+   * grid rows of the grids among them) and announces each area or grid.
+   * A code stored meanwhile by another change fails the whole import.
+   */
+  private async store(em: EntityManager, accepted: Candidate[]): Promise<void> {
+    const ordered = [...accepted].sort((a, b) => a.path!.length - b.path!.length);
+    for (let start = 0; start < ordered.length; start += INSERT_BATCH) {
+      const batch = ordered.slice(start, start + INSERT_BATCH);
+      const areaRows = await this.areas.insert(
+        em,
+        batch.map(({ properties, path, boundary }) => ({
+          code: properties.code,
+          name: properties.name,
+          level: properties.level,
+          parentCode: properties.parentCode ?? null,
+          path: path!,
+          boundary: boundary ? JSON.stringify(boundary) : null,
+        })),
+        { existing: 'fail' },
+      );
+      const gridRows = await this.grids.insertGridRows(
+        em,
+        batch
+          .filter((candidate) => candidate.properties.level === 'grid')
+          .map(({ properties }) => ({
+            code: properties.code,
+            communityCode: properties.parentCode!,
+            population: properties.population!,
+            households: properties.households!,
+            branchOrgId: properties.branchOrgId,
+          })),
+      );
+      await publishAllInTransaction(em, [
+        {
+          event: subjects.grid.area.changed,
+          payloads: areaRows.filter((row) => row.level !== 'grid').map((row) => ({ change: 'created' as const, area: toAreaSummary(row) })),
+        },
+        { event: subjects.grid.grid.changed, payloads: gridRows.map((row) => ({ change: 'created' as const, grid: gridSummaryOf(row) })) },
+      ]);
+    }
   }
 
   private async featuresOf(request: ImportAreasRequest): Promise<unknown[]> {
@@ -193,16 +238,8 @@ async function checkTree(em: EntityManager, candidates: Candidate[]): Promise<vo
   for (const [code, same] of byCode) {
     if (same.length > 1) for (const candidate of same) candidate.reasons.push(`duplicate code ${code} (features ${same.map((c) => c.index).join(', ')})`);
   }
-  const codes = [...byCode.keys()];
-  const parentCodes = [...new Set(candidates.map((c) => c.properties.parentCode).filter((code): code is string => typeof code === 'string'))];
-  const stored = new Map<string, AreaRow>();
-  for (let start = 0; start < Math.max(codes.length, parentCodes.length); start += 10_000) {
-    const rows = await em.query<AreaRow[]>(`SELECT ${areaColumns()} FROM area a WHERE code = ANY ($1) OR code = ANY ($2)`, [
-      codes.slice(start, start + 10_000),
-      parentCodes.slice(start, start + 10_000),
-    ]);
-    for (const row of rows) stored.set(row.code, row);
-  }
+  const parentCodes = candidates.map((c) => c.properties.parentCode).filter((code): code is string => typeof code === 'string');
+  const stored = await storedAreas(em, [...byCode.keys()], [...new Set(parentCodes)]);
   for (const candidate of candidates) {
     if (typeof candidate.properties.code === 'string' && stored.has(candidate.properties.code)) {
       candidate.reasons.push(`code ${candidate.properties.code} already exists`);
@@ -212,90 +249,62 @@ async function checkTree(em: EntityManager, candidates: Candidate[]): Promise<vo
   const ordered = candidates
     .filter((candidate) => AREA_LEVELS.includes(candidate.properties.level))
     .sort((a, b) => AREA_LEVELS.indexOf(a.properties.level) - AREA_LEVELS.indexOf(b.properties.level));
-  for (const candidate of ordered) {
-    const { code, level, parentCode } = candidate.properties;
-    const expected = parentLevelOf(level);
-    if (!expected) {
-      if (parentCode) candidate.reasons.push('properties.parentCode: a city has no parent');
-      candidate.path = [code];
-      continue;
-    }
-    if (!parentCode) {
-      candidate.reasons.push(`properties.parentCode: a ${level} needs its ${expected}`);
-      continue;
-    }
-    const inFile = byCode.get(parentCode);
-    const parentStored = stored.get(parentCode);
-    if (inFile && inFile.length === 1 && !parentStored) {
-      const parent = inFile[0]!;
-      if (parent.properties.level !== expected) candidate.reasons.push(`parent ${parentCode} is a ${parent.properties.level}; a ${level}'s parent must be a ${expected}`);
-      else if (parent.reasons.length > 0) candidate.reasons.push(`parent ${parentCode} was rejected`);
-      else candidate.path = [...parent.path!, code];
-    } else if (parentStored) {
-      if (parentStored.level !== expected) candidate.reasons.push(`parent ${parentCode} is a ${parentStored.level}; a ${level}'s parent must be a ${expected}`);
-      else if (parentStored.retired_at) candidate.reasons.push(`parent ${parentCode} is retired`);
-      else candidate.path = [...parentStored.path, code];
-    } else if (inFile) {
-      candidate.reasons.push(`parent ${parentCode} was rejected`);
-    } else {
-      candidate.reasons.push(`unknown parent ${parentCode}`);
-    }
-  }
+  for (const candidate of ordered) placeUnderParent(candidate, byCode, stored);
 }
 
-/** Stores the accepted features top-down in batches and announces each area or grid. */
-async function store(em: EntityManager, accepted: Candidate[]): Promise<void> {
-  const ordered = [...accepted].sort((a, b) => a.path!.length - b.path!.length);
-  for (let start = 0; start < ordered.length; start += INSERT_BATCH) {
-    const batch = ordered.slice(start, start + INSERT_BATCH);
-    const rows = await em.query<AreaRow[]>(
-      `INSERT INTO area (code, name, level, parent_code, path, boundary)
-       SELECT f.code, f.name, f.level, f.parent_code, f.path, CASE WHEN f.boundary IS NULL THEN NULL ELSE ${boundaryFromGeoJson('f.boundary')} END
-         FROM jsonb_to_recordset($1::jsonb) AS f(code text, name text, level text, parent_code text, path text[], boundary text)
-       RETURNING ${areaColumns('area')}`,
-      [
-        JSON.stringify(
-          batch.map(({ properties, path, boundary }) => ({
-            code: properties.code,
-            name: properties.name,
-            level: properties.level,
-            parent_code: properties.parentCode ?? null,
-            path,
-            boundary: boundary ? JSON.stringify(boundary) : null,
-          })),
-        ),
-      ],
-    );
-    const grids = batch.filter((candidate) => candidate.properties.level === 'grid');
-    let gridRows: GridRow[] = [];
-    if (grids.length > 0) {
-      gridRows = await em.query<GridRow[]>(
-        `WITH inserted AS (
-           INSERT INTO grid (code, community_code, population, households, branch_org_id, area_square_metres)
-           SELECT g.code, g.community_code, g.population, g.households, g.branch_org_id, ST_Area(a.boundary::geography)
-             FROM jsonb_to_recordset($1::jsonb) AS g(code text, community_code text, population int, households int, branch_org_id uuid)
-             JOIN area a ON a.code = g.code
-           RETURNING *)
-         SELECT ${areaColumns('a')}, i.community_code, i.population, i.households, i.branch_org_id, i.area_square_metres
-           FROM inserted i JOIN area a ON a.code = i.code`,
-        [
-          JSON.stringify(
-            grids.map(({ properties }) => ({
-              code: properties.code,
-              community_code: properties.parentCode,
-              population: properties.population,
-              households: properties.households,
-              branch_org_id: properties.branchOrgId ?? null,
-            })),
-          ),
-        ],
-      );
-    }
-    const areas = rows.filter((row) => row.level !== 'grid');
-    await publishAllInTransaction(em, [
-      { event: subjects.grid.area.changed, payloads: areas.map((row) => ({ change: 'created' as const, area: toAreaSummary(row) })) },
-      { event: subjects.grid.grid.changed, payloads: gridRows.map((row) => ({ change: 'created' as const, grid: gridSummaryOf(row) })) },
+/** The stored areas among the file's codes and parent codes, read in slices that keep each query's arrays small. */
+async function storedAreas(em: EntityManager, codes: string[], parentCodes: string[]): Promise<Map<string, AreaRow>> {
+  const stored = new Map<string, AreaRow>();
+  for (let start = 0; start < Math.max(codes.length, parentCodes.length); start += 10_000) {
+    const rows = await em.query<AreaRow[]>(`SELECT ${areaColumns()} FROM area a WHERE code = ANY ($1) OR code = ANY ($2)`, [
+      codes.slice(start, start + 10_000),
+      parentCodes.slice(start, start + 10_000),
     ]);
+    for (const row of rows) stored.set(row.code, row);
+  }
+  return stored;
+}
+
+/** Gives the candidate its path under its parent (in the file or stored), or says why it has none. */
+function placeUnderParent(candidate: Candidate, byCode: Map<string, Candidate[]>, stored: Map<string, AreaRow>): void {
+  const { code, level, parentCode } = candidate.properties;
+  const expected = parentLevelOf(level);
+  if (!expected) {
+    if (parentCode) candidate.reasons.push('properties.parentCode: a city has no parent');
+    candidate.path = [code];
+    return;
+  }
+  if (!parentCode) {
+    candidate.reasons.push(`properties.parentCode: a ${level} needs its ${expected}`);
+    return;
+  }
+  const inFile = byCode.get(parentCode);
+  const parentStored = stored.get(parentCode);
+  if (inFile && inFile.length === 1 && !parentStored) {
+    const parent = inFile[0]!;
+    if (parent.properties.level !== expected) candidate.reasons.push(`parent ${parentCode} is a ${parent.properties.level}; a ${level}'s parent must be a ${expected}`);
+    else if (parent.reasons.length > 0) candidate.reasons.push(`parent ${parentCode} was rejected`);
+    else candidate.path = [...parent.path!, code];
+  } else if (parentStored) {
+    if (parentStored.level !== expected) candidate.reasons.push(`parent ${parentCode} is a ${parentStored.level}; a ${level}'s parent must be a ${expected}`);
+    else if (parentStored.retired_at) candidate.reasons.push(`parent ${parentCode} is retired`);
+    else candidate.path = [...parentStored.path, code];
+  } else if (inFile) {
+    candidate.reasons.push(`parent ${parentCode} was rejected`);
+  } else {
+    candidate.reasons.push(`unknown parent ${parentCode}`);
   }
 }
 
+/** How many accepted features there are of each level. */
+function countByLevel(accepted: Candidate[]): Record<AreaLevel, number> {
+  const imported = Object.fromEntries(AREA_LEVELS.map((level) => [level, 0])) as Record<AreaLevel, number>;
+  for (const candidate of accepted) imported[candidate.properties.level]++;
+  return imported;
+}
+
+const rejectionOf = (candidate: Candidate): RejectedFeature => ({
+  index: candidate.index,
+  ...(candidate.properties?.code ? { code: candidate.properties.code } : {}),
+  reasons: candidate.reasons,
+});

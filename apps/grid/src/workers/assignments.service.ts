@@ -1,0 +1,144 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  ErrorCode,
+  GridworkError,
+  subjects,
+  type AssignWorkerRequest,
+  type AssignmentPage,
+  type EndAssignmentRequest,
+  type ListAssignmentsRequest,
+  type WorkerAssignment,
+} from '@gridwork/contracts';
+import { publishInTransaction, publishManyInTransaction } from '@gridwork/messaging';
+import { newId, pageOf, pgErrorOf } from '@gridwork/persistence';
+import { today } from '@gridwork/local-time';
+import { ASSIGNMENT_SELECT, assignmentOf, assignmentsById, type AssignmentRow } from './assignment.rows.js';
+import { workerIn } from './worker.rows.js';
+
+const events = subjects.grid.worker;
+
+/**
+ * Workers' assignments to grids over time: assigning, ending, the history.
+ * The only writer of `worker_assignment`: a worker leaving and a grid
+ * retiring end assignments through here.
+ */
+@Injectable()
+export class AssignmentsService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async assign(request: AssignWorkerRequest): Promise<WorkerAssignment> {
+    return this.dataSource.transaction(async (em) => {
+      const worker = await workerIn(em, request.workerId, true);
+      if (worker.left_on !== null) throw new GridworkError(ErrorCode.CONFLICT, `worker ${worker.id} left on ${worker.left_on}`);
+      const startedOn = request.startedOn ?? today();
+      if (startedOn < worker.hired_on) {
+        throw GridworkError.validation([{ field: 'startedOn', messages: [`startedOn must not be before the worker was hired (${worker.hired_on})`] }]);
+      }
+      const [grid] = await em.query(
+        // The share lock keeps a split or merge from retiring the grid until this assignment is stored.
+        `SELECT g.code, a.retired_at FROM grid g JOIN area a ON a.code = g.code WHERE g.code = $1 FOR SHARE OF a`,
+        [request.gridCode],
+      );
+      if (!grid) throw GridworkError.notFound(`grid ${request.gridCode}`);
+      if (grid.retired_at !== null) throw new GridworkError(ErrorCode.CONFLICT, `grid ${request.gridCode} is retired`);
+      const id = newId();
+      const role = request.role ?? 'worker';
+      try {
+        // The exclusion constraints, not a prior read, decide overlaps, so concurrent assignments cannot both pass.
+        await em.query(`INSERT INTO worker_assignment (id, worker_id, grid_code, role, started_on) VALUES ($1, $2, $3, $4, $5)`, [
+          id,
+          worker.id,
+          request.gridCode,
+          role,
+          startedOn,
+        ]);
+      } catch (error) {
+        const { code, constraint } = pgErrorOf(error);
+        if (code === '23P01' && constraint === 'worker_assignment_one_head') {
+          throw new GridworkError(ErrorCode.CONFLICT, `grid ${request.gridCode} already has a head from ${startedOn}`);
+        }
+        if (code === '23P01') {
+          throw new GridworkError(ErrorCode.CONFLICT, `worker ${worker.id} is already assigned to grid ${request.gridCode} from ${startedOn}`);
+        }
+        throw error;
+      }
+      const [assignment] = await assignmentsById(em, [id]);
+      await publishInTransaction(em, events.assigned, assignment!);
+      return assignment!;
+    });
+  }
+
+  async end(request: EndAssignmentRequest): Promise<WorkerAssignment> {
+    return this.dataSource.transaction(async (em) => {
+      const [row] = await em.query(`SELECT started_on::text AS started_on, ended_on::text AS ended_on FROM worker_assignment WHERE id = $1 FOR UPDATE`, [
+        request.assignmentId,
+      ]);
+      if (!row) throw GridworkError.notFound(`assignment ${request.assignmentId}`);
+      if (row.ended_on !== null) throw new GridworkError(ErrorCode.CONFLICT, `assignment ${request.assignmentId} already ended on ${row.ended_on}`);
+      if (request.endedOn < row.started_on) {
+        throw GridworkError.validation([{ field: 'endedOn', messages: [`endedOn must not be before startedOn (${row.started_on})`] }]);
+      }
+      await em.query(`UPDATE worker_assignment SET ended_on = $2, end_reason = $3, ended_at = now() WHERE id = $1`, [
+        request.assignmentId,
+        request.endedOn,
+        request.reason,
+      ]);
+      const [assignment] = await assignmentsById(em, [request.assignmentId]);
+      await publishInTransaction(em, events.assignmentEnded, assignment!);
+      return assignment!;
+    });
+  }
+
+  async list(request: ListAssignmentsRequest): Promise<AssignmentPage> {
+    const em = this.dataSource.manager;
+    if (request.workerId !== undefined) await workerIn(em, request.workerId);
+    if (request.gridCode !== undefined) {
+      const [grid] = await em.query(`SELECT 1 FROM grid WHERE code = $1`, [request.gridCode]);
+      if (!grid) throw GridworkError.notFound(`grid ${request.gridCode}`);
+    }
+    // The cursor is `<startedOn>/<id>`: history reads oldest first by the day it began.
+    let afterDay: string | null = null;
+    let afterId: string | null = null;
+    if (request.after !== undefined) {
+      const match = /^(\d{4}-\d{2}-\d{2})\/([0-9a-f-]{36})$/.exec(request.after);
+      if (!match) throw GridworkError.validation([{ field: 'after', messages: ["after must be a previous page's nextAfter"] }]);
+      [afterDay, afterId] = [match[1]!, match[2]!];
+    }
+    const limit = request.limit ?? 100;
+    const rows: AssignmentRow[] = await em.query(
+      `${ASSIGNMENT_SELECT}
+       WHERE ($1::uuid IS NULL OR a.worker_id = $1) AND ($2::text IS NULL OR a.grid_code = $2)
+         AND ($3::date IS NULL OR a.during @> $3::date)
+         AND ($4::date IS NULL OR (a.started_on, a.id) > ($4::date, $5::uuid))
+       ORDER BY a.started_on, a.id LIMIT $6`,
+      [request.workerId ?? null, request.gridCode ?? null, request.on ?? null, afterDay, afterId, limit + 1],
+    );
+    return pageOf(rows, limit, (row) => `${row.started_on}/${row.id}`, assignmentOf);
+  }
+
+  /** The worker left on `day`: their assignments end then, in the caller's transaction. */
+  async endOfLeavingWorker(em: EntityManager, workerId: string, day: string, reason: string): Promise<void> {
+    await this.endRunning(em, 'worker_id = $1::uuid', workerId, day, reason);
+  }
+
+  /** A split or merge retired these grids: their assignments end today (the workers are assigned anew to the new grids). */
+  async endOfRetiredGrids(em: EntityManager, gridCodes: string[], reason: string): Promise<void> {
+    await this.endRunning(em, 'grid_code = ANY ($1::text[])', gridCodes, today(), reason);
+  }
+
+  /**
+   * Ends the matching assignments still running on `day` then; those not yet
+   * started are cancelled. Each is announced.
+   */
+  private async endRunning(em: EntityManager, match: string, value: unknown, day: string, reason: string): Promise<void> {
+    // TypeORM answers an UPDATE … RETURNING with [rows, count].
+    const [ended]: [Array<{ id: string }>, number] = await em.query(
+      `UPDATE worker_assignment SET ended_on = greatest(started_on, $2::date), end_reason = $3, ended_at = now()
+       WHERE ${match} AND (ended_on IS NULL OR ended_on > $2::date)
+       RETURNING id`,
+      [value, day, reason],
+    );
+    await publishManyInTransaction(em, events.assignmentEnded, await assignmentsById(em, ended.map((r) => r.id)));
+  }
+}
