@@ -22,7 +22,7 @@
 // Everything else (LOG_LEVEL, NATS_CREDS_FILE, STREAM_REPLICAS, ...) is passed through.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -46,6 +46,19 @@ const color = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code, text) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
 const say = (message) => process.stdout.write(`${paint('1', '[start]')} ${message}\n`);
 const complain = (message) => process.stderr.write(`${paint('1;31', '[start]')} ${message}\n`);
+
+// The Node the project supports and tests (package.json engines); on an
+// older one the apps may start and then fail in a dependency that needs it.
+const supported = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).engines.node; // ">=22.12"
+const [needMajor, needMinor = 0] = supported.match(/\d+/g).map(Number);
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < needMajor || (major === needMajor && minor < needMinor)) {
+  complain(
+    `Node ${process.versions.node} is older than the Node ${needMajor}.${needMinor} the apps need (package.json engines ${supported}). ` +
+      `Install Node ${needMajor} LTS (nodejs.org, nvm install ${needMajor}, or your distribution's nodejs ${needMajor} package) and run npm start again.`,
+  );
+  process.exit(1);
+}
 
 if (!/^[A-Za-z0-9_]*$/.test(DATABASE_PREFIX)) {
   complain(`DATABASE_PREFIX=${DATABASE_PREFIX} may hold only letters, digits and _.`);
