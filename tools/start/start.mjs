@@ -1,12 +1,19 @@
 #!/usr/bin/env node
 // `npm start`: builds if needed, checks PostgreSQL and NATS, runs every app
 // as a child process with its output prefixed, prints where each one answers
-// once all are ready, and stops them all together (Ctrl-C, SIGTERM, or when
-// one of them dies).
+// once all are ready, and stops them all together (Ctrl-C, SIGINT or SIGTERM
+// to npm or to this script, or when one of them dies).
+//
+// package.json runs it as `exec node tools/start/start.mjs`: npm runs a script
+// through `sh -c` and sends the signals it gets to that shell only, which
+// dies of SIGTERM (leaving this script and the apps running) and sits out
+// SIGINT. With `exec` the shell becomes this script, so npm's signals land
+// here.
 //
 // Environment:
 //   PG_URL         postgres://user[:password]@host:port   (default postgres://postgres@127.0.0.1:5432)
-//                  each app gets DATABASE_URL=${PG_URL}/gov_<app>
+//                  each app gets DATABASE_URL=${PG_URL}/${DATABASE_PREFIX}<app>
+//   DATABASE_PREFIX  what each app's database name starts with (default gov_)
 //   NATS_URL       nats://host:port[,nats://host:port...] (default nats://127.0.0.1:4222)
 //   HTTP_HOST      interface the apps listen on           (default 127.0.0.1)
 //   <APP>_HTTP_PORT  e.g. DISPATCH_HTTP_PORT=4003 moves one app
@@ -15,7 +22,7 @@
 // Everything else (LOG_LEVEL, NATS_CREDS_FILE, STREAM_REPLICAS, ...) is passed through.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -28,6 +35,7 @@ const APPS_DIR = join(ROOT, 'apps');
 const PORTS = { gateway: 3000, org: 3001, grid: 3002, dispatch: 3003, timebank: 3004, admission: 3005 };
 
 const PG_URL = process.env.PG_URL || 'postgres://postgres@127.0.0.1:5432';
+const DATABASE_PREFIX = process.env.DATABASE_PREFIX ?? 'gov_';
 const NATS_URL = process.env.NATS_URL || 'nats://127.0.0.1:4222';
 const HTTP_HOST = process.env.HTTP_HOST || '127.0.0.1';
 const PRETTY = process.env.LOG_FORMAT === 'pretty';
@@ -38,6 +46,24 @@ const color = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code, text) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
 const say = (message) => process.stdout.write(`${paint('1', '[start]')} ${message}\n`);
 const complain = (message) => process.stderr.write(`${paint('1;31', '[start]')} ${message}\n`);
+
+// The Node the project supports and tests (package.json engines); on an
+// older one the apps may start and then fail in a dependency that needs it.
+const supported = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).engines.node; // ">=22.12"
+const [needMajor, needMinor = 0] = supported.match(/\d+/g).map(Number);
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < needMajor || (major === needMajor && minor < needMinor)) {
+  complain(
+    `Node ${process.versions.node} is older than the Node ${needMajor}.${needMinor} the apps need (package.json engines ${supported}). ` +
+      `Install Node ${needMajor} LTS (nodejs.org, nvm install ${needMajor}, or your distribution's nodejs ${needMajor} package) and run npm start again.`,
+  );
+  process.exit(1);
+}
+
+if (!/^[A-Za-z0-9_]*$/.test(DATABASE_PREFIX)) {
+  complain(`DATABASE_PREFIX=${DATABASE_PREFIX} may hold only letters, digits and _.`);
+  process.exit(1);
+}
 
 // ---------------------------------------------------------------- the apps
 
@@ -78,7 +104,7 @@ const portOf = Object.fromEntries(
 
 function databaseUrlOf(app) {
   const url = new URL(PG_URL);
-  url.pathname = `/gov_${app.replace(/[^A-Za-z0-9_]/g, '_')}`;
+  url.pathname = `/${DATABASE_PREFIX}${app.replace(/[^A-Za-z0-9_]/g, '_')}`;
   return url.toString();
 }
 
@@ -329,6 +355,17 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     stop(0);
   });
 }
+
+// A parent that is killed outright (SIGKILL, a supervisor giving up) sends no
+// signal, and the apps, in process groups of their own, would keep running:
+// being handed to another parent means it is gone, so stop too.
+const parentPid = process.ppid;
+setInterval(() => {
+  if (!stopping && process.ppid !== parentPid) {
+    say(`the process that started this one (pid ${parentPid}) is gone.`);
+    stop(0);
+  }
+}, 500).unref();
 
 // The apps run in their own process groups: never leave one behind.
 process.on('exit', () => {

@@ -48,6 +48,37 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return out;
 }
 
+/*
+ * Keys JavaScript gives a meaning of its own. class-transformer drops
+ * `__proto__` and `constructor` without a word, and code that merges objects
+ * can be led by them to change Object.prototype, so they are refused wherever
+ * they appear in a body, like any unknown field. JSON.parse makes them plain
+ * own properties, so parsing alone changes nothing.
+ */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Whether a JSON text can hold a reserved key: by name, or spelt with \u escapes. */
+const MAY_HOLD_RESERVED_KEY = /__proto__|constructor|prototype|\\u/;
+
+/** Every reserved key in a parsed body, named as validation names fields (`tag.__proto__`, `points[0].constructor`). */
+function reservedKeys(body: unknown): FieldError[] {
+  const found: FieldError[] = [];
+  // A stack rather than recursion: a deeply nested body must not overflow it.
+  const stack: Array<[unknown, string]> = [[body, '']];
+  while (stack.length > 0) {
+    const [value, path] = stack.pop()!;
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => stack.push([item, `${path}[${i}]`]));
+    } else if (typeof value === 'object' && value !== null) {
+      for (const key of Object.keys(value)) {
+        const field = path === '' ? key : `${path}.${key}`;
+        if (RESERVED_KEYS.has(key)) found.push({ field, messages: [`property ${key} should not exist`] });
+        else stack.push([(value as Record<string, unknown>)[key], field]);
+      }
+    }
+  }
+  return found;
+}
+
 /**
  * Turns a raw message body into a validated instance of `type`, or throws
  * VALIDATION_FAILED naming every wrong field. Unknown fields are refused so a
@@ -63,19 +94,26 @@ export async function parseMessage<T extends object>(
       { field: '$', messages: [`body is ${body.length} bytes, over the limit of ${maxBytes}`] },
     ]);
   }
+  const text = new TextDecoder().decode(body);
   let raw: unknown;
   try {
-    raw = body.length === 0 ? {} : JSON.parse(new TextDecoder().decode(body));
+    raw = body.length === 0 ? {} : JSON.parse(text);
   } catch (err) {
     throw GridworkError.validation([{ field: '$', messages: [`malformed JSON: ${(err as Error).message}`] }]);
   }
-  return validateMessage(type, raw);
+  return validateMessage(type, raw, text);
 }
 
-export async function validateMessage<T extends object>(type: MessageClass<T>, raw: unknown): Promise<T> {
+/**
+ * Validates an already parsed body. `json`, the text it was parsed from, lets
+ * the look for reserved keys be skipped when the text cannot hold one, which
+ * is nearly always.
+ */
+export async function validateMessage<T extends object>(type: MessageClass<T>, raw: unknown, json?: string): Promise<T> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw GridworkError.validation([{ field: '$', messages: ['body must be a JSON object'] }]);
   }
+  const reserved = json === undefined || MAY_HOLD_RESERVED_KEY.test(json) ? reservedKeys(raw) : [];
   const instance = plainToInstance(type, raw);
   const errors = await validate(instance, {
     whitelist: true,
@@ -83,6 +121,8 @@ export async function validateMessage<T extends object>(type: MessageClass<T>, r
     forbidUnknownValues: false,
     validationError: { target: false, value: false },
   });
-  if (errors.length > 0) throw GridworkError.validation(flatten(errors));
-  return instance;
+  if (reserved.length === 0 && errors.length === 0) return instance;
+  // `prototype` is an unknown field to class-validator as well: name it once.
+  const named = new Set(reserved.map((error) => error.field));
+  throw GridworkError.validation([...reserved, ...flatten(errors).filter((error) => !named.has(error.field))]);
 }

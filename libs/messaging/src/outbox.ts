@@ -27,7 +27,7 @@ function outboxHeaders(event: EventDefinition<object>): Record<string, string> {
  */
 async function checkedJson(event: EventDefinition<object>, payload: object): Promise<string> {
   const json = JSON.stringify(payload);
-  await validateMessage(event.payload, JSON.parse(json));
+  await validateMessage(event.payload, JSON.parse(json), json);
   return json;
 }
 

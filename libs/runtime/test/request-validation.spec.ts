@@ -50,6 +50,27 @@ describe('request/reply', () => {
     expect(!big.ok && big.error.details![0]!.messages[0]).toMatch(/over the limit of 4096/);
   });
 
+  it('refuses __proto__, constructor and prototype keys, at the top and nested, naming them, and changes nothing', async () => {
+    const before = await world.query('probe', 'SELECT count(*)::int AS n FROM widget');
+    const valid = '"name": "lamp", "count": 1';
+    const bodies: Array<[string, string[]]> = [
+      [`{${valid}, "__proto__": {"polluted": true}}`, ['__proto__']],
+      [`{${valid}, "constructor": {"prototype": {"polluted": true}}}`, ['constructor']],
+      [`{${valid}, "prototype": {"polluted": true}}`, ['prototype']],
+      [`{${valid}, "tag": {"label": "a", "__proto__": {"polluted": true}}}`, ['tag.__proto__']],
+      [`{${valid}, "tag": {"label": "a", "constructor": {"prototype": {"polluted": true}}}}`, ['tag.constructor']],
+      [`{${valid}, "tag": {"label": "a", "prototype": {"polluted": true}}}`, ['tag.prototype']],
+      // The same key spelt with a JSON escape is the same key once parsed.
+      [`{${valid}, "__pro\\u0074o__": {"polluted": true}}`, ['__proto__']],
+      // Named together with the other wrong fields.
+      [`{"count": "three", "__proto__": {}, "constructor": 1}`, ['__proto__', 'constructor', 'count', 'name']],
+    ];
+    for (const [body, fields] of bodies) expect(fieldsOf(await raw(body)), body).toEqual(fields);
+    expect(Object.prototype).not.toHaveProperty('polluted');
+    expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(await world.query('probe', 'SELECT count(*)::int AS n FROM widget')).toEqual(before);
+  });
+
   it('throws a typed error through the client and stores nothing for a bad request', async () => {
     const before = await world.query('probe', 'SELECT count(*)::int AS n FROM widget');
     const error = await world.client.request(probe.widget.create, { name: '', count: -1 }).catch((e: unknown) => e);

@@ -34,8 +34,13 @@ export async function waitForPortsFile(child: ChildProcess, dir: string, timeout
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`nats-server exited (${child.exitCode ?? child.signalCode}) before it listened`);
     if (existsSync(file)) {
-      const { nats } = JSON.parse(readFileSync(file, 'utf8')) as { nats: string[] };
-      return Number(new URL(nats[0]!).port);
+      // The server creates the file before it writes it: an empty or partial one is read again.
+      try {
+        const { nats } = JSON.parse(readFileSync(file, 'utf8')) as { nats: string[] };
+        return Number(new URL(nats[0]!).port);
+      } catch {
+        // not written yet
+      }
     }
     if (Date.now() > deadline) throw new Error(`nats-server did not report its port within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 25));
