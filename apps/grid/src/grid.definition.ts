@@ -10,7 +10,7 @@ import { baseInformationFeature } from './base-information/base-information.modu
 import { patrolsFeature } from './patrols/patrols.module.js';
 
 /**
- * The grid service (domain.md §2): the area tree and base grids with their
+ * The grid service (docs/domain.md, "Grids and grid workers"): the area tree and base grids with their
  * boundaries, other networks' grids, grid workers and their careers, and the
  * base information workers keep per grid.
  */
