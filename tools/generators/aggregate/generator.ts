@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ChangeType, applyChangesToString, generateFiles, names, updateJson, type StringChange, type Tree } from '@nx/devkit';
+import { ChangeType, applyChangesToString, generateFiles, names, readJson, updateJson, type StringChange, type Tree } from '@nx/devkit';
 import ts from 'typescript';
 
 /*
@@ -174,11 +174,17 @@ function addContract(tree: Tree, s: Substitutions): void {
   });
 }
 
-/** The libraries the generated code imports, in the service's package.json like grid's and dispatch's. */
+/**
+ * The packages the generated code imports, in the service's package.json like
+ * grid's and dispatch's (lint checks each project declares what it imports).
+ * Third-party ranges are messaging's, so every project asks for the same version.
+ */
 function addDependencies(tree: Tree, s: Substitutions): void {
+  const messaging = readJson<{ dependencies: Record<string, string> }>(tree, 'libs/messaging/package.json').dependencies;
   updateJson(tree, `apps/${s.service}/package.json`, (json: { dependencies?: Record<string, string> }) => {
     const dependencies = { ...json.dependencies };
     for (const library of ['@gridwork/contracts', '@gridwork/messaging', '@gridwork/persistence', '@gridwork/runtime']) dependencies[library] ??= '*';
+    for (const external of ['@nestjs/common', 'typeorm']) dependencies[external] ??= messaging[external]!;
     json.dependencies = Object.fromEntries(Object.entries(dependencies).sort(([a], [b]) => a.localeCompare(b)));
     return json;
   });

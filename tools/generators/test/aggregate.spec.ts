@@ -120,6 +120,9 @@ describe('nx g @gridwork/tools:aggregate', () => {
       JSON.stringify({ extends: './tsconfig.spec.json', include: [`apps/${SERVICE}/test/**/*.ts`], references: references.filter((r) => r.path.startsWith('libs/')).concat({ path: `apps/${SERVICE}` }) }),
     );
     succeeds([bin.tsc, '-p', 'tsconfig.generated.json']);
+    // Lint's boundary and dependency rules read Nx's cached project graph, made
+    // before the generator ran: without it they make a fresh one with the new files.
+    rmSync(join(copy, '.nx'), { recursive: true, force: true });
     succeeds([bin.eslint, '--max-warnings', '0', ...GENERATED]);
     // The AsyncAPI document is made from this catalogue.
     const catalogue = succeeds([
