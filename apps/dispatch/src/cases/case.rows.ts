@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { compact } from '@gridwork/persistence';
 import { GridworkError, type Attachment, type Case, type CaseOwner, type CaseState, type Channel, type Reporter, type ResponseLevel, type Satisfaction, type TimelineEntry } from '@gridwork/contracts';
 
 /*
@@ -101,7 +102,7 @@ export function caseOf(row: CaseRow): Case {
     reportedAt: row.reported_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     version: row.version,
-    ...(Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)) as Partial<Case>),
+    ...compact(optional),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { pageOf } from '@gridwork/persistence';
 
 /**
  * A page of a table's rows, newest first by id (uuid v7, so by time), under
@@ -17,7 +18,7 @@ export class NewestFirst {
     return this;
   }
 
-  async page<Row, Item extends { id: string }>(
+  async page<Row extends { id: string }, Item>(
     em: EntityManager,
     request: { after?: string; limit?: number },
     itemOf: (row: Row) => Item,
@@ -28,7 +29,6 @@ export class NewestFirst {
       `SELECT * FROM ${this.table} ${this.conditions.length ? `WHERE ${this.conditions.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${this.params.length + 1}`,
       [...this.params, limit + 1],
     );
-    const items = rows.slice(0, limit).map(itemOf);
-    return rows.length > limit ? { items, nextAfter: items[items.length - 1]!.id } : { items };
+    return pageOf(rows, limit, (row) => row.id, itemOf);
   }
 }

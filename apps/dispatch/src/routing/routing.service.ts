@@ -15,7 +15,7 @@ import {
   type RoutingRulePage,
   type SetRoutingRuleRequest,
 } from '@gridwork/contracts';
-import { newId } from '@gridwork/persistence';
+import { newId, pageOf } from '@gridwork/persistence';
 import { ShortLivedMap } from '../common/short-lived.js';
 import { GridAreasReadModel } from '../read-models/grid-areas/grid-areas.read-model.js';
 import { CategoriesService } from '../categories/categories.service.js';
@@ -98,8 +98,7 @@ export class RoutingService {
       `SELECT * FROM routing_rule WHERE ($1::text IS NULL OR category_code = $1) AND id::text > $2 ORDER BY id LIMIT $3`,
       [request.categoryCode ?? null, request.after ?? '', limit + 1],
     );
-    const items = rows.slice(0, limit).map(ruleOf);
-    return rows.length > limit ? { items, nextAfter: items[items.length - 1]!.id } : { items };
+    return pageOf(rows, limit, (row) => row.id, ruleOf);
   }
 
   async resolve(request: ResolveRoutingRequest): Promise<RoutingDecision> {
