@@ -69,6 +69,9 @@ export async function startDurableConsumer(nc: NatsConnection, spec: DurableCons
   const subscribe = () => subscribeDurable(nc, jsm, spec, retry);
 
   let stopped = false;
+  // Resolved by stop(), so a wait for the stream ends at once instead of after its delay (up to 10 s).
+  let wake = () => {};
+  const stopping = new Promise<void>((resolve) => (wake = resolve));
   let messages: ConsumerMessages | undefined;
   try {
     messages = await subscribe();
@@ -76,7 +79,7 @@ export async function startDurableConsumer(nc: NatsConnection, spec: DurableCons
     if (!isStreamMissing(err)) throw err;
   }
   const loop = (async () => {
-    messages ??= await waitForStream(spec, subscribe, () => stopped);
+    messages ??= await waitForStream(spec, subscribe, () => stopped, stopping);
     if (!messages || stopped) return messages?.close();
     await handleInOrder(messages, spec, retry);
   })();
@@ -84,6 +87,7 @@ export async function startDurableConsumer(nc: NatsConnection, spec: DurableCons
   return {
     async stop() {
       stopped = true;
+      wake();
       await messages?.close();
       await loop;
       // Until the server has the unsubscribe, it may still hand this pull
@@ -122,10 +126,11 @@ async function waitForStream(
   spec: DurableConsumerSpec,
   subscribe: () => Promise<ConsumerMessages>,
   isStopped: () => boolean,
+  stopping: Promise<void>,
 ): Promise<ConsumerMessages | undefined> {
   for (let delay = 250; !isStopped(); delay = Math.min(delay * 2, 10_000)) {
     spec.onWaiting?.(spec.stream);
-    await new Promise((r) => setTimeout(r, delay));
+    await sleepUnless(delay, stopping);
     if (isStopped()) return undefined;
     try {
       return await subscribe();
@@ -134,6 +139,17 @@ async function waitForStream(
     }
   }
   return undefined;
+}
+
+/** Waits `ms`, or less if `until` settles first; the timer does not outlive the wait. */
+function sleepUnless(ms: number, until: Promise<void>): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void until.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 /** Handles the deliveries in order, in batches of what has arrived (one by one without `handleBatch`), until the pull is closed. */
