@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { testNats } from '@gridwork/testing';
-import { startDurableConsumer } from '../src/index.js';
+import { startDurableConsumer } from '@gridwork/client';
 
 /**
  * A consumer whose stream does not exist yet waits for it with a growing
