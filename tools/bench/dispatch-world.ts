@@ -3,8 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { subjects, type ReportCaseRequest } from '@gridwork/contracts';
 import type { GridworkClient } from '@gridwork/client';
 import type { ProcessGroup } from './cpu.js';
-import { startService } from './run.js';
-import { until } from './stats.js';
+import { serviceAnswers, startService } from './run.js';
 
 /*
  * What the dispatch benchmarks share: the dispatch service as a child
@@ -53,13 +52,8 @@ export function dispatchCpuGroups(deployment: DispatchDeployment, natsPid: numbe
 }
 
 /** Waits until the dispatch service answers its health check over NATS. */
-export async function dispatchAnswers(client: GridworkClient, timeoutMs = 60_000): Promise<void> {
-  await until(
-    'dispatch to answer',
-    () => client.request(subjects.dispatch.health.check, {}, { timeoutMs: 1_000 }).then((h) => h.status === 'up', () => false),
-    timeoutMs,
-    200,
-  );
+export function dispatchAnswers(client: GridworkClient, timeoutMs = 60_000): Promise<void> {
+  return serviceAnswers(client, subjects.dispatch.health.check, undefined, timeoutMs);
 }
 
 /** Offers `rate` reports a second for `seconds`, each sent when due whatever is in flight (open loop). */

@@ -67,24 +67,23 @@ export function startService(service: string, databaseUrl: string, natsUrl: stri
   return child;
 }
 
-/** Waits until a service answers its health check over NATS; fails at once if `child` exits first. */
+/** Waits until a service answers its health check over NATS; fails at once if its `child` process (when given) exits first. */
 export async function serviceAnswers(
   client: GridworkClient,
   health: EndpointDefinition<object, { status: string }>,
-  child: ChildProcess,
+  child: ChildProcess | undefined,
   timeoutMs: number,
 ): Promise<void> {
+  const answers = until(
+    'the service to answer its health check',
+    () => client.request(health, {}, { timeoutMs: 1_000 }).then((h) => h.status === 'up', () => false),
+    timeoutMs,
+    200,
+  );
+  if (!child) return answers;
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code, signal) => reject(new Error(`the service exited (${signal ?? code}) while starting`))),
   );
   exited.catch(() => undefined);
-  await Promise.race([
-    until(
-      'the service to answer its health check',
-      () => client.request(health, {}, { timeoutMs: 1_000 }).then((h) => h.status === 'up', () => false),
-      timeoutMs,
-      200,
-    ),
-    exited,
-  ]);
+  await Promise.race([answers, exited]);
 }

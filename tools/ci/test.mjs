@@ -6,16 +6,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { supportedNode } from './supported-node.mjs';
 
 // The suite runs on the Node the project supports (package.json engines);
 // .ci/run fetches that Node when the machine's own is older.
-const supported = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).engines.node; // ">=22.12"
-const [needMajor, needMinor = 0] = supported.match(/\d+/g).map(Number);
-const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < needMajor || (major === needMajor && minor < needMinor)) {
+const node = supportedNode();
+if (node.tooOld) {
   process.stderr.write(
-    `npm test needs Node ${needMajor}.${needMinor} or later (package.json engines ${supported}); this is Node ${process.versions.node}. ` +
-      `Install Node ${needMajor} LTS, or run .ci/run, which fetches it when the machine's node is older.\n`,
+    `npm test needs Node ${node.minimum} or later (package.json engines ${node.range}); this is Node ${process.versions.node}. ` +
+      `Install Node ${node.major} LTS, or run .ci/run, which fetches it when the machine's node is older.\n`,
   );
   process.exit(1);
 }

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { MEASURE_COLUMNS, type MeasureColumn } from '@gridwork/dispatch-service/sql';
+import { LOCAL_TIME_ZONE } from '@gridwork/local-time';
 
 /*
  * Fills a dispatch database with closed cases, for checking that millions of
@@ -62,23 +63,23 @@ const log = (line: string) => process.stderr.write(`[seed] ${line}\n`);
 
 /** Each fact of a generated case: the (local) day it lands on, and what it adds to which counter (those not named: 0). */
 const FACTS: { day: string; adds: Partial<Record<MeasureColumn, string>> }[] = [
-  { day: `(m.reported_at AT TIME ZONE 'Asia/Shanghai')::date`, adds: { received: '1' } },
+  { day: `(m.reported_at AT TIME ZONE '${LOCAL_TIME_ZONE}')::date`, adds: { received: '1' } },
   {
-    day: `(m.claimed_at AT TIME ZONE 'Asia/Shanghai')::date`,
+    day: `(m.claimed_at AT TIME ZONE '${LOCAL_TIME_ZONE}')::date`,
     adds: { accepted_on_time: '(m.claimed_at <= m.accept_due_at)::int', accepted_late: '(m.claimed_at > m.accept_due_at)::int' },
   },
   {
-    day: `(m.resolved_at AT TIME ZONE 'Asia/Shanghai')::date`,
+    day: `(m.resolved_at AT TIME ZONE '${LOCAL_TIME_ZONE}')::date`,
     adds: { completed_on_time: '(m.resolved_at <= m.complete_due_at)::int', completed_late: '(m.resolved_at > m.complete_due_at)::int' },
   },
   {
     day: `CASE WHEN m.overdue_count > 0 THEN
             (CASE WHEN m.claimed_at <= m.accept_due_at AND m.resolved_at > m.complete_due_at THEN m.complete_due_at ELSE m.accept_due_at END
-              AT TIME ZONE 'Asia/Shanghai')::date END`,
+              AT TIME ZONE '${LOCAL_TIME_ZONE}')::date END`,
     adds: { overdue: 'm.overdue_count' },
   },
   {
-    day: `(m.closed_at AT TIME ZONE 'Asia/Shanghai')::date`,
+    day: `(m.closed_at AT TIME ZONE '${LOCAL_TIME_ZONE}')::date`,
     adds: {
       reopened: 'm.reopen_count',
       satisfied: `(m.satisfaction = 'satisfied')::int`,
@@ -226,7 +227,7 @@ async function main(): Promise<void> {
                                grid_code, area_path, reporter, attachments, owner_kind, owner_department, owner_level, owner_area_code,
                                accept_due_at, complete_due_at, flag, overdue_count, reopen_count, satisfaction, reported_at, assigned_at,
                                claimed_at, resolved_at, closed_at, updated_at, version)
-           SELECT gen_random_uuid(), 'S' || to_char(reported_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || lpad(i::text, 9, '0'),
+           SELECT gen_random_uuid(), 'S' || to_char(reported_at AT TIME ZONE '${LOCAL_TIME_ZONE}', 'YYYYMMDD') || lpad(i::text, 9, '0'),
                   'seed', 'seed-' || i, 'closed',
                   (ARRAY['patrol', 'hotline-12345', 'suggestion-box', 'courier-whistle', 'department'])[1 + (h / 11) % 5],
                   category_code, 'Generated closed case', NULL, NULL, grid_code, path, NULL, '[]',

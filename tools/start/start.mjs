@@ -22,11 +22,12 @@
 // Everything else (LOG_LEVEL, NATS_CREDS_FILE, STREAM_REPLICAS, ...) is passed through.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { supportedNode } from '../ci/supported-node.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const APPS_DIR = join(ROOT, 'apps');
@@ -49,13 +50,11 @@ const complain = (message) => process.stderr.write(`${paint('1;31', '[start]')} 
 
 // The Node the project supports and tests (package.json engines); on an
 // older one the apps may start and then fail in a dependency that needs it.
-const supported = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).engines.node; // ">=22.12"
-const [needMajor, needMinor = 0] = supported.match(/\d+/g).map(Number);
-const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < needMajor || (major === needMajor && minor < needMinor)) {
+const node = supportedNode();
+if (node.tooOld) {
   complain(
-    `Node ${process.versions.node} is older than the Node ${needMajor}.${needMinor} the apps need (package.json engines ${supported}). ` +
-      `Install Node ${needMajor} LTS (nodejs.org, nvm install ${needMajor}, or your distribution's nodejs ${needMajor} package) and run npm start again.`,
+    `Node ${process.versions.node} is older than the Node ${node.minimum} the apps need (package.json engines ${node.range}). ` +
+      `Install Node ${node.major} LTS (nodejs.org, nvm install ${node.major}, or your distribution's nodejs ${node.major} package) and run npm start again.`,
   );
   process.exit(1);
 }

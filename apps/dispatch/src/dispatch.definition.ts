@@ -12,7 +12,7 @@ import { noticesFeature } from './notices/notices.module.js';
 import { assessmentFeature } from './assessment/assessment.module.js';
 
 /**
- * The dispatch service (docs/domain.md, "The event dispatch hub"), the event dispatch hub: unified
+ * The dispatch service (docs/domain.md, "The event dispatch hub"): unified
  * intake, routing by responsibility, deadlines, supervision and escalation,
  * whistles and report-ins, satisfaction callbacks, assessment and the live
  * board, and notifications to departments. It keeps read models of the grid

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type ConsumerMessages, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/nats-core';
 
@@ -68,10 +69,9 @@ export async function startDurableConsumer(nc: NatsConnection, spec: DurableCons
   const jsm = await jetstreamManager(nc);
   const subscribe = () => subscribeDurable(nc, jsm, spec, retry);
 
-  let stopped = false;
-  // Resolved by stop(), so a wait for the stream ends at once instead of after its delay (up to 10 s).
-  let wake = () => {};
-  const stopping = new Promise<void>((resolve) => (wake = resolve));
+  // Aborted by stop(), so a wait for the stream ends at once instead of after its delay (up to 10 s).
+  const stopping = new AbortController();
+  const stopped = stopping.signal;
   let messages: ConsumerMessages | undefined;
   try {
     messages = await subscribe();
@@ -79,15 +79,14 @@ export async function startDurableConsumer(nc: NatsConnection, spec: DurableCons
     if (!isStreamMissing(err)) throw err;
   }
   const loop = (async () => {
-    messages ??= await waitForStream(spec, subscribe, () => stopped, stopping);
-    if (!messages || stopped) return messages?.close();
+    messages ??= await waitForStream(spec, subscribe, stopped);
+    if (!messages || stopped.aborted) return messages?.close();
     await handleInOrder(messages, spec, retry);
   })();
 
   return {
     async stop() {
-      stopped = true;
-      wake();
+      stopping.abort();
       await messages?.close();
       await loop;
       // Until the server has the unsubscribe, it may still hand this pull
@@ -125,13 +124,13 @@ async function subscribeDurable(nc: NatsConnection, jsm: JetStreamManager, spec:
 async function waitForStream(
   spec: DurableConsumerSpec,
   subscribe: () => Promise<ConsumerMessages>,
-  isStopped: () => boolean,
-  stopping: Promise<void>,
+  stopped: AbortSignal,
 ): Promise<ConsumerMessages | undefined> {
-  for (let delay = 250; !isStopped(); delay = Math.min(delay * 2, 10_000)) {
+  for (let delay = 250; !stopped.aborted; delay = Math.min(delay * 2, 10_000)) {
     spec.onWaiting?.(spec.stream);
-    await sleepUnless(delay, stopping);
-    if (isStopped()) return undefined;
+    // Ends early, without a rejection to handle, when the consumer is stopped.
+    await sleep(delay, undefined, { signal: stopped }).catch(() => undefined);
+    if (stopped.aborted) return undefined;
     try {
       return await subscribe();
     } catch (err) {
@@ -139,17 +138,6 @@ async function waitForStream(
     }
   }
   return undefined;
-}
-
-/** Waits `ms`, or less if `until` settles first; the timer does not outlive the wait. */
-function sleepUnless(ms: number, until: Promise<void>): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    void until.then(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 }
 
 /** Handles the deliveries in order, in batches of what has arrived (one by one without `handleBatch`), until the pull is closed. */

@@ -56,8 +56,12 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
  * own properties, so parsing alone changes nothing.
  */
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-/** Whether a JSON text can hold a reserved key: by name, or spelt with \u escapes. */
-const MAY_HOLD_RESERVED_KEY = /__proto__|constructor|prototype|\\u/;
+/**
+ * Whether a JSON text can hold a reserved key: by name, or spelt with an
+ * escape of an ASCII character (the keys are ASCII; escaped Chinese text,
+ * as many JSON writers send it, needs no look).
+ */
+const MAY_HOLD_RESERVED_KEY = /__proto__|constructor|prototype|\\u00[0-7]/;
 
 /** Every reserved key in a parsed body, named as validation names fields (`tag.__proto__`, `points[0].constructor`). */
 function reservedKeys(body: unknown): FieldError[] {

@@ -30,7 +30,7 @@ export interface ServiceDefinition {
 }
 
 /** Every migration of a service's features. */
-export const migrationsOf = (definition: ServiceDefinition): Function[] => definition.features.flatMap((feature) => feature.migrations ?? []);
+const migrationsOf = (definition: ServiceDefinition): Function[] => definition.features.flatMap((feature) => feature.migrations ?? []);
 
 export function messagingOptionsFrom(definition: ServiceDefinition, config: ServiceConfig): MessagingOptions {
   return {

@@ -21,7 +21,7 @@ import type { CategoryRow } from '../categories/category.rows.js';
 import { AdmissionListsReadModel } from '../read-models/admission-lists/admission-lists.read-model.js';
 import { GridAreasReadModel } from '../read-models/grid-areas/grid-areas.read-model.js';
 import { giveGridWorkers } from '../read-models/grid-workers/grid-workers.read-model.js';
-import { RoutingService, ownerFor } from '../routing/routing.service.js';
+import { RoutingService, ownerFor, type RoutingOutcome } from '../routing/routing.service.js';
 import { assignedOf } from './case-lifecycle.js';
 import { CaseNumbers } from './case-numbers.js';
 import { caseOf, ownerColumns, ownerOf, type CaseRow, type TimelineLine } from './case.rows.js';
@@ -46,11 +46,8 @@ interface Whereabouts {
   notes: string[];
 }
 
-/** Who takes a case, and why (for its timeline); no owner leaves it for the dispatcher. */
-interface Route {
-  owner?: CaseOwner;
-  explanation: string;
-}
+/** Who takes a case, and why (for its timeline). */
+type Route = Pick<RoutingOutcome, 'owner' | 'explanation'>;
 
 /** A report that passed its checks, ready to store. */
 interface Prepared {
@@ -142,11 +139,12 @@ export class IntakeService {
 
     const reports = live.map((i) => batch[i]!);
     const where = await this.locate(em, reports, now);
-    const routes = await this.route(em, reports, live.map(categoryOf), where);
+    const categoryOfLive = live.map(categoryOf);
+    const routes = await this.route(em, reports, categoryOfLive, where);
     const rules = await this.calendar.cachedRules(em, now);
     const numbers = await this.numbers.take(live.length, now);
     const prepared = live.map((i, n): Prepared => {
-      const row = caseRowOf(batch[i]!, categoryOf(i), where[n]!, routes[n]!.owner, numbers[n]!, rules, now);
+      const row = caseRowOf(batch[i]!, categoryOfLive[n]!, where[n]!, routes[n]!.owner, numbers[n]!, rules, now);
       return { index: i, pending: batch[i]!, row, timeline: firstLinesOf(row, batch[i]!, where[n]!.notes, routes[n]!) };
     });
 

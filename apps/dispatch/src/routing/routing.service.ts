@@ -51,6 +51,13 @@ export interface RoutingInput {
 }
 
 /** Routing by responsibility: rules over category × area, the most specific winning. */
+/** Who takes a case and why (for its timeline), and the rule that said so; no owner leaves it for the dispatcher. */
+export interface RoutingOutcome {
+  owner?: CaseOwner;
+  ruleId?: string;
+  explanation: string;
+}
+
 @Injectable()
 export class RoutingService {
   /** The rules of each category code, as intake reads them: at most every few seconds (see `ShortLivedMap`). */
@@ -114,7 +121,7 @@ export class RoutingService {
   }
 
   /** Decides owners for many cases with the rules as intake reads them; the caller adds grids' workers (`workers.addWorkers`) to the owners it keeps. */
-  async decide(em: EntityManager, inputs: RoutingInput[]): Promise<{ owner?: CaseOwner; ruleId?: string; explanation: string }[]> {
+  async decide(em: EntityManager, inputs: RoutingInput[]): Promise<RoutingOutcome[]> {
     const byCategory = await this.rules.getMany(
       inputs.flatMap((input) => categoryLineOf(input.category.code)),
       async (codes) => {
@@ -122,7 +129,7 @@ export class RoutingService {
         return new Map(codes.map((code) => [code, rows.filter((row) => row.category_code === code)]));
       },
     );
-    const decisions = inputs.map(({ category, path }): { owner?: CaseOwner; ruleId?: string; explanation: string } => {
+    const decisions = inputs.map(({ category, path }): RoutingOutcome => {
       const line = categoryLineOf(category.code);
       const onPath = (code: string | null) => code === null || (path?.includes(code) ?? false);
       const best = line

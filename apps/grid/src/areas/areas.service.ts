@@ -56,7 +56,7 @@ export class AreasService {
       if (!current) throw GridworkError.notFound(`area ${request.code}`);
       if (current.level === 'grid') throw new GridworkError(ErrorCode.CONFLICT, `area ${request.code} is a grid: change it with ${subjects.grid.grid.update.subject}`);
       if (request.boundary) await assertValidBoundary(em, request.boundary, 'boundary');
-      const updated = await this.change(em, request.code, request.name, request.boundary);
+      const updated = await this.change(em, request.code, request.name, request.boundary, { withBoundary: true });
       await publishInTransaction(em, subjects.grid.area.changed, { change: 'updated', area: toAreaSummary(updated) });
       return toArea(updated);
     });
@@ -126,8 +126,8 @@ export class AreasService {
    */
 
   /**
-   * Stores new areas in one statement, parents before their children, and
-   * returns their rows in the order given. With `existing: 'skip'` a code
+   * Stores new areas in one statement, in the order given (callers put
+   * parents before their children), and returns their rows in that order. With `existing: 'skip'` a code
    * already used is left out, so callers compare counts; with `'fail'` the
    * primary key refuses the statement.
    */
@@ -144,15 +144,15 @@ export class AreasService {
     return inInputOrder(rows, areas);
   }
 
-  /** Changes an area's name and boundary (an omitted one is kept) and returns its row with the boundary. */
-  async change(em: EntityManager, code: string, name: string | undefined, boundary: Boundary | undefined): Promise<AreaRow> {
+  /** Changes an area's name and boundary (an omitted one is kept) and returns its row, with the boundary if asked. */
+  async change(em: EntityManager, code: string, name: string | undefined, boundary: Boundary | undefined, options: { withBoundary: boolean }): Promise<AreaRow> {
     // TypeORM answers an UPDATE with [rows, affected count].
     const [[updated]] = await em.query<[AreaRow[], number]>(
       `UPDATE area SET name = COALESCE($2, name),
               boundary = CASE WHEN $3::text IS NULL THEN boundary ELSE ${boundaryFromGeoJson('$3::text')} END,
               updated_at = now()
         WHERE code = $1
-        RETURNING ${areaColumns('area', true)}`,
+        RETURNING ${areaColumns('area', options.withBoundary)}`,
       [code, name ?? null, boundary ? JSON.stringify(boundary) : null],
     );
     if (!updated) throw GridworkError.notFound(`area ${code}`);

@@ -53,7 +53,7 @@ export class GridsService {
     return this.dataSource.transaction(async (em) => {
       const current = await lockActiveGrids(em, [request.code]);
       if (request.boundary) await assertValidBoundary(em, request.boundary, 'boundary');
-      await this.areas.change(em, request.code, request.name, request.boundary);
+      await this.areas.change(em, request.code, request.name, request.boundary, { withBoundary: false });
       // `branchOrgId: null` clears the branch; leaving it out keeps it.
       const branch = request.branchOrgId === undefined ? current[0]!.branch_org_id : request.branchOrgId;
       await em.query(
