@@ -90,6 +90,10 @@ export class EndpointServer {
         this.subscribe(`${endpoint.name}-ext`, departmentSubjectOf(endpoint, '*'), endpoint, handler);
       }
     }
+    // The server has every subscription before start resolves: a request sent
+    // the moment the service is up finds a responder (it got "no responders"
+    // on a busy machine before).
+    await this.nc.flush();
   }
 
   private subscribe(name: string, subject: string, endpoint: EndpointDefinition<object, unknown>, handler: EndpointHandler): void {
