@@ -1,11 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jetstream } from '@nats-io/jetstream';
-import { headers } from '@nats-io/nats-core';
-import { ErrorCode, GridworkError, Headers, schemaHeader, subjects, type Case, type ReportCaseRequest } from '@gridwork/contracts';
+import { ErrorCode, GridworkError, subjects, type Case, type ReportCaseRequest } from '@gridwork/contracts';
 import { GridworkClient } from '@gridwork/client';
 import { testWorld, type TestWorld } from '@gridwork/runtime/test-world';
 import { waitFor } from '@gridwork/testing';
+import { today } from '@gridwork/local-time';
 import { admissionService } from '@gridwork/admission-service/definition';
 import { dispatchService } from '@gridwork/dispatch-service/definition';
 import { startGridWithSmallCity } from '../fixtures/small-city.js';
@@ -255,22 +254,32 @@ describe('dispatch cases', () => {
     const push = () => report({ categoryCode: 'safety', channel: 'department', pushDownTo: 'community' }, emergency);
     const refused = await errorOf(push());
     expect(refused?.code).toBe(ErrorCode.NOT_ADMITTED);
-    expect(refused?.message).toMatch(/item safety-patrol is not admitted at the community level: no admission list has been received/);
-    // The admission service announces its list (its shell provisions its stream).
+    expect(refused?.message).toMatch(/item safety-patrol at the community level in T010101 on .* is not admitted: .*\(no admission list has been received from the admission service yet\)/);
+    expect(refused?.details).toEqual([{ field: 'pushDownTo', messages: [refused!.message] }]);
+    // The admission service admits the item for communities city-wide; dispatch learns it from admission's events.
     await world.start(admissionService, 'admission');
-    const js = jetstream(world.nc);
-    const h = headers();
-    h.set(Headers.schema, schemaHeader(subjects.admission.item.changed));
-    await js.publish(
-      subjects.admission.item.changed.subject,
-      JSON.stringify({ code: 'safety-patrol', name: 'Safety patrol', admittedLevels: ['community'], listVersion: '2026-1', effectiveFrom: '2026-01-01T00:00:00Z' }),
-      { msgID: 'admission-event-1', headers: h },
-    );
+    const office = { id: 'office-1' };
+    await waitFor('areas in admission', async () => {
+      const [row] = await world.query<{ n: number }>('admission', `SELECT count(*)::int AS n FROM known_area WHERE code = 'T0'`);
+      return row!.n === 1 || undefined;
+    });
+    await world.client.request(subjects.admission.item.define, {
+      code: 'safety-patrol',
+      name: 'Safety patrol',
+      department: 'emergency',
+      legalBasis: 'Work safety regulation',
+      kind: 'grid',
+      gridItemType: 'safety-patrol',
+      levels: ['community', 'grid'],
+      actor: office,
+    });
+    await world.client.request(subjects.admission.list.editDraft, { areaCode: 'T0', kind: 'admitted', level: 'community', put: [{ itemCode: 'safety-patrol' }], actor: office });
+    await world.client.request(subjects.admission.list.publish, { areaCode: 'T0', kind: 'admitted', level: 'community', effectiveOn: today(), actor: office });
     const accepted = await waitFor('admitted push', () => push().catch(() => undefined));
     expect(accepted.case.owner).toEqual({ kind: 'level', level: 'community', areaCode: 'T010101' });
     expect(accepted.case.reportingDepartment).toBe('emergency');
     const toGrid = await errorOf(report({ categoryCode: 'safety', channel: 'department', pushDownTo: 'grid' }, emergency));
-    expect(toGrid?.message).toMatch(/item safety-patrol is not admitted at the grid level \(list 2026-1\)/);
+    expect(toGrid?.message).toMatch(/item safety-patrol at the grid level in T01010101 on .* is not admitted: no list in force for T01010101 or the areas above it holds it$/);
   });
 
   it("gives a grid-level case to the grid's worker, from the grid service's assignment events", async () => {

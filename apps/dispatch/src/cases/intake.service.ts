@@ -5,13 +5,17 @@ import {
   ErrorCode,
   GridworkError,
   subjects,
+  ADMISSION_LEVELS,
   type AdmissionLevel,
   type CaseOwner,
+  type PushRefused,
+  type PushRefusalReason,
   type CaseReported,
   type ReportCaseReply,
   type ReportCaseRequest,
 } from '@gridwork/contracts';
-import { outboxInsert, outboxRecordset } from '@gridwork/messaging';
+import { outboxInsert, outboxRecordset, publishManyInTransaction } from '@gridwork/messaging';
+import { localDay } from '@gridwork/local-time';
 import { newId, preparedQuery } from '@gridwork/persistence';
 import { PINO_LOGGER } from '@gridwork/observability';
 import { CalendarService } from '../calendar/calendar.service.js';
@@ -133,19 +137,20 @@ export class IntakeService {
     const answers: Answer[] = batch.map(() => undefined);
     const { fresh, firstInBatch } = firstOfEachKey(batch);
     const categories = await this.categories.cachedByCodes(em, fresh.map((i) => batch[i]!.request.categoryCode));
-    const categoryOf = (i: number) => categories.get(batch[i]!.request.categoryCode)!;
     const known = refuseUnknownCategories(batch, fresh, categories, answers);
-    const live = await this.refuseNotAdmitted(em, batch, known, categoryOf, answers, now);
 
-    const reports = live.map((i) => batch[i]!);
+    const reports = known.map((i) => batch[i]!);
+    const categoryOf = known.map((i) => categories.get(batch[i]!.request.categoryCode)!);
     const where = await this.locate(em, reports, now);
-    const categoryOfLive = live.map(categoryOf);
-    const routes = await this.route(em, reports, categoryOfLive, where);
+    const routes = await this.route(em, reports, categoryOf, where);
+    // Positions in `known` of the reports the admission gate lets through.
+    const passed = await this.refuseNotAdmitted(em, known, reports, categoryOf, where, routes, answers, now);
+
     const rules = await this.calendar.cachedRules(em, now);
-    const numbers = await this.numbers.take(live.length, now);
-    const prepared = live.map((i, n): Prepared => {
-      const row = caseRowOf(batch[i]!, categoryOfLive[n]!, where[n]!, routes[n]!.owner, numbers[n]!, rules, now);
-      return { index: i, pending: batch[i]!, row, timeline: firstLinesOf(row, batch[i]!, where[n]!.notes, routes[n]!) };
+    const numbers = await this.numbers.take(passed.length, now);
+    const prepared = passed.map((n, k): Prepared => {
+      const row = caseRowOf(reports[n]!, categoryOf[n]!, where[n]!, routes[n]!.owner, numbers[k]!, rules, now);
+      return { index: known[n]!, pending: reports[n]!, row, timeline: firstLinesOf(row, reports[n]!, where[n]!.notes, routes[n]!) };
     });
 
     const stored = await insertCases(em, prepared, now);
@@ -154,25 +159,66 @@ export class IntakeService {
     return answers as (ReportCaseReply | GridworkError)[];
   }
 
-  /** Admission gating (事项准入) for tasks a department pushes down: a refused one is answered NOT_ADMITTED. Returns the others. */
+  /**
+   * Admission gating (事项准入) for every way a department's task reaches a
+   * community or grid: pushed down to a level, or routed to one when its
+   * category is an admission item. A refused report is answered NOT_ADMITTED
+   * and announced (`dispatch.push.refused`). Returns the positions of the others.
+   */
   private async refuseNotAdmitted(
     em: EntityManager,
-    batch: Pending[],
-    live: number[],
-    categoryOf: (i: number) => CategoryRow,
+    known: number[],
+    reports: Pending[],
+    categories: CategoryRow[],
+    where: Whereabouts[],
+    routes: Route[],
     answers: Answer[],
     now: Date,
   ): Promise<number[]> {
-    const pushes = live.filter((i) => batch[i]!.request.pushDownTo);
-    const refusals = await this.admission.refusals(
+    const checks = reports.map((pending, n) => gateCheckOf(pending, categories[n]!, routes[n]!.owner, where[n]!.path));
+    const asked = checks.flatMap((check, n) => (check?.kind === 'ask' ? [n] : []));
+    const day = localDay(now);
+    const gateAnswers = await this.admission.answer(
       em,
-      pushes.map((i) => ({ item: categoryOf(i).admission_item, level: batch[i]!.request.pushDownTo as AdmissionLevel })),
-      now,
+      asked.map((n) => {
+        const { itemCode, level, areaCode } = checks[n] as GateAsked;
+        return { itemCode, level, areaCode, on: day };
+      }),
     );
-    pushes.forEach((i, n) => {
-      if (refusals[n]) answers[i] = new GridworkError(ErrorCode.NOT_ADMITTED, refusals[n]!);
+    const refusals = new Map<number, Refusal>();
+    checks.forEach((check, n) => check?.kind === 'refuse' && refusals.set(n, check));
+    asked.forEach((n, k) => {
+      const answer = gateAnswers[k]!;
+      if (!answer.admitted) refusals.set(n, { ...(checks[n] as GateAsked), kind: 'refuse', reason: answer.reason!, explanation: answer.explanation });
     });
-    return live.filter((i) => answers[i] === undefined);
+    if (refusals.size === 0) return reports.map((_, n) => n);
+
+    const nothingReceived = !(await this.admission.received(em));
+    for (const [n, refusal] of refusals) {
+      if (nothingReceived) refusal.explanation += ' (no admission list has been received from the admission service yet)';
+      answers[known[n]!] = new GridworkError(ErrorCode.NOT_ADMITTED, refusal.explanation, [
+        { field: reports[n]!.request.pushDownTo ? 'pushDownTo' : 'categoryCode', messages: [refusal.explanation] },
+      ]);
+    }
+    await this.announceRefusals([...refusals].map(([n, refusal]) => ({ pending: reports[n]!, category: categories[n]!, refusal })), now);
+    return reports.map((_, n) => n).filter((n) => !refusals.has(n));
+  }
+
+  /** `dispatch.push.refused` for each refused report, for the admission service's burden-reduction figures. */
+  private async announceRefusals(refused: { pending: Pending; category: CategoryRow; refusal: Refusal }[], now: Date): Promise<void> {
+    const payloads: PushRefused[] = refused.map(({ pending, category, refusal }) => ({
+      department: pending.department!,
+      reportKey: pending.request.idempotencyKey,
+      categoryCode: category.code,
+      ...(refusal.itemCode ? { itemCode: refusal.itemCode } : {}),
+      level: refusal.level,
+      ...(refusal.areaCode ? { areaCode: refusal.areaCode } : {}),
+      areaPath: refusal.areaPath,
+      reason: refusal.reason,
+      explanation: refusal.explanation,
+      at: now.toISOString(),
+    }));
+    await this.dataSource.transaction((em) => publishManyInTransaction(em, subjects.dispatch.push.refused, payloads));
   }
 
   /** Where: the grid from the point, else the reporter's grid; and who serves that grid. */
@@ -216,7 +262,53 @@ export class IntakeService {
   }
 }
 
+/** A report the gate is asked about: its item at the level and area it would reach. */
+interface GateAsked {
+  kind: 'ask';
+  itemCode: string;
+  level: AdmissionLevel;
+  areaCode: string;
+  areaPath: string[];
+}
+
+/** A report refused at the gate, with why. */
+interface Refusal {
+  kind: 'refuse';
+  itemCode?: string;
+  level: AdmissionLevel;
+  areaCode?: string;
+  areaPath: string[];
+  reason: PushRefusalReason;
+  explanation: string;
+}
+
+const GATED_LEVELS = new Set<string>(ADMISSION_LEVELS);
+
+/**
+ * What the gate must decide for a report: nothing for a resident's report,
+ * or for one that reaches a department, a township or a district; a refusal
+ * for a push-down whose category is no admission item or whose place is not
+ * known; else the question for its item, level and area.
+ */
+function gateCheckOf(pending: Pending, category: CategoryRow, owner: CaseOwner | undefined, path: string[] | null): GateAsked | Refusal | undefined {
+  if (!pending.department) return undefined;
+  const pushDownTo = pending.request.pushDownTo;
+  const reached = owner?.kind === 'level' && GATED_LEVELS.has(owner.level!) ? owner : undefined;
+  if (!pushDownTo && (!reached || !category.admission_item)) return undefined;
+  const level = (pushDownTo ?? reached!.level) as AdmissionLevel;
+  const itemCode = category.admission_item ?? undefined;
+  if (!itemCode) {
+    return { kind: 'refuse', level, areaPath: [], reason: 'no-item', explanation: `category ${category.code} is not linked to an admission item, so it cannot be pushed down to the ${level} level` };
+  }
+  if (!reached || reached.level !== level) {
+    return { kind: 'refuse', itemCode, level, areaPath: [], reason: 'unknown-area', explanation: `item ${itemCode} cannot be pushed down to the ${level} level: the task's place is in no known ${level}` };
+  }
+  const areaPath = path ? path.slice(0, path.indexOf(reached.areaCode!) + 1) : [];
+  return { kind: 'ask', itemCode, level, areaCode: reached.areaCode!, areaPath };
+}
+
 /** The idempotency scope of a report: its department's, else its channel's. */
+
 const scopeOf = (p: Pending) => (p.department ? `department:${p.department}` : `channel:${p.request.channel}`);
 const keyOf = (p: Pending) => `${scopeOf(p)}\u0000${p.request.idempotencyKey}`;
 

@@ -22,7 +22,7 @@ import { defineEndpoint, defineEvent } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
 import { AREA_CODE } from '../grid/areas.js';
 import { CATEGORY_CODE } from './categories.js';
-import { ADMISSION_LEVELS, type AdmissionLevel } from '../admission/items.js';
+import { ADMISSION_LEVELS, type AdmissionLevel } from '../admission/common.js';
 import { ACTOR_KINDS, Actor, CaseOwner, FLAGS, Responsibility, type ActorKind, type Flag } from './common.js';
 
 /*

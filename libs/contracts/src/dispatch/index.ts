@@ -5,6 +5,7 @@ import { whistleSubjects } from './whistles.js';
 import { noticeSubjects } from './notices.js';
 import { supervisionSubjects } from './supervision.js';
 import { assessmentSubjects } from './assessment.js';
+import { pushSubjects } from './push-downs.js';
 
 export * from './common.js';
 export * from './categories.js';
@@ -14,6 +15,7 @@ export * from './whistles.js';
 export * from './notices.js';
 export * from './supervision.js';
 export * from './assessment.js';
+export * from './push-downs.js';
 
 /** The dispatch service's domain endpoints and events, by aggregate. */
 export const dispatchDomainSubjects = {
@@ -26,4 +28,5 @@ export const dispatchDomainSubjects = {
   supervision: supervisionSubjects,
   stats: assessmentSubjects.stats,
   board: assessmentSubjects.board,
+  push: pushSubjects,
 };

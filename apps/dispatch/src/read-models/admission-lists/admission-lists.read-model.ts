@@ -1,53 +1,63 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { subjects, type AdmissionItemChanged, type AdmissionLevel } from '@gridwork/contracts';
+import { subjects, type GateAnswer, type ItemChanged, type ListPublished } from '@gridwork/contracts';
+import { answerGate, gateFactsSql, type GateFactsRow, type GateQuestion } from '@gridwork/admission-rules';
 import { OnEvent, type EventContext } from '@gridwork/messaging';
+import { preparedQuery } from '@gridwork/persistence';
+
+/** The gate reads dispatch's copy of the lists, with the same rule as the admission service. */
+const FACTS_SQL = gateFactsSql({
+  areas: 'known_area',
+  items: 'admission_item',
+  lists: 'admission_list',
+  versions: 'admission_list_version',
+  entries: 'admission_list_entry',
+});
 
 /**
- * Admission gating (事项准入): a department may push a case down to a
- * community or grid only for an item admitted at that level. Fed by the
- * admission service's events; until it has published, nothing is admitted
- * and the refusal says so.
+ * Admission gating (事项准入): a department's task may reach a community or
+ * grid only for an item admitted there. Dispatch keeps the admission
+ * service's catalogue and published list versions from its events and
+ * decides locally, with the rule the admission service's own gate uses, so a
+ * report needs no call to another service. Until admission has published,
+ * nothing is admitted and the refusal says so.
  */
 @Injectable()
 export class AdmissionListsReadModel {
   @OnEvent(subjects.admission.item.changed)
-  async onItemChanged(item: AdmissionItemChanged, { em }: EventContext): Promise<void> {
+  async onItemChanged({ item }: ItemChanged, { em }: EventContext): Promise<void> {
     await em.query(
-      `INSERT INTO admitted_item (code, name, admitted_levels, list_version, effective_from) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, admitted_levels = EXCLUDED.admitted_levels,
-         list_version = EXCLUDED.list_version, effective_from = EXCLUDED.effective_from, updated_at = now()`,
-      [item.code, item.name, item.admittedLevels, item.listVersion, item.effectiveFrom],
+      `INSERT INTO admission_item (code, name, levels, withdrawn_on) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, levels = EXCLUDED.levels, withdrawn_on = EXCLUDED.withdrawn_on, updated_at = now()`,
+      [item.code, item.name, item.levels, item.withdrawnOn ?? null],
     );
   }
 
-  /** Why each (item, level) may not be pushed down, or null when it may. */
-  async refusals(em: EntityManager, asks: { item: string | null; level: AdmissionLevel }[], now: Date): Promise<(string | null)[]> {
-    if (asks.length === 0) return [];
-    const items = [...new Set(asks.map((ask) => ask.item).filter((item): item is string => item !== null))];
-    const rows = await em.query<{ code: string; admitted_levels: string[]; effective_from: Date; list_version: string }[]>(
-      `SELECT code, admitted_levels, effective_from, list_version FROM admitted_item WHERE code = ANY ($1)`,
-      [items],
+  /** A published version is stored once, whole; a redelivered event finds it there. */
+  @OnEvent(subjects.admission.list.published)
+  async onListPublished(version: ListPublished, { em }: EventContext): Promise<void> {
+    await em.query(`INSERT INTO admission_list (area_code, kind, level) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [version.areaCode, version.kind, version.level ?? null]);
+    const [stored] = await em.query<{ id: string }[]>(
+      `INSERT INTO admission_list_version (list_id, number, effective_on)
+       SELECT id, $4, $5 FROM admission_list WHERE area_code = $1 AND kind = $2 AND level IS NOT DISTINCT FROM $3
+       ON CONFLICT (list_id, number) DO NOTHING RETURNING id`,
+      [version.areaCode, version.kind, version.level ?? null, version.number, version.effectiveOn],
     );
-    const known = new Map(rows.map((row) => [row.code, row]));
-    let total: number | undefined;
-    const out: (string | null)[] = [];
-    for (const { item, level } of asks) {
-      if (item === null) {
-        out.push(`the category is not linked to an admission item, so it cannot be pushed down to the ${level} level`);
-        continue;
-      }
-      const row = known.get(item);
-      if (!row) {
-        total ??= (await em.query(`SELECT count(*)::int AS n FROM admitted_item`))[0].n as number;
-        const note = total === 0 ? 'no admission list has been received from the admission service yet' : `it is on none of the ${total} items received`;
-        out.push(`item ${item} is not admitted at the ${level} level: ${note}`);
-      } else if (!row.admitted_levels.includes(level) || row.effective_from > now) {
-        out.push(`item ${item} is not admitted at the ${level} level (list ${row.list_version}${row.effective_from > now ? `, effective from ${row.effective_from.toISOString()}` : ''})`);
-      } else {
-        out.push(null);
-      }
-    }
-    return out;
+    if (!stored) return;
+    await em.query(
+      `INSERT INTO admission_list_entry (version_id, item_code, admitted) SELECT $1, code, admitted FROM unnest($2::text[], $3::boolean[]) AS e(code, admitted)`,
+      [stored.id, version.entries.map((e) => e.itemCode), version.entries.map((e) => e.admitted)],
+    );
+  }
+
+  /** The gate's answers, in order, from dispatch's copy. */
+  answer(em: EntityManager, questions: GateQuestion[]): Promise<GateAnswer[]> {
+    return answerGate((sql, parameters) => preparedQuery<GateFactsRow>(em, 'dispatch-admission-gate-facts', sql, parameters), FACTS_SQL, questions);
+  }
+
+  /** Whether anything has arrived from the admission service, to say so in a refusal. */
+  async received(em: EntityManager): Promise<boolean> {
+    const [row] = await em.query<{ any: boolean }[]>(`SELECT EXISTS (SELECT 1 FROM admission_list_version) OR EXISTS (SELECT 1 FROM admission_item) AS any`);
+    return row!.any;
   }
 }
