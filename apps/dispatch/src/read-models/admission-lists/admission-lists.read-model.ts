@@ -6,7 +6,7 @@ import { OnEvent, type EventContext } from '@gridwork/messaging';
 import { preparedQuery } from '@gridwork/persistence';
 
 /** The gate reads dispatch's copy of the lists, with the same rule as the admission service. */
-const FACTS_SQL = gateFactsSql({
+export const ADMISSION_GATE_FACTS_SQL = gateFactsSql({
   areas: 'known_area',
   items: 'admission_item',
   lists: 'admission_list',
@@ -52,7 +52,7 @@ export class AdmissionListsReadModel {
 
   /** The gate's answers, in order, from dispatch's copy. */
   answer(em: EntityManager, questions: GateQuestion[]): Promise<GateAnswer[]> {
-    return answerGate((sql, parameters) => preparedQuery<GateFactsRow>(em, 'dispatch-admission-gate-facts', sql, parameters), FACTS_SQL, questions);
+    return answerGate((sql, parameters) => preparedQuery<GateFactsRow>(em, 'dispatch-admission-gate-facts', sql, parameters), ADMISSION_GATE_FACTS_SQL, questions);
   }
 
   /** Whether anything has arrived from the admission service, to say so in a refusal. */
