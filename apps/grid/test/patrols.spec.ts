@@ -62,7 +62,7 @@ describe('patrols', () => {
     wang = await register('Wang Qiang');
     gone = await register('Zhao Lei');
     await world.client.request(subjects.grid.worker.leave, { id: gone, leftOn: '2025-05-01', reason: 'moved to another city' });
-    const record = await world.client.request(subjects.grid.baseInformation.register, {
+    const record = await world.client.request(subjects.grid.baseRecord.register, {
       gridCode: 'G1',
       type: 'fire-hydrant',
       name: 'Hydrant 7',
