@@ -20,6 +20,7 @@ import {
 } from 'class-validator';
 import { defineEndpoint, defineEvent } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
+import { IsLonLat, type LonLat } from '../coordinates.js';
 import { AREA_CODE, AREA_CODE_OPTIONS } from './areas.js';
 
 /*
@@ -73,35 +74,6 @@ export function IsResidentIdNumber(options?: ValidationOptions): PropertyDecorat
       propertyName: propertyName as string,
       options: { message: '$property must be an 18-character resident ID number with a valid birth date and check character', ...options },
       validator: { validate: (value: unknown) => isResidentIdNumber(value) },
-    });
-}
-
-/** A WGS-84 point written [longitude, latitude] as in GeoJSON. */
-export type LonLat = [number, number];
-
-export function lonLatProblem(value: unknown): string | undefined {
-  if (!Array.isArray(value) || value.length !== 2 || !value.every((n) => typeof n === 'number' && Number.isFinite(n))) {
-    return 'must be [longitude, latitude]';
-  }
-  const [longitude, latitude] = value as LonLat;
-  if (Math.abs(longitude) <= 180 && Math.abs(latitude) <= 90) return undefined;
-  if (Math.abs(latitude) <= 180 && Math.abs(longitude) <= 90) {
-    return `[${longitude}, ${latitude}] has latitude out of range: positions are [longitude, latitude] and these look swapped`;
-  }
-  return `[${longitude}, ${latitude}] is out of range (longitude -180..180, latitude -90..90)`;
-}
-
-export function IsLonLat(options?: ValidationOptions): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'isLonLat',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      options,
-      validator: {
-        validate: (value: unknown) => lonLatProblem(value) === undefined,
-        defaultMessage: (args) => `${args?.property} ${lonLatProblem(args?.value)}`,
-      },
     });
 }
 

@@ -20,7 +20,7 @@ import {
 import { defineEndpoint, defineEvent } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
 import { AREA_CODE, AREA_CODE_OPTIONS } from './areas.js';
-import { lonLatProblem, type LonLat } from './base-information.js';
+import { lonLatProblem, type LonLat } from '../coordinates.js';
 import { IsCalendarDate } from './workers.js';
 
 /*
