@@ -152,7 +152,12 @@ export class GridPatrolCoverage {
 export class PatrolCoverage {
   @IsString() communityCode: string;
   @IsString() date: string;
-  /** The community's grids active on the date (not retired before it began), by code, patrolled or not. */
+  /**
+   * The community's grids that existed on the date, by code, patrolled or
+   * not: created before the day ended and not retired before it began (China
+   * Standard Time). On the day of a split or merge both the old grid and its
+   * replacements are listed; on any other day only one of them.
+   */
   @ValidateNested({ each: true }) @Type(() => GridPatrolCoverage) grids: GridPatrolCoverage[];
   @IsInt() patrolledGrids: number;
   /** Codes of the grids nobody patrolled that day. */
@@ -172,7 +177,9 @@ export const patrolSubjects = {
     service,
     aggregate,
     action: 'log',
-    summary: "Logs a worker's patrol of an active grid: times, route, findings and any case reported; overlapping patrols of one worker are refused.",
+    summary:
+      "Logs a worker's patrol of an active grid: times, route, findings and any case reported. CONFLICT for overlapping patrols of one worker, " +
+      'a patrol before the worker was hired or after they left, or one starting before the grid was created.',
     request: LogPatrolRequest,
     reply: Patrol,
     errors: [ErrorCode.NOT_FOUND, ErrorCode.CONFLICT],
