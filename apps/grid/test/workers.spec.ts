@@ -65,7 +65,31 @@ describe('grid workers', () => {
     });
     expect(await world.client.request(worker.get, { id: reply.id })).toEqual(reply);
     const events = await outbox(worker.changed.subject);
-    expect(events.at(-1)!.payload).toEqual({ change: 'registered', worker: { ...reply, currentAssignments: undefined } });
+    // Events carry no phone numbers: consumers ask worker.get.
+    const { phone: _phone, currentAssignments: _assignments, ...view } = reply;
+    expect(events.at(-1)!.payload).toEqual({ change: 'registered', worker: view });
+  });
+
+  it('keeps phone numbers out of every event, through registration, changes and leaving', async () => {
+    const before = await count('outbox');
+    const wu = await register('吴芳', { phone: '13912345678', birthDate: '1990-04-01', communityCode: 'CA' });
+    await world.client.request(worker.update, { id: wu.id, phone: '13987654321' });
+    await world.client.request(worker.assign, { workerId: wu.id, gridCode: 'A3', startedOn: '2024-02-01' });
+    await world.client.request(worker.leave, { id: wu.id, leftOn: '2025-01-01', reason: 'moved away' });
+    const events = await world.query<{ subject: string; payload: unknown }>('grid', `SELECT subject, payload FROM outbox ORDER BY seq OFFSET $1`, [before]);
+    expect(events.map((e) => e.subject)).toEqual([
+      worker.changed.subject,
+      worker.changed.subject,
+      worker.assigned.subject,
+      worker.assignmentEnded.subject,
+      worker.changed.subject,
+    ]);
+    const text = JSON.stringify(events);
+    expect(text).not.toContain('1391234');
+    expect(text).not.toContain('1398765');
+    expect(text).not.toContain('"phone"');
+    expect(events[1]!.payload).toMatchObject({ change: 'updated', worker: { id: wu.id, name: '吴芳', birthDate: '1990-04-01' } });
+    expect((await world.client.request(worker.get, { id: wu.id })).phone).toBe('13987654321');
   });
 
   it('refuses bad input naming every field and stores nothing', async () => {
