@@ -122,16 +122,49 @@ export class AssignmentsService {
     await this.endRunning(em, 'worker_id = $1::uuid', workerId, day, reason);
   }
 
-  /** A split or merge retired these grids: their assignments end today (the workers are assigned anew to the new grids). */
-  async endOfRetiredGrids(em: EntityManager, gridCodes: string[], reason: string): Promise<void> {
-    await this.endRunning(em, 'grid_code = ANY ($1::text[])', gridCodes, today(), reason);
+  /** A split or merge retired these grids: their assignments end today, in the caller's transaction; answers those it ended. */
+  async endOfRetiredGrids(em: EntityManager, gridCodes: string[], reason: string): Promise<WorkerAssignment[]> {
+    return this.endRunning(em, 'grid_code = ANY ($1::text[])', gridCodes, today(), reason);
+  }
+
+  /**
+   * Carries assignments a split or merge ended over to the new grid `gridCode`:
+   * each worker once (as head if they were a head), in the same role, from
+   * the day the old one ended. A grid has one head, so heads of several
+   * merged grids are refused, naming them.
+   */
+  async carryOver(em: EntityManager, ended: WorkerAssignment[], gridCode: string): Promise<WorkerAssignment[]> {
+    const byWorker = new Map<string, WorkerAssignment>();
+    for (const assignment of ended) {
+      const kept = byWorker.get(assignment.workerId);
+      if (!kept || (assignment.role === 'head' && kept.role !== 'head')) byWorker.set(assignment.workerId, assignment);
+    }
+    const carried = [...byWorker.values()];
+    const heads = carried.filter((assignment) => assignment.role === 'head');
+    if (heads.length > 1) {
+      throw new GridworkError(
+        ErrorCode.CONFLICT,
+        `grid ${gridCode} can have one head, and ${heads.map((h) => `${h.workerName} (${h.workerId}, head of ${h.gridCode})`).join(' and ')} would both carry over; ` +
+          'end all but one head assignment first, or merge without carryAssignments',
+      );
+    }
+    if (carried.length === 0) return [];
+    const ids = carried.map(() => newId());
+    await em.query(
+      `INSERT INTO worker_assignment (id, worker_id, grid_code, role, started_on)
+       SELECT id, worker_id, $1, role, started_on FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::date[]) AS c(id, worker_id, role, started_on)`,
+      [gridCode, ids, carried.map((a) => a.workerId), carried.map((a) => a.role), carried.map((a) => a.endedOn)],
+    );
+    const assignments = await assignmentsById(em, ids);
+    await publishManyInTransaction(em, events.assigned, assignments);
+    return assignments;
   }
 
   /**
    * Ends the matching assignments still running on `day` then; those not yet
-   * started are cancelled. Each is announced.
+   * started are cancelled. Each is announced; answers them.
    */
-  private async endRunning(em: EntityManager, match: string, value: unknown, day: string, reason: string): Promise<void> {
+  private async endRunning(em: EntityManager, match: string, value: unknown, day: string, reason: string): Promise<WorkerAssignment[]> {
     // TypeORM answers an UPDATE … RETURNING with [rows, count].
     const [ended]: [Array<{ id: string }>, number] = await em.query(
       `UPDATE worker_assignment SET ended_on = greatest(started_on, $2::date), end_reason = $3, ended_at = now()
@@ -139,6 +172,8 @@ export class AssignmentsService {
        RETURNING id`,
       [value, day, reason],
     );
-    await publishManyInTransaction(em, events.assignmentEnded, await assignmentsById(em, ended.map((r) => r.id)));
+    const assignments = await assignmentsById(em, ended.map((r) => r.id));
+    await publishManyInTransaction(em, events.assignmentEnded, assignments);
+    return assignments;
   }
 }
