@@ -147,9 +147,18 @@ describe('base information', () => {
     expect((await outbox('gov.evt.grid.base-record.registered')).length).toBe(events);
   });
 
-  it('refuses an ID number with a bad check character, and an ID number on a thing', async () => {
-    const bad = residentId.slice(0, 17) + (residentId.endsWith('0') ? '1' : '0');
-    expect(fieldsOf(await errorOf(register({ type: 'resident', name: 'X', idNumber: bad, attributes: { gender: 'female' } })))).toEqual(['idNumber']);
+  it('refuses an ID number with a bad check character, birth date or length, each in its own words, and an ID number on a thing', async () => {
+    const idError = async (idNumber: string) => {
+      const error = await errorOf(register({ type: 'resident', name: 'X', idNumber, attributes: { gender: 'female' } }));
+      expect(fieldsOf(error)).toEqual(['idNumber']);
+      return error!.details![0]!.messages;
+    };
+    const mistyped = residentId.slice(0, 17) + (residentId.endsWith('0') ? '1' : '0');
+    expect(await idError(mistyped)).toEqual(['idNumber has a check character (the 18th) that does not match the first 17: a character is mistyped']);
+    // February 30th, with the check character right for it.
+    expect(await idError(idNumber('1950-02-30', 12))).toEqual(['idNumber has no real birth date in characters 7 to 14 (YYYYMMDD)']);
+    expect(await idError(residentId.slice(0, 15))).toEqual(['idNumber must be 18 characters long, not 15']);
+    expect(await idError(`${residentId.slice(0, 16)}AB`)).toEqual(['idNumber must be 17 digits followed by a digit or X']);
     const onThing = await errorOf(register({ type: 'fire-hydrant', name: 'H-1', idNumber: residentId, attributes: { status: 'flooded' } }));
     expect(fieldsOf(onThing)).toEqual(['attributes.status', 'idNumber']);
   });

@@ -155,10 +155,10 @@ describe('grid workers', () => {
 
     const overlap = await errorOf(world.client.request(worker.assign, { workerId: li.id, gridCode: 'A3', startedOn: '2024-06-01' }));
     expect(overlap?.code).toBe(ErrorCode.CONFLICT);
-    expect(overlap?.message).toMatch(/already assigned/);
+    expect(overlap?.message).toBe(`worker 李娜 (${li.id}) already serves grid A3: 李娜 (${li.id}) as head from 2025-01-01; a new assignment from 2024-06-01 would overlap`);
     const secondHead = await errorOf(world.client.request(worker.assign, { workerId: wang.id, gridCode: 'A3', role: 'head', startedOn: '2025-06-01' }));
     expect(secondHead?.code).toBe(ErrorCode.CONFLICT);
-    expect(secondHead?.message).toMatch(/already has a head/);
+    expect(secondHead?.message).toBe(`grid A3 already has a head: 李娜 (${li.id}) as head from 2025-01-01; a new assignment from 2025-06-01 would overlap`);
     const retired = await errorOf(world.client.request(worker.assign, { workerId: wang.id, gridCode: 'A9' }));
     expect(retired?.code).toBe(ErrorCode.CONFLICT);
     const unknown = await errorOf(world.client.request(worker.assign, { workerId: wang.id, gridCode: 'Z9' }));
@@ -175,6 +175,12 @@ describe('grid workers', () => {
 
     // A plain worker beside the head is fine ("one grid several workers").
     await world.client.request(worker.assign, { workerId: wang.id, gridCode: 'A3', startedOn: '2025-06-01' });
+    // Made head as well while Li is head: both clashes are named, with the people.
+    const both = await errorOf(world.client.request(worker.assign, { workerId: wang.id, gridCode: 'A3', role: 'head', startedOn: '2025-07-01' }));
+    expect(both?.message).toBe(
+      `worker 王芳 (${wang.id}) already serves grid A3: 王芳 (${wang.id}) as worker from 2025-06-01; ` +
+        `grid A3 already has a head: 李娜 (${li.id}) as head from 2025-01-01; a new assignment from 2025-07-01 would overlap`,
+    );
     const [headship] = (await world.client.request(worker.assignments, { gridCode: 'A3', on: '2025-07-01' })).items.filter((a) => a.role === 'head');
     const endBeforeStart = await errorOf(world.client.request(worker.endAssignment, { assignmentId: headship!.id, endedOn: '2024-12-31', reason: 'x' }));
     expect(fieldsOf(endBeforeStart)).toEqual(['endedOn']);

@@ -44,6 +44,7 @@ export class AssignmentsService {
       if (grid.retired_at !== null) throw new GridworkError(ErrorCode.CONFLICT, `grid ${request.gridCode} is retired`);
       const id = newId();
       const role = request.role ?? 'worker';
+      await assertNoConflict(em, { workerId: worker.id, workerName: worker.name, gridCode: request.gridCode, role, startedOn });
       try {
         // The exclusion constraints, not a prior read, decide overlaps, so concurrent assignments cannot both pass.
         await em.query(`INSERT INTO worker_assignment (id, worker_id, grid_code, role, started_on) VALUES ($1, $2, $3, $4, $5)`, [
@@ -55,11 +56,12 @@ export class AssignmentsService {
         ]);
       } catch (error) {
         const { code, constraint } = pgErrorOf(error);
+        // Another assignment stored meanwhile: the look above could not see it, the constraint did.
         if (code === '23P01' && constraint === 'worker_assignment_one_head') {
-          throw new GridworkError(ErrorCode.CONFLICT, `grid ${request.gridCode} already has a head from ${startedOn}`);
+          throw new GridworkError(ErrorCode.CONFLICT, `grid ${request.gridCode} got another head from ${startedOn} meanwhile`);
         }
         if (code === '23P01') {
-          throw new GridworkError(ErrorCode.CONFLICT, `worker ${worker.id} is already assigned to grid ${request.gridCode} from ${startedOn}`);
+          throw new GridworkError(ErrorCode.CONFLICT, `worker ${worker.name} (${worker.id}) was assigned to grid ${request.gridCode} from ${startedOn} meanwhile`);
         }
         throw error;
       }
@@ -176,4 +178,31 @@ export class AssignmentsService {
     await publishManyInTransaction(em, events.assignmentEnded, assignments);
     return assignments;
   }
+}
+
+/** The stored assignment a new one would clash with, as messages name it: who, which role, and when. */
+const servingOf = (a: WorkerAssignment) => `${a.workerName} (${a.workerId}) as ${a.role} from ${a.startedOn}${a.endedOn ? ` until ${a.endedOn}` : ''}`;
+
+/**
+ * Names each clash of a new assignment, open from `startedOn`, before it is
+ * stored: the worker already serving the grid then, and for a head the
+ * grid's head then. The exclusion constraints stay the backstop for races.
+ */
+async function assertNoConflict(
+  em: EntityManager,
+  next: { workerId: string; workerName: string; gridCode: string; role: string; startedOn: string },
+): Promise<void> {
+  const rows: AssignmentRow[] = await em.query(
+    `${ASSIGNMENT_SELECT}
+     WHERE a.grid_code = $1 AND a.during && daterange($2::date, NULL, '[)') AND (a.worker_id = $3 OR ($4 AND a.role = 'head'))
+     ORDER BY a.started_on, a.id`,
+    [next.gridCode, next.startedOn, next.workerId, next.role === 'head'],
+  );
+  const clashes = rows.map(assignmentOf);
+  const own = clashes.find((a) => a.workerId === next.workerId);
+  const head = clashes.find((a) => a.role === 'head' && a.workerId !== next.workerId);
+  const messages: string[] = [];
+  if (own) messages.push(`worker ${next.workerName} (${next.workerId}) already serves grid ${next.gridCode}: ${servingOf(own)}`);
+  if (head) messages.push(`grid ${next.gridCode} already has a head: ${servingOf(head)}`);
+  if (messages.length > 0) throw new GridworkError(ErrorCode.CONFLICT, `${messages.join('; ')}; a new assignment from ${next.startedOn} would overlap`);
 }
