@@ -54,6 +54,28 @@ describe('grids', () => {
     expect(await count('grid')).toBe(before);
   });
 
+  it('refuses a new grid overlapping its sibling grids or reaching outside its community, naming each', async () => {
+    const before = await count('grid');
+    const grid = (code: string, boundary: ReturnType<typeof box>) =>
+      errorOf(world.client.request(subjects.grid.grid.create, { code, name: code, communityCode: 'T010101', boundary, population: 1, households: 1 }));
+    // Over both halves of community T010101 and 0.01° of longitude beyond its east edge.
+    const sprawling = await grid('T01010109', box(113.005, 23.0, 113.03, 23.01));
+    expect(sprawling?.code).toBe(ErrorCode.VALIDATION_FAILED);
+    expect(sprawling?.details).toHaveLength(1);
+    expect(sprawling?.details?.[0]?.field).toBe('boundary');
+    const messages = sprawling!.details![0]!.messages;
+    expect(messages).toHaveLength(3);
+    expect(messages[0]).toMatch(/^overlaps grid T01010101 by \d+ m²$/);
+    expect(messages[1]).toMatch(/^overlaps grid T01010102 by \d+ m²$/);
+    expect(messages[2]).toMatch(/^reaches \d+ m² outside community T010101$/);
+    // About 1.02 km × 1.1 km of the community's outside.
+    expect(Number(/reaches (\d+)/.exec(messages[2]!)![1])).toBeGreaterThan(1.1e6);
+    // Sharing only an edge with a sibling is no overlap.
+    const touching = await grid('T01010109', box(113.02, 23.0, 113.03, 23.01));
+    expect(touching?.details?.[0]?.messages).toEqual([expect.stringMatching(/^reaches \d+ m² outside community T010101$/)]);
+    expect(await count('grid')).toBe(before);
+  });
+
   it('lists the grids under any area, paged', async () => {
     const first = await world.client.request(subjects.grid.grid.list, { areaCode: 'T01', limit: 2 });
     expect(first.items.map((g) => g.code)).toEqual(['T01010101', 'T01010102']);

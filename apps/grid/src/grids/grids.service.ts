@@ -23,10 +23,11 @@ import { activeParent, inInputOrder } from '../areas/area.rows.js';
 import { AreasService } from '../areas/areas.service.js';
 import { NetworksService } from '../networks/networks.service.js';
 import { AssignmentsService } from '../workers/assignments.service.js';
+import { isActiveGrid } from '../grid-lookups/active-grid.js';
 import { assertValidBoundary, boundaryFromGeoJson } from '../spatial/boundaries.js';
 import { gridColumns, gridOf, gridSummaryOf, type GridRow } from './grid.rows.js';
 
-/** Slivers below this share of a grid's area (or 1 m²) are digitising noise when checking a split. */
+/** Slivers below this share of a grid's area (or 1 m²) are digitising noise when checking a split or a new grid. */
 const SPLIT_TOLERANCE_SHARE = 1e-4;
 
 /** Base grids: create, change, list, and reshape by split and merge with lineage. */
@@ -43,6 +44,7 @@ export class GridsService {
     return this.dataSource.transaction(async (em) => {
       const community = await activeParent(em, request.communityCode, 'community', 'grid', 'communityCode');
       await assertValidBoundary(em, request.boundary, 'boundary');
+      await assertFitsCommunity(em, request.communityCode, JSON.stringify(request.boundary));
       const [row] = await this.insertGrids(em, community.path, [{ ...request, boundary: JSON.stringify(request.boundary) }]);
       if (!row) throw new GridworkError(ErrorCode.CONFLICT, `area ${request.code} already exists`);
       await publishInTransaction(em, subjects.grid.grid.changed, { change: 'created', grid: gridSummaryOf(row) });
@@ -236,6 +238,31 @@ async function gridRow(em: EntityManager, code: string, withBoundary: boolean): 
   const [row] = await em.query<GridRow[]>(`SELECT ${gridColumns(withBoundary)} FROM area a JOIN grid g ON g.code = a.code WHERE a.code = $1`, [code]);
   if (!row) throw GridworkError.notFound(`grid ${code}`);
   return row;
+}
+
+/**
+ * A new grid tiles its community with its siblings: it may not overlap an
+ * active sibling grid or reach outside the community's boundary (when the
+ * community has one), beyond the sliver tolerance of a split. Each fault is
+ * named with its area; check-coverage reports the same faults of grids
+ * already stored.
+ */
+async function assertFitsCommunity(em: EntityManager, communityCode: string, boundary: string): Promise<void> {
+  const [fit] = await em.query<{ area: number; outside: number | null; overlaps: { code: string; area: number }[] | null }[]>(
+    `WITH new AS (SELECT ${boundaryFromGeoJson('$2')} AS geom)
+     SELECT ST_Area(new.geom::geography) AS area,
+            (SELECT ST_Area(ST_Difference(new.geom, c.boundary)::geography) FROM area c WHERE c.code = $1 AND c.boundary IS NOT NULL) AS outside,
+            (SELECT json_agg(json_build_object('code', s.code, 'area', ST_Area(ST_Intersection(new.geom, s.boundary)::geography)) ORDER BY s.code)
+               FROM area s WHERE s.parent_code = $1 AND ${isActiveGrid('s')} AND ST_Intersects(new.geom, s.boundary)) AS overlaps
+       FROM new`,
+    [communityCode, boundary],
+  );
+  const tolerance = Math.max(1, fit!.area * SPLIT_TOLERANCE_SHARE);
+  const messages = (fit!.overlaps ?? [])
+    .filter((overlap) => overlap.area > tolerance)
+    .map((overlap) => `overlaps grid ${overlap.code} by ${Math.round(overlap.area)} m²`);
+  if (fit!.outside !== null && fit!.outside > tolerance) messages.push(`reaches ${Math.round(fit!.outside)} m² outside community ${communityCode}`);
+  if (messages.length > 0) throw GridworkError.validation([{ field: 'boundary', messages }]);
 }
 
 /** A split shares out the old grid's residents and households: the parts' figures add up to its own, and the carried-to code is a part. */

@@ -216,7 +216,9 @@ export const gridSubjects = {
     service,
     aggregate,
     action: 'create',
-    summary: 'Adds a base grid with its boundary, residents and households under a community.',
+    summary:
+      'Adds a base grid with its boundary, residents and households under a community; a boundary overlapping an active sibling grid ' +
+      'or reaching outside the community is refused, naming each overlap and its area.',
     request: CreateGridRequest,
     reply: Grid,
     errors: [ErrorCode.CONFLICT, ErrorCode.NOT_FOUND],
