@@ -14,6 +14,11 @@ export const LONGITUDE_RANGE = [-180, 180] as const;
 export const LATITUDE_RANGE = [-90, 90] as const;
 const RANGES = `longitude ${LONGITUDE_RANGE[0]}..${LONGITUDE_RANGE[1]}, latitude ${LATITUDE_RANGE[0]}..${LATITUDE_RANGE[1]}`;
 
+/** JSON Schemas of the checks below, for documents generated from the contracts. */
+export const LONGITUDE_SCHEMA = { type: 'number', minimum: LONGITUDE_RANGE[0], maximum: LONGITUDE_RANGE[1] };
+export const LATITUDE_SCHEMA = { type: 'number', minimum: LATITUDE_RANGE[0], maximum: LATITUDE_RANGE[1] };
+export const LON_LAT_SCHEMA = { type: 'array', items: [LONGITUDE_SCHEMA, LATITUDE_SCHEMA], minItems: 2, maxItems: 2 };
+
 const isDegrees = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 const inRange = (longitude: number, latitude: number) => Math.abs(longitude) <= LONGITUDE_RANGE[1] && Math.abs(latitude) <= LATITUDE_RANGE[1];
 

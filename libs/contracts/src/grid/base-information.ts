@@ -81,6 +81,9 @@ export function residentIdNumberProblem(value: unknown): string | undefined {
   return undefined;
 }
 
+/** The JSON Schema of the check above, for documents generated from the contracts (the birth date and check character are checked beyond it). */
+export const RESIDENT_ID_NUMBER_SCHEMA = { type: 'string', pattern: '^\\d{17}[\\dXx]$' };
+
 export function IsResidentIdNumber(options?: ValidationOptions): PropertyDecorator {
   return (target, propertyName) =>
     registerDecorator({

@@ -20,7 +20,7 @@ import {
 import { defineEndpoint, defineEvent } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
 import { AREA_CODE, AREA_CODE_OPTIONS } from './areas.js';
-import { lonLatProblem, type LonLat } from '../coordinates.js';
+import { LON_LAT_SCHEMA, lonLatProblem, type LonLat } from '../coordinates.js';
 import { IsCalendarDate } from './workers.js';
 
 /*
@@ -39,6 +39,9 @@ export const MAX_PATROL_LIST_DAYS = 366;
 /** A timestamp with its offset: a time without one would be read in the server's zone. */
 const ZONED = /(Z|[+-]\d{2}:\d{2})$/;
 const ZONED_MESSAGE = 'must be an ISO 8601 timestamp with Z or an offset, e.g. 2025-06-01T08:30:00+08:00';
+
+/** The JSON Schema of a route, for documents generated from the contracts. */
+export const ROUTE_SCHEMA = { type: 'array', minItems: 2, maxItems: MAX_ROUTE_POINTS, items: LON_LAT_SCHEMA };
 
 /** A route: at least 2 positions [longitude, latitude], each in range; names the first few bad ones. */
 export function IsRoute(options?: ValidationOptions): PropertyDecorator {
