@@ -37,9 +37,9 @@ export function coordinatesProblem(longitude: number, latitude: number, written 
 /** A WGS-84 point written [longitude, latitude] as in GeoJSON. */
 export type LonLat = [number, number];
 
-/** What is wrong with a `[longitude, latitude]` pair (a GeoJSON position may carry a third number, its altitude). */
-export function lonLatProblem(value: unknown, allowAltitude = false): string | undefined {
-  if (!Array.isArray(value) || value.length < 2 || value.length > (allowAltitude ? 3 : 2)) return 'must be [longitude, latitude]';
+/** What is wrong with a `[longitude, latitude]` pair. */
+export function lonLatProblem(value: unknown): string | undefined {
+  if (!Array.isArray(value) || value.length !== 2) return 'must be [longitude, latitude]';
   if (!value.every(isDegrees)) return 'must hold finite numbers';
   return coordinatesProblem(value[0] as number, value[1] as number);
 }
