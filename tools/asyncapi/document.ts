@@ -5,12 +5,18 @@ import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import {
   BOUNDARY_SCHEMA,
   ERROR_CODES,
+  LATITUDE_SCHEMA,
+  LON_LAT_SCHEMA,
+  LONGITUDE_SCHEMA,
+  RESIDENT_ID_NUMBER_SCHEMA,
+  ROUTE_SCHEMA,
   allDefinitions,
   departmentSubjectOf,
   withAddressToken,
   type EndpointDefinition,
   type EventDefinition,
 } from '@gridwork/contracts';
+import { fieldDoc, readClassDocs, type ClassDocs } from './field-docs.js';
 
 // class-transformer keeps nested-type metadata (@Type) in a storage it does not
 // export from its entry point; the schema generator needs it to follow nesting.
@@ -19,7 +25,40 @@ const { defaultMetadataStorage } = createRequire(import.meta.url)('class-transfo
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 /** JSON Schemas of our own validators (`registerDecorator`), by validator name. */
-const CUSTOM_VALIDATOR_SCHEMAS: Record<string, Record<string, unknown>> = { isBoundary: BOUNDARY_SCHEMA };
+const CUSTOM_VALIDATOR_SCHEMAS: Record<string, Record<string, unknown>> = {
+  isBoundary: BOUNDARY_SCHEMA,
+  isPointLongitude: LONGITUDE_SCHEMA,
+  isPointLatitude: LATITUDE_SCHEMA,
+  isLonLat: LON_LAT_SCHEMA,
+  isRoute: ROUTE_SCHEMA,
+  isResidentIdNumber: RESIDENT_ID_NUMBER_SCHEMA,
+};
+
+type Schema = Record<string, unknown> & { properties?: Record<string, Record<string, unknown>> };
+
+/** A property's schema with a description in front (a `$ref` cannot take siblings in JSON Schema draft 7, so it is wrapped). */
+function described(schema: Record<string, unknown>, description: string): Record<string, unknown> {
+  if ('$ref' in schema) return { description, allOf: [schema] };
+  const own = typeof schema.description === 'string' ? `${description}\n\n${schema.description}` : description;
+  return { ...schema, description: own };
+}
+
+/** Each class schema with its class's doc comment and each field's, inherited ones included. */
+function withDocComments(schemas: Record<string, Schema>, classes: Map<string, ClassDocs>): Record<string, Schema> {
+  return Object.fromEntries(
+    Object.entries(schemas).map(([name, schema]) => {
+      const docs = classes.get(name);
+      if (!docs) return [name, schema];
+      const properties = Object.fromEntries(
+        Object.entries(schema.properties ?? {}).map(([field, property]) => {
+          const doc = fieldDoc(classes, name, field);
+          return [field, doc ? described(property, doc) : property];
+        }),
+      );
+      return [name, { ...(docs.description ? { description: docs.description } : {}), ...schema, ...(schema.properties ? { properties } : {}) }];
+    }),
+  );
+}
 
 /**
  * A property checked by a custom validator: its known schema, or a schema of
@@ -51,12 +90,13 @@ export function channelAddressOf(def: EndpointDefinition<object, unknown> | Even
  */
 export function buildAsyncApiDocument(version: string): Record<string, unknown> {
   const definitions = allDefinitions().sort((a, b) => a.subject.localeCompare(b.subject));
+  const generated = validationMetadatasToSchemas({
+    refPointerPrefix: '#/components/schemas/',
+    classTransformerMetadataStorage: defaultMetadataStorage,
+    additionalConverters: { [ValidationTypes.CUSTOM_VALIDATION]: customValidationSchema },
+  }) as Record<string, Schema>;
   const schemas: Record<string, unknown> = {
-    ...validationMetadatasToSchemas({
-      refPointerPrefix: '#/components/schemas/',
-      classTransformerMetadataStorage: defaultMetadataStorage,
-      additionalConverters: { [ValidationTypes.CUSTOM_VALIDATION]: customValidationSchema },
-    }),
+    ...withDocComments(generated, readClassDocs()),
     ErrorReply: {
       type: 'object',
       required: ['ok', 'error'],

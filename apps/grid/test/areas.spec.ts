@@ -69,14 +69,16 @@ describe('areas', () => {
       },
     });
     const reasons = Object.fromEntries(reply.rejected.map((r) => [r.index, r.reasons.join(' | ')]));
-    expect(reply.imported).toEqual({ city: 0, district: 0, township: 1, community: 1, grid: 0 });
-    expect(Object.keys(reasons).map(Number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    // The first B6 is sound and stored; only the later copy is refused.
+    expect(reply.imported).toEqual({ city: 0, district: 0, township: 1, community: 2, grid: 0 });
+    expect(Object.keys(reasons).map(Number)).toEqual([1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12]);
     expect(reasons[1]).toMatch(/not a valid polygon: Self-intersection/);
     expect(reasons[2]).toMatch(/ring 0 is not closed/);
     expect(reasons[3]).toMatch(/look swapped/);
     expect(reasons[4]).toMatch(/out of range/);
     expect(reasons[5]).toBe('unknown parent NOPE');
-    expect(reasons[6]).toMatch(/duplicate code B6 \(features 6, 7\)/);
+    expect(reasons[7]).toBe('duplicate code B6: feature 6 has it first');
+    expect((await world.client.request(subjects.grid.area.get, { code: 'B6' })).name).toBe('Twin a');
     expect(reasons[8]).toBe('code T010101 already exists');
     expect(reasons[9]).toBe('parent B1 was rejected');
     expect(reasons[10]).toMatch(/parent T0102 is a township; a grid's parent must be a community/);
@@ -84,7 +86,7 @@ describe('areas', () => {
     expect(reasons[11]).toMatch(/properties.households/);
     expect(reasons[12]).toMatch(/properties.code/);
     expect(reasons[12]).toMatch(/properties.level/);
-    expect(await count(`area WHERE code LIKE 'B%'`)).toBe(1);
+    expect(await count(`area WHERE code LIKE 'B%'`)).toBe(2);
     expect(await count(`area WHERE code = 'T0102'`)).toBe(1);
   });
 
@@ -143,7 +145,25 @@ describe('areas', () => {
     const nowhere = await world.client.request(subjects.grid.area.locate, { longitude: 0, latitude: 0 });
     expect(nowhere).toEqual({ longitude: 0, latitude: 0, areas: [], onBorder: false });
     const bad = await errorOf(world.client.request(subjects.grid.area.locate, { longitude: 200, latitude: -91 }));
-    expect(fieldsOf(bad as GridworkError)).toEqual(['latitude', 'longitude']);
+    expect(bad?.details).toEqual([
+      { field: 'longitude', messages: ['longitude 200 is out of range (-180..180)'] },
+      { field: 'latitude', messages: ['latitude -91 is out of range (-90..90)'] },
+    ]);
+  });
+
+  it('takes coordinates only as numbers, and says when they look swapped', async () => {
+    const texts = await errorOf(world.client.request(subjects.grid.area.locate, { longitude: '113.015', latitude: '23.01' } as never));
+    expect(texts?.code).toBe(ErrorCode.VALIDATION_FAILED);
+    expect(texts?.details).toEqual([
+      { field: 'longitude', messages: ['longitude must be a number of degrees from -180 to 180, not a string'] },
+      { field: 'latitude', messages: ['latitude must be a number of degrees from -90 to 90, not a string'] },
+    ]);
+    const swapped = await errorOf(world.client.request(subjects.grid.area.locate, { longitude: 23.01, latitude: 113.015 }));
+    expect(swapped?.details).toEqual([{ field: 'latitude', messages: ['latitude 113.015 is out of range (-90..90): longitude 23.01 and latitude 113.015 look swapped'] }]);
+    const missing = await errorOf(world.client.request(subjects.grid.area.locate, { longitude: 113.015 } as never));
+    expect(fieldsOf(missing)).toEqual(['latitude']);
+    const found = await world.client.request(subjects.grid.area.locate, { longitude: 113.015, latitude: 23.01 });
+    expect([typeof found.longitude, typeof found.latitude]).toEqual(['number', 'number']);
   });
 
   it('creates, renames, reshapes and lists areas, naming every wrong field and storing nothing then', async () => {
@@ -185,5 +205,30 @@ describe('areas', () => {
     expect(second.nextAfter).toBeUndefined();
     const roots = await world.client.request(subjects.grid.area.children, {});
     expect(roots.items.map((a) => a.code)).toEqual(['T0']);
+  });
+  it('is on a border only where two grids share an edge: not on an outer edge, not inside an overlap', async () => {
+    // A community of its own with two grids that overlap between longitudes 113.04 and 113.045.
+    const reply = await world.client.request(subjects.grid.area.import, {
+      featureCollection: {
+        type: 'FeatureCollection',
+        features: [
+          feature({ code: 'T010109', name: 'Community Nine', level: 'community', parentCode: 'T0101' }, box(113.03, 23.03, 113.05, 23.05)),
+          feature({ code: 'T01010901', name: 'Nine West', level: 'grid', parentCode: 'T010109', population: 10, households: 5 }, box(113.03, 23.03, 113.045, 23.05)),
+          feature({ code: 'T01010902', name: 'Nine East', level: 'grid', parentCode: 'T010109', population: 10, households: 5 }, box(113.04, 23.03, 113.05, 23.05)),
+        ],
+      },
+    });
+    expect(reply.rejectedCount).toBe(0);
+    const at = (longitude: number, latitude: number) => world.client.request(subjects.grid.area.locate, { longitude, latitude });
+    // The shared border of the two halves of the small city, and its corner on the community's edge.
+    expect(await at(113.01, 23.01)).toMatchObject({ grid: { code: 'T01010101' }, onBorder: true });
+    expect(await at(113.01, 23.0)).toMatchObject({ grid: { code: 'T01010101' }, onBorder: true });
+    // Outer edges, which border no other grid.
+    expect(await at(113.0, 23.01)).toMatchObject({ grid: { code: 'T01010101' }, onBorder: false });
+    expect(await at(113.015, 23.02)).toMatchObject({ grid: { code: 'T01010102' }, onBorder: false });
+    // Inside both overlapping grids, and on one's edge inside the other.
+    expect(await at(113.042, 23.04)).toMatchObject({ grid: { code: 'T01010901' }, onBorder: false });
+    expect(await at(113.04, 23.04)).toMatchObject({ grid: { code: 'T01010901' }, onBorder: false });
+    expect(await at(113.045, 23.04)).toMatchObject({ grid: { code: 'T01010901' }, onBorder: false });
   });
 });

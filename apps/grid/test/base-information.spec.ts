@@ -25,7 +25,7 @@ describe('base information', () => {
     world.query<{ payload: Record<string, unknown> }>('grid', `SELECT payload FROM outbox WHERE subject = $1 ORDER BY seq`, [subject]);
   const rows = async () => (await world.query<{ n: number }>('grid', `SELECT count(*)::int AS n FROM base_record`))[0]!.n;
   const register = (request: Record<string, unknown>) =>
-    world.client.request(subjects.grid.baseInformation.register, { gridCode: 'G1', actor: worker, ...request } as never);
+    world.client.request(subjects.grid.baseRecord.register, { gridCode: 'G1', actor: worker, ...request } as never);
 
   beforeAll(async () => {
     world = await testWorld(['grid']);
@@ -51,7 +51,7 @@ describe('base information', () => {
   afterAll(() => world?.dispose());
 
   it('lists the type catalogue with each type’s JSON Schema, all or by kind', async () => {
-    const all = await world.client.request(subjects.grid.baseInformation.types, {});
+    const all = await world.client.request(subjects.grid.baseRecord.types, {});
     expect(all.items.map((t) => `${t.kind}/${t.type}`)).toEqual([
       'person/resident',
       'person/floating-population',
@@ -75,7 +75,7 @@ describe('base information', () => {
     const elderly = all.items.find((t) => t.type === 'elderly-living-alone')!;
     expect(elderly).toMatchObject({ label: '独居老人', sensitiveAttributes: ['phone', 'emergencyContact.phone'] });
     expect(elderly.schema).toMatchObject({ type: 'object', additionalProperties: false, required: ['gender', 'birthDate', 'emergencyContact'] });
-    const things = await world.client.request(subjects.grid.baseInformation.types, { kind: 'thing' });
+    const things = await world.client.request(subjects.grid.baseRecord.types, { kind: 'thing' });
     expect(things.items.map((t) => t.type)).toEqual(['fire-hydrant', 'manhole', 'cctv', 'street-lamp']);
   });
 
@@ -147,9 +147,18 @@ describe('base information', () => {
     expect((await outbox('gov.evt.grid.base-record.registered')).length).toBe(events);
   });
 
-  it('refuses an ID number with a bad check character, and an ID number on a thing', async () => {
-    const bad = residentId.slice(0, 17) + (residentId.endsWith('0') ? '1' : '0');
-    expect(fieldsOf(await errorOf(register({ type: 'resident', name: 'X', idNumber: bad, attributes: { gender: 'female' } })))).toEqual(['idNumber']);
+  it('refuses an ID number with a bad check character, birth date or length, each in its own words, and an ID number on a thing', async () => {
+    const idError = async (idNumber: string) => {
+      const error = await errorOf(register({ type: 'resident', name: 'X', idNumber, attributes: { gender: 'female' } }));
+      expect(fieldsOf(error)).toEqual(['idNumber']);
+      return error!.details![0]!.messages;
+    };
+    const mistyped = residentId.slice(0, 17) + (residentId.endsWith('0') ? '1' : '0');
+    expect(await idError(mistyped)).toEqual(['idNumber has a check character (the 18th) that does not match the first 17: a character is mistyped']);
+    // February 30th, with the check character right for it.
+    expect(await idError(idNumber('1950-02-30', 12))).toEqual(['idNumber has no real birth date in characters 7 to 14 (YYYYMMDD)']);
+    expect(await idError(residentId.slice(0, 15))).toEqual(['idNumber must be 18 characters long, not 15']);
+    expect(await idError(`${residentId.slice(0, 16)}AB`)).toEqual(['idNumber must be 17 digits followed by a digit or X']);
     const onThing = await errorOf(register({ type: 'fire-hydrant', name: 'H-1', idNumber: residentId, attributes: { status: 'flooded' } }));
     expect(fieldsOf(onThing)).toEqual(['attributes.status', 'idNumber']);
   });
@@ -171,12 +180,12 @@ describe('base information', () => {
     const retired = await errorOf(register({ gridCode: 'G3', type: 'cctv', name: 'Cam 1', attributes: { status: 'in-service' } }));
     expect(retired?.code).toBe(ErrorCode.NOT_FOUND);
     expect(retired?.message).toMatch(/retired/);
-    expect((await errorOf(world.client.request(subjects.grid.baseInformation.list, { gridCode: 'NOPE' })))?.code).toBe(ErrorCode.NOT_FOUND);
-    expect((await errorOf(world.client.request(subjects.grid.baseInformation.count, { gridCode: 'M1' })))?.code).toBe(ErrorCode.NOT_FOUND);
+    expect((await errorOf(world.client.request(subjects.grid.baseRecord.list, { gridCode: 'NOPE' })))?.code).toBe(ErrorCode.NOT_FOUND);
+    expect((await errorOf(world.client.request(subjects.grid.baseRecord.count, { gridCode: 'M1' })))?.code).toBe(ErrorCode.NOT_FOUND);
   });
 
   it('updates attributes by merge patch and keeps who changed what from what to what, when', async () => {
-    const updated = await world.client.request(subjects.grid.baseInformation.update, {
+    const updated = await world.client.request(subjects.grid.baseRecord.update, {
       id: resident.id,
       version: 1,
       attributes: { address: 'Building 5, Room 101', phone: null, ethnicity: 'Hui' },
@@ -206,10 +215,10 @@ describe('base information', () => {
   });
 
   it('refuses a stale version with CONFLICT and changes nothing', async () => {
-    const stale = await errorOf(world.client.request(subjects.grid.baseInformation.update, { id: resident.id, version: 1, name: 'Zhang Wei Jr', actor: worker }));
+    const stale = await errorOf(world.client.request(subjects.grid.baseRecord.update, { id: resident.id, version: 1, name: 'Zhang Wei Jr', actor: worker }));
     expect(stale?.code).toBe(ErrorCode.CONFLICT);
     expect(stale?.message).toMatch(/version 2, not 1/);
-    const now = await world.client.request(subjects.grid.baseInformation.get, { id: resident.id });
+    const now = await world.client.request(subjects.grid.baseRecord.get, { id: resident.id });
     expect(now.name).toBe('Zhang Wei');
     expect(now.version).toBe(2);
     expect(now.history).toHaveLength(2);
@@ -218,21 +227,21 @@ describe('base information', () => {
   it('refuses an update that breaks the type’s schema, naming the attributes, and changes nothing', async () => {
     const changedEvents = (await outbox('gov.evt.grid.base-record.changed')).length;
     const invalid = await errorOf(
-      world.client.request(subjects.grid.baseInformation.update, { id: resident.id, version: 2, attributes: { gender: null, householdHead: 'yes' }, actor: worker }),
+      world.client.request(subjects.grid.baseRecord.update, { id: resident.id, version: 2, attributes: { gender: null, householdHead: 'yes' }, actor: worker }),
     );
     expect(fieldsOf(invalid)).toEqual(['attributes.gender', 'attributes.householdHead']);
     // A resident now living alone must bring the attributes that type requires.
-    const retyped = await errorOf(world.client.request(subjects.grid.baseInformation.update, { id: resident.id, version: 2, type: 'elderly-living-alone', actor: worker }));
+    const retyped = await errorOf(world.client.request(subjects.grid.baseRecord.update, { id: resident.id, version: 2, type: 'elderly-living-alone', actor: worker }));
     expect(fieldsOf(retyped)).toEqual(['attributes.emergencyContact']);
-    const otherKind = await errorOf(world.client.request(subjects.grid.baseInformation.update, { id: resident.id, version: 2, type: 'shop', actor: worker }));
+    const otherKind = await errorOf(world.client.request(subjects.grid.baseRecord.update, { id: resident.id, version: 2, type: 'shop', actor: worker }));
     expect(fieldsOf(otherKind)).toEqual(['type']);
-    const now = await world.client.request(subjects.grid.baseInformation.get, { id: resident.id });
+    const now = await world.client.request(subjects.grid.baseRecord.get, { id: resident.id });
     expect(now).toMatchObject({ version: 2, type: 'resident', attributes: resident.attributes });
     expect((await outbox('gov.evt.grid.base-record.changed')).length).toBe(changedEvents);
   });
 
   it('changes the type within the kind and moves a record to another active grid, with history', async () => {
-    const retyped = await world.client.request(subjects.grid.baseInformation.update, {
+    const retyped = await world.client.request(subjects.grid.baseRecord.update, {
       id: resident.id,
       version: 2,
       type: 'elderly-living-alone',
@@ -245,13 +254,13 @@ describe('base information', () => {
       { field: 'attributes.emergencyContact', to: { name: 'Zhang Min', relation: 'daughter', phone: '139****1111' } },
     ]);
     // G2 already has an active person with this ID number.
-    const clash = await errorOf(world.client.request(subjects.grid.baseInformation.update, { id: resident.id, version: 3, gridCode: 'G2', actor: worker }));
+    const clash = await errorOf(world.client.request(subjects.grid.baseRecord.update, { id: resident.id, version: 3, gridCode: 'G2', actor: worker }));
     expect(clash?.code).toBe(ErrorCode.CONFLICT);
-    const retired = await errorOf(world.client.request(subjects.grid.baseInformation.update, { id: resident.id, version: 3, gridCode: 'G3', actor: worker }));
+    const retired = await errorOf(world.client.request(subjects.grid.baseRecord.update, { id: resident.id, version: 3, gridCode: 'G3', actor: worker }));
     expect(retired?.code).toBe(ErrorCode.NOT_FOUND);
 
     const hydrant = await register({ type: 'fire-hydrant', name: 'Hydrant 7', attributes: { status: 'in-service', code: 'XF-007' } });
-    const moved = await world.client.request(subjects.grid.baseInformation.update, { id: hydrant.id, version: 1, gridCode: 'G2', location: [116.41, 39.91], actor: worker });
+    const moved = await world.client.request(subjects.grid.baseRecord.update, { id: hydrant.id, version: 1, gridCode: 'G2', location: [116.41, 39.91], actor: worker });
     expect(moved).toMatchObject({ gridCode: 'G2', version: 2, location: [116.41, 39.91] });
     expect(moved.history[1]!.changes).toEqual([
       { field: 'gridCode', from: 'G1', to: 'G2' },
@@ -260,7 +269,7 @@ describe('base information', () => {
     const events = await outbox('gov.evt.grid.base-record.changed');
     expect(events.at(-1)!.payload).toMatchObject({ record: { id: hydrant.id, gridCode: 'G2' }, previousGridCode: 'G1', changedFields: ['gridCode', 'location'] });
     // Nothing to change: same version, no history entry, no event.
-    const same = await world.client.request(subjects.grid.baseInformation.update, { id: hydrant.id, version: 2, attributes: { code: 'XF-007' }, actor: worker });
+    const same = await world.client.request(subjects.grid.baseRecord.update, { id: hydrant.id, version: 2, attributes: { code: 'XF-007' }, actor: worker });
     expect(same.version).toBe(2);
     expect((await outbox('gov.evt.grid.base-record.changed')).length).toBe(events.length);
     resident = retyped;
@@ -270,10 +279,10 @@ describe('base information', () => {
     await register({ type: 'shop', name: 'Noodle shop', attributes: { address: '12 Long St', businessScope: 'restaurant', phone: '01062345678' } });
     await register({ type: 'building', name: 'Building 5', attributes: { address: '5 Long St', use: 'residential', floors: 6 } });
     await register({ type: 'non-public-enterprise', name: 'Express Co', attributes: { ownership: 'private', hasPartyOrganization: false, partyMembers: 2 } });
-    const first = await world.client.request(subjects.grid.baseInformation.list, { gridCode: 'G1', limit: 2 });
+    const first = await world.client.request(subjects.grid.baseRecord.list, { gridCode: 'G1', limit: 2 });
     expect(first.items).toHaveLength(2);
     expect(first.nextAfter).toBe(first.items[1]!.id);
-    const second = await world.client.request(subjects.grid.baseInformation.list, { gridCode: 'G1', limit: 2, after: first.nextAfter });
+    const second = await world.client.request(subjects.grid.baseRecord.list, { gridCode: 'G1', limit: 2, after: first.nextAfter });
     expect(second.nextAfter).toBeUndefined();
     const names = [...first.items, ...second.items].map((r) => r.name);
     expect(names).toEqual(['Zhang Wei', 'Noodle shop', 'Building 5', 'Express Co']);
@@ -285,46 +294,46 @@ describe('base information', () => {
     expect(JSON.stringify(first)).not.toContain(residentId);
     expect(first.items[1]!.attributes.phone).toBe('010****5678');
 
-    const places = await world.client.request(subjects.grid.baseInformation.list, { gridCode: 'G1', kind: 'place' });
+    const places = await world.client.request(subjects.grid.baseRecord.list, { gridCode: 'G1', kind: 'place' });
     expect(places.items.map((r) => r.type)).toEqual(['shop', 'building']);
-    const shops = await world.client.request(subjects.grid.baseInformation.list, { gridCode: 'G1', type: 'shop', nameContains: 'NOODLE' });
+    const shops = await world.client.request(subjects.grid.baseRecord.list, { gridCode: 'G1', type: 'shop', nameContains: 'NOODLE' });
     expect(shops.items.map((r) => r.name)).toEqual(['Noodle shop']);
-    const mismatch = await errorOf(world.client.request(subjects.grid.baseInformation.list, { gridCode: 'G1', kind: 'thing', type: 'shop' }));
+    const mismatch = await errorOf(world.client.request(subjects.grid.baseRecord.list, { gridCode: 'G1', kind: 'thing', type: 'shop' }));
     expect(fieldsOf(mismatch)).toEqual(['type']);
   });
 
   it('shows department systems the record with the ID number and phone numbers masked', async () => {
     const housing = new GridworkClient(world.nc, { department: 'housing', timeoutMs: 5_000 });
-    const seen = await housing.request(subjects.grid.baseInformation.get, { id: resident.id });
+    const seen = await housing.request(subjects.grid.baseRecord.get, { id: resident.id });
     expect(seen.idNumber).toBeUndefined();
     expect(seen.idNumberMasked).toBe(resident.idNumberMasked);
     expect(JSON.stringify(seen)).not.toContain(residentId);
     expect(JSON.stringify(seen)).not.toContain('13900001111');
-    expect((await errorOf(world.client.request(subjects.grid.baseInformation.get, { id: '0190a000-0000-7000-8000-00000000dead' })))?.code).toBe(
+    expect((await errorOf(world.client.request(subjects.grid.baseRecord.get, { id: '0190a000-0000-7000-8000-00000000dead' })))?.code).toBe(
       ErrorCode.NOT_FOUND,
     );
   });
 
   it('archives with the current version, never deletes, and refuses later changes', async () => {
-    const stale = await errorOf(world.client.request(subjects.grid.baseInformation.archive, { id: resident.id, version: 1, reason: 'moved away', actor: worker }));
+    const stale = await errorOf(world.client.request(subjects.grid.baseRecord.archive, { id: resident.id, version: 1, reason: 'moved away', actor: worker }));
     expect(stale?.code).toBe(ErrorCode.CONFLICT);
-    const archived = await world.client.request(subjects.grid.baseInformation.archive, { id: resident.id, version: 3, reason: 'moved away', actor: supervisor });
+    const archived = await world.client.request(subjects.grid.baseRecord.archive, { id: resident.id, version: 3, reason: 'moved away', actor: supervisor });
     expect(archived).toMatchObject({ version: 4, archiveReason: 'moved away', updatedBy: supervisor });
     expect(archived.archivedAt).toBeDefined();
     expect(archived.history.at(-1)).toMatchObject({ version: 4, change: 'archived', actor: supervisor, reason: 'moved away', changes: [] });
     const [event] = await outbox('gov.evt.grid.base-record.archived');
     expect(event!.payload).toMatchObject({ id: resident.id, kind: 'person', type: 'elderly-living-alone', gridCode: 'G1', version: 4, reason: 'moved away', actor: supervisor });
 
-    expect((await errorOf(world.client.request(subjects.grid.baseInformation.update, { id: resident.id, version: 4, name: 'Z', actor: worker })))?.code).toBe(ErrorCode.CONFLICT);
-    expect((await errorOf(world.client.request(subjects.grid.baseInformation.archive, { id: resident.id, version: 4, reason: 'again', actor: worker })))?.code).toBe(
+    expect((await errorOf(world.client.request(subjects.grid.baseRecord.update, { id: resident.id, version: 4, name: 'Z', actor: worker })))?.code).toBe(ErrorCode.CONFLICT);
+    expect((await errorOf(world.client.request(subjects.grid.baseRecord.archive, { id: resident.id, version: 4, reason: 'again', actor: worker })))?.code).toBe(
       ErrorCode.CONFLICT,
     );
     const [stored] = await world.query('grid', `SELECT archived_at IS NOT NULL AS archived FROM base_record WHERE id = $1`, [resident.id]);
     expect(stored).toEqual({ archived: true });
 
-    const active = await world.client.request(subjects.grid.baseInformation.list, { gridCode: 'G1', kind: 'person' });
+    const active = await world.client.request(subjects.grid.baseRecord.list, { gridCode: 'G1', kind: 'person' });
     expect(active.items).toEqual([]);
-    const all = await world.client.request(subjects.grid.baseInformation.list, { gridCode: 'G1', kind: 'person', includeArchived: true });
+    const all = await world.client.request(subjects.grid.baseRecord.list, { gridCode: 'G1', kind: 'person', includeArchived: true });
     expect(all.items.map((r) => r.id)).toEqual([resident.id]);
     // The person may be registered in the grid again once the old record is archived.
     const back = await register({ type: 'resident', name: 'Zhang Wei', idNumber: residentId, attributes: { gender: 'male' } });
@@ -332,7 +341,7 @@ describe('base information', () => {
   });
 
   it('counts a grid’s active and archived records per type, every type listed', async () => {
-    const counts = await world.client.request(subjects.grid.baseInformation.count, { gridCode: 'G1' });
+    const counts = await world.client.request(subjects.grid.baseRecord.count, { gridCode: 'G1' });
     expect(counts.byType).toHaveLength(18);
     const of = (type: string) => counts.byType.find((c) => c.type === type);
     expect(of('resident')).toEqual({ kind: 'person', type: 'resident', active: 1, archived: 0 });
@@ -341,7 +350,7 @@ describe('base information', () => {
     expect(of('fire-hydrant')).toMatchObject({ active: 0, archived: 0 });
     expect(counts.total).toBe(4);
     // Retired grids can still be read, so their records can be found and moved.
-    expect((await world.client.request(subjects.grid.baseInformation.count, { gridCode: 'G3' })).total).toBe(0);
+    expect((await world.client.request(subjects.grid.baseRecord.count, { gridCode: 'G3' })).total).toBe(0);
   });
 
   it('lets one of several racing writers win: same person registered twice, same version updated twice', async () => {
@@ -354,19 +363,19 @@ describe('base information', () => {
     const lamp = await register({ type: 'street-lamp', name: 'Lamp 12', attributes: { status: 'in-service' } });
     const updates = await Promise.all(
       (['damaged', 'removed', 'out-of-service'] as const).map((status) =>
-        errorOf(world.client.request(subjects.grid.baseInformation.update, { id: lamp.id, version: 1, attributes: { status }, actor: worker })),
+        errorOf(world.client.request(subjects.grid.baseRecord.update, { id: lamp.id, version: 1, attributes: { status }, actor: worker })),
       ),
     );
     expect(updates.filter((e) => e === undefined)).toHaveLength(1);
     expect(updates.filter((e) => e?.code === ErrorCode.CONFLICT)).toHaveLength(2);
-    const now = await world.client.request(subjects.grid.baseInformation.get, { id: lamp.id });
+    const now = await world.client.request(subjects.grid.baseRecord.get, { id: lamp.id });
     expect(now.version).toBe(2);
     expect(now.history).toHaveLength(2);
   });
 
   it('refuses requests without an actor or with unknown fields', async () => {
     const error = await errorOf(
-      world.client.request(subjects.grid.baseInformation.register, { gridCode: 'G1', type: 'cctv', name: 'Cam', attributes: { status: 'in-service' }, colour: 'red' } as never),
+      world.client.request(subjects.grid.baseRecord.register, { gridCode: 'G1', type: 'cctv', name: 'Cam', attributes: { status: 'in-service' }, colour: 'red' } as never),
     );
     expect(fieldsOf(error)).toEqual(['actor', 'colour']);
   });

@@ -62,7 +62,7 @@ describe('careers', () => {
   const place = (workerId: string, position: CareerPosition, grade: number) =>
     world.client.request(career.place, { workerId, position, grade, on: '2020-01-01' });
   const annual = (workerId: string, year: number, score: number, satisfaction: number) =>
-    world.client.request(career.assessment.record, { workerId, kind: 'annual', period: String(year), score, satisfaction });
+    world.client.request(subjects.grid.assessment.record, { workerId, kind: 'annual', period: String(year), score, satisfaction });
 
   beforeAll(async () => {
     world = await testWorld(['grid']);
@@ -176,22 +176,22 @@ describe('careers', () => {
     const lin = await hire('林芳');
     await place(lin, 'grid-worker', 5);
     for (const [period, score] of [['2025-01', 80], ['2025-02', 90], ['2025-03', 100]] as const) {
-      await world.client.request(career.assessment.record, { workerId: lin, kind: 'monthly', period, score, satisfaction: 95 });
+      await world.client.request(subjects.grid.assessment.record, { workerId: lin, kind: 'monthly', period, score, satisfaction: 95 });
     }
-    await world.client.request(career.assessment.record, { workerId: lin, kind: 'quarterly', period: '2025-Q1', score: 90, assessedBy: 'street office' });
+    await world.client.request(subjects.grid.assessment.record, { workerId: lin, kind: 'quarterly', period: '2025-Q1', score: 90, assessedBy: 'street office' });
     const review = await annual(lin, 2025, 95, 92);
     // 0.2 × 90 + 0.3 × 90 + 0.5 × 95 = 92.5, satisfaction 92: excellent, one grade up.
     expect(review.annual).toEqual({ composite: 92.5, satisfaction: 92, grade: 'excellent', renewContract: true, gradeBefore: 5, gradeAfter: 6 });
     const after = await world.client.request(career.get, { workerId: lin });
     expect(after).toMatchObject({ grade: 6, competentYears: 0 });
     expect(after.history.at(-1)).toMatchObject({ kind: 'graded', gradeBefore: 5, grade: 6, reason: 'annual review 2025: excellent', assessmentId: review.id });
-    const recorded = (await outbox(career.assessment.recorded.subject)).at(-1)!.payload;
+    const recorded = (await outbox(subjects.grid.assessment.recorded.subject)).at(-1)!.payload;
     expect(recorded).toMatchObject({ id: review.id, kind: 'annual', annual: { grade: 'excellent', gradeAfter: 6 } });
-    const listed = await world.client.request(career.assessment.list, { workerId: lin, year: 2025 });
+    const listed = await world.client.request(subjects.grid.assessment.list, { workerId: lin, year: 2025 });
     expect(listed.items.map((a) => a.period)).toEqual(['2025-01', '2025-02', '2025-03', '2025-Q1', '2025']);
 
     // The year is closed: no more records for it, nor an annual review for an earlier year.
-    const late = await errorOf(world.client.request(career.assessment.record, { workerId: lin, kind: 'monthly', period: '2025-04', score: 90 }));
+    const late = await errorOf(world.client.request(subjects.grid.assessment.record, { workerId: lin, kind: 'monthly', period: '2025-04', score: 90 }));
     expect(late?.code).toBe(ErrorCode.CONFLICT);
     expect((await errorOf(annual(lin, 2024, 90, 90)))?.code).toBe(ErrorCode.CONFLICT);
     expect((await errorOf(annual(lin, 2025, 90, 90)))?.code).toBe(ErrorCode.CONFLICT);
@@ -221,39 +221,39 @@ describe('careers', () => {
     const before = await count('assessment');
     const events = await count('outbox');
     const shape = await errorOf(
-      world.client.request(career.assessment.record, { workerId: gao, kind: 'weekly', period: '2025-W01', score: 101, satisfaction: -1 } as never),
+      world.client.request(subjects.grid.assessment.record, { workerId: gao, kind: 'weekly', period: '2025-W01', score: 101, satisfaction: -1 } as never),
     );
     expect(fieldsOf(shape)).toEqual(['kind', 'period', 'satisfaction', 'score']);
-    const wrongShape = await errorOf(world.client.request(career.assessment.record, { workerId: gao, kind: 'monthly', period: '2025', score: 80 }));
+    const wrongShape = await errorOf(world.client.request(subjects.grid.assessment.record, { workerId: gao, kind: 'monthly', period: '2025', score: 80 }));
     expect(fieldsOf(wrongShape)).toEqual(['period']);
-    const noSatisfaction = await errorOf(world.client.request(career.assessment.record, { workerId: gao, kind: 'annual', period: '2025', score: 80 }));
+    const noSatisfaction = await errorOf(world.client.request(subjects.grid.assessment.record, { workerId: gao, kind: 'annual', period: '2025', score: 80 }));
     expect(fieldsOf(noSatisfaction)).toEqual(['satisfaction']);
-    const future = await errorOf(world.client.request(career.assessment.record, { workerId: gao, kind: 'annual', period: '2099', score: 80, satisfaction: 80 }));
+    const future = await errorOf(world.client.request(subjects.grid.assessment.record, { workerId: gao, kind: 'annual', period: '2099', score: 80, satisfaction: 80 }));
     expect(fieldsOf(future)).toEqual(['period']);
     expect(await count('assessment')).toBe(before);
     expect(await count('outbox')).toBe(events);
-    await world.client.request(career.assessment.record, { workerId: gao, kind: 'monthly', period: '2025-05', score: 80 });
-    const twice = await errorOf(world.client.request(career.assessment.record, { workerId: gao, kind: 'monthly', period: '2025-05', score: 81 }));
+    await world.client.request(subjects.grid.assessment.record, { workerId: gao, kind: 'monthly', period: '2025-05', score: 80 });
+    const twice = await errorOf(world.client.request(subjects.grid.assessment.record, { workerId: gao, kind: 'monthly', period: '2025-05', score: 81 }));
     expect(twice?.code).toBe(ErrorCode.CONFLICT);
   });
 
   it('keeps training records and certificates, with total hours and the valid qualifications', async () => {
     const xu = await hire('徐立');
-    await world.client.request(career.training.record, { workerId: xu, course: '网格员岗前培训', startedOn: '2024-03-01', endedOn: '2024-03-05', hours: 32, passed: true });
-    await world.client.request(career.training.record, { workerId: xu, course: '矛盾纠纷调解', provider: '区司法局', startedOn: '2024-09-10', hours: 6.5 });
-    const bad = await errorOf(world.client.request(career.training.record, { workerId: xu, course: '', startedOn: '2024-09-10', endedOn: '2024-09-01', hours: 0 }));
+    await world.client.request(subjects.grid.training.record, { workerId: xu, course: '网格员岗前培训', startedOn: '2024-03-01', endedOn: '2024-03-05', hours: 32, passed: true });
+    await world.client.request(subjects.grid.training.record, { workerId: xu, course: '矛盾纠纷调解', provider: '区司法局', startedOn: '2024-09-10', hours: 6.5 });
+    const bad = await errorOf(world.client.request(subjects.grid.training.record, { workerId: xu, course: '', startedOn: '2024-09-10', endedOn: '2024-09-01', hours: 0 }));
     expect(fieldsOf(bad)).toEqual(['course', 'hours']);
-    const backwards = await errorOf(world.client.request(career.training.record, { workerId: xu, course: 'x', startedOn: '2024-09-10', endedOn: '2024-09-01', hours: 1 }));
+    const backwards = await errorOf(world.client.request(subjects.grid.training.record, { workerId: xu, course: 'x', startedOn: '2024-09-10', endedOn: '2024-09-01', hours: 1 }));
     expect(fieldsOf(backwards)).toEqual(['endedOn']);
 
-    const cert = await world.client.request(career.training.recordCertificate, {
+    const cert = await world.client.request(subjects.grid.training.recordCertificate, {
       workerId: xu,
       kind: 'social-worker-intermediate',
       number: 'SW2024-0001',
       issuedOn: '2024-12-01',
     });
     expect(cert).toMatchObject({ kind: 'social-worker-intermediate', name: '社会工作师 (intermediate social worker)', number: 'SW2024-0001' });
-    await world.client.request(career.training.recordCertificate, {
+    await world.client.request(subjects.grid.training.recordCertificate, {
       workerId: xu,
       kind: 'other',
       name: '心理咨询师',
@@ -262,14 +262,14 @@ describe('careers', () => {
       expiresOn: '2020-01-01',
     });
     const dup = await errorOf(
-      world.client.request(career.training.recordCertificate, { workerId: xu, kind: 'social-worker-intermediate', number: 'SW2024-0001', issuedOn: '2024-12-01' }),
+      world.client.request(subjects.grid.training.recordCertificate, { workerId: xu, kind: 'social-worker-intermediate', number: 'SW2024-0001', issuedOn: '2024-12-01' }),
     );
     expect(dup?.code).toBe(ErrorCode.CONFLICT);
-    expect(fieldsOf(await errorOf(world.client.request(career.training.recordCertificate, { workerId: xu, kind: 'other', number: 'Q', issuedOn: '2024-01-01' })))).toEqual([
+    expect(fieldsOf(await errorOf(world.client.request(subjects.grid.training.recordCertificate, { workerId: xu, kind: 'other', number: 'Q', issuedOn: '2024-01-01' })))).toEqual([
       'name',
     ]);
 
-    const profile = await world.client.request(career.training.list, { workerId: xu });
+    const profile = await world.client.request(subjects.grid.training.list, { workerId: xu });
     expect(profile.trainings.map((t) => [t.course, t.hours])).toEqual([
       ['网格员岗前培训', 32],
       ['矛盾纠纷调解', 6.5],
@@ -278,7 +278,7 @@ describe('careers', () => {
     expect(profile.certificates).toHaveLength(2);
     // The expired one no longer counts.
     expect(profile.validCertificateKinds).toEqual(['social-worker-intermediate']);
-    expect((await outbox(career.training.certificateRecorded.subject)).map((e) => e.payload.number)).toEqual(['SW2024-0001', 'P-1']);
+    expect((await outbox(subjects.grid.training.certificateRecorded.subject)).map((e) => e.payload.number)).toEqual(['SW2024-0001', 'P-1']);
   });
 
   it('rolls the reserve pool by the last annual grade: keeps, drops and adds, and says why', async () => {
@@ -295,11 +295,11 @@ describe('careers', () => {
     await place(topped, 'deputy-secretary', 8);
 
     for (const id of [keep, weak, unreviewed, gone, topped]) {
-      await world.client.request(career.reservePool.nominate, { workerId: id, year: 2023, reason: 'community recommendation' });
+      await world.client.request(subjects.grid.reservePool.nominate, { workerId: id, year: 2023, reason: 'community recommendation' });
     }
-    const twice = await errorOf(world.client.request(career.reservePool.nominate, { workerId: keep, year: 2023, reason: 'again' }));
+    const twice = await errorOf(world.client.request(subjects.grid.reservePool.nominate, { workerId: keep, year: 2023, reason: 'again' }));
     expect(twice?.code).toBe(ErrorCode.CONFLICT);
-    const sideways = await errorOf(world.client.request(career.reservePool.nominate, { workerId: star, year: 2023, targetPosition: 'grid-worker', reason: 'x' }));
+    const sideways = await errorOf(world.client.request(subjects.grid.reservePool.nominate, { workerId: star, year: 2023, targetPosition: 'grid-worker', reason: 'x' }));
     expect(fieldsOf(sideways)).toEqual(['targetPosition']);
 
     await annual(keep, 2023, 80, 85); // competent
@@ -312,13 +312,13 @@ describe('careers', () => {
     await world.client.request(worker.leave, { id: gone, leftOn: '2024-01-10', reason: 'moved away' });
     await world.client.request(worker.leave, { id: starGone, leftOn: '2024-01-10', reason: 'moved away' });
     // Below the bar: the pool takes competent or better.
-    const refused = await errorOf(world.client.request(career.reservePool.nominate, { workerId: weak, year: 2024, reason: 'x' }));
+    const refused = await errorOf(world.client.request(subjects.grid.reservePool.nominate, { workerId: weak, year: 2024, reason: 'x' }));
     expect(refused?.code).toBe(ErrorCode.CONFLICT);
     // Nominated into 2024 before the roll: left as it is.
-    const nominated = await world.client.request(career.reservePool.nominate, { workerId: late, year: 2024, reason: 'strong patrol record' });
+    const nominated = await world.client.request(subjects.grid.reservePool.nominate, { workerId: late, year: 2024, reason: 'strong patrol record' });
     expect(nominated).toMatchObject({ year: 2024, source: 'nominated', position: 'grid-worker', targetPosition: 'committee-member' });
 
-    const roll = await world.client.request(career.reservePool.roll, { year: 2024 });
+    const roll = await world.client.request(subjects.grid.reservePool.roll, { year: 2024 });
     const names = (changes: Array<{ workerName: string; reason: string }>) => changes.map((c) => [c.workerName, c.reason]).sort();
     expect(names(roll.kept)).toEqual([['留任', 'annual review 2023: competent']]);
     expect(names(roll.dropped)).toEqual(
@@ -331,9 +331,9 @@ describe('careers', () => {
     );
     expect(names(roll.added)).toEqual([['优秀', 'annual review 2023: excellent']]);
     expect(roll.size).toBe(3);
-    expect((await errorOf(world.client.request(career.reservePool.roll, { year: 2024 })))?.code).toBe(ErrorCode.CONFLICT);
+    expect((await errorOf(world.client.request(subjects.grid.reservePool.roll, { year: 2024 })))?.code).toBe(ErrorCode.CONFLICT);
 
-    const pool = await world.client.request(career.reservePool.list, { year: 2024 });
+    const pool = await world.client.request(subjects.grid.reservePool.list, { year: 2024 });
     expect(pool.items.map((m) => [m.workerName, m.source, m.lastAnnualGrade]).sort()).toEqual(
       [
         ['优秀', 'excellent', 'excellent'],
@@ -341,10 +341,10 @@ describe('careers', () => {
         ['留任', 'carried', 'competent'],
       ].sort(),
     );
-    const paged = await world.client.request(career.reservePool.list, { year: 2024, limit: 2 });
-    const rest = await world.client.request(career.reservePool.list, { year: 2024, limit: 2, after: paged.nextAfter });
+    const paged = await world.client.request(subjects.grid.reservePool.list, { year: 2024, limit: 2 });
+    const rest = await world.client.request(subjects.grid.reservePool.list, { year: 2024, limit: 2, after: paged.nextAfter });
     expect([...paged.items, ...rest.items].map((m) => m.workerId).sort()).toEqual(pool.items.map((m) => m.workerId).sort());
-    expect((await outbox(career.reservePool.rolled.subject)).at(-1)!.payload).toEqual(JSON.parse(JSON.stringify(roll)));
+    expect((await outbox(subjects.grid.reservePool.rolled.subject)).at(-1)!.payload).toEqual(JSON.parse(JSON.stringify(roll)));
     const [stored] = await world.query<{ result: unknown }>('grid', `SELECT result FROM reserve_pool_roll WHERE year = 2024`);
     expect(stored!.result).toEqual(JSON.parse(JSON.stringify(roll)));
   });

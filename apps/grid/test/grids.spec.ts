@@ -3,6 +3,7 @@ import { ErrorCode, GridworkError, subjects } from '@gridwork/contracts';
 import { testWorld, type TestWorld } from '@gridwork/runtime/test-world';
 import { gridService } from '../src/grid.definition.js';
 import { box, smallCity } from './fixtures/areas.js';
+import { today } from '@gridwork/local-time';
 
 const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as GridworkError);
 const BRANCH = '0190a1b2-0000-7000-8000-000000000001';
@@ -50,6 +51,28 @@ describe('grids', () => {
       world.client.request(subjects.grid.grid.create, { code: 'X', name: 'X', communityCode: 'T0101', boundary: box(113, 23, 113.01, 23.01), population: 1, households: 1 }),
     );
     expect(underTownship?.details?.[0]).toMatchObject({ field: 'communityCode' });
+    expect(await count('grid')).toBe(before);
+  });
+
+  it('refuses a new grid overlapping its sibling grids or reaching outside its community, naming each', async () => {
+    const before = await count('grid');
+    const grid = (code: string, boundary: ReturnType<typeof box>) =>
+      errorOf(world.client.request(subjects.grid.grid.create, { code, name: code, communityCode: 'T010101', boundary, population: 1, households: 1 }));
+    // Over both halves of community T010101 and 0.01° of longitude beyond its east edge.
+    const sprawling = await grid('T01010109', box(113.005, 23.0, 113.03, 23.01));
+    expect(sprawling?.code).toBe(ErrorCode.VALIDATION_FAILED);
+    expect(sprawling?.details).toHaveLength(1);
+    expect(sprawling?.details?.[0]?.field).toBe('boundary');
+    const messages = sprawling!.details![0]!.messages;
+    expect(messages).toHaveLength(3);
+    expect(messages[0]).toMatch(/^overlaps grid T01010101 by \d+ m²$/);
+    expect(messages[1]).toMatch(/^overlaps grid T01010102 by \d+ m²$/);
+    expect(messages[2]).toMatch(/^reaches \d+ m² outside community T010101$/);
+    // About 1.02 km × 1.1 km of the community's outside.
+    expect(Number(/reaches (\d+)/.exec(messages[2]!)![1])).toBeGreaterThan(1.1e6);
+    // Sharing only an edge with a sibling is no overlap.
+    const touching = await grid('T01010109', box(113.02, 23.0, 113.03, 23.01));
+    expect(touching?.details?.[0]?.messages).toEqual([expect.stringMatching(/^reaches \d+ m² outside community T010101$/)]);
     expect(await count('grid')).toBe(before);
   });
 
@@ -123,7 +146,14 @@ describe('grids', () => {
         { code: 'T0101010102', name: 'West North', boundary: box(113.0, 23.01, 113.01, 23.02), population: 500, households: 200 },
       ],
     });
-    expect(reshaped).toMatchObject({ kind: 'split', from: ['T01010101'], to: [{ code: 'T0101010101' }, { code: 'T0101010102' }] });
+    expect(reshaped).toMatchObject({ kind: 'split', from: ['T01010101'], to: [{ code: 'T0101010101' }, { code: 'T0101010102' }], carriedAssignments: [] });
+    // The reply and the event say whose assignment ended; without carryAssignmentsTo nobody serves the parts yet.
+    expect(reshaped.endedAssignments).toEqual([
+      expect.objectContaining({ workerId: worker.id, workerName: 'Worker Chen', gridCode: 'T01010101', role: 'worker', startedOn: '2026-01-01', endedOn: today() }),
+    ]);
+    const [reshapedEvent] = await world.query<{ payload: unknown }>('grid', `SELECT payload FROM outbox WHERE subject = 'gov.evt.grid.grid.reshaped'`);
+    expect(reshapedEvent!.payload).toEqual(JSON.parse(JSON.stringify(reshaped)));
+    expect((await world.client.request(subjects.grid.worker.assignments, { gridCode: 'T0101010101' })).items).toEqual([]);
     const old = await world.client.request(subjects.grid.grid.get, { code: 'T01010101' });
     expect(old.retiredAt).toBeDefined();
     const located = await world.client.request(subjects.grid.area.locate, { longitude: 113.005, latitude: 23.015 });
@@ -142,14 +172,47 @@ describe('grids', () => {
     expect(again?.code).toBe(ErrorCode.CONFLICT);
   });
 
+  it('refuses a split whose parts do not share out the residents and households, or carries assignments to no part', async () => {
+    const outboxBefore = await count('outbox');
+    const parts = [
+      { code: 'T0101010201', name: 'A', boundary: box(113.01, 23.0, 113.02, 23.01), population: 600, households: 200 },
+      { code: 'T0101010202', name: 'B', boundary: box(113.01, 23.01, 113.02, 23.02), population: 600, households: 220 },
+    ];
+    const wrong = await errorOf(world.client.request(subjects.grid.grid.split, { code: 'T01010102', reason: 'x', parts, carryAssignmentsTo: 'T01010102' }));
+    expect(wrong?.details).toEqual([
+      { field: 'parts', messages: ["the parts' population add up to 1200, but grid T01010102 has 1100"] },
+      { field: 'carryAssignmentsTo', messages: ["carryAssignmentsTo must be one of the parts' codes, not T01010102"] },
+    ]);
+    expect(await count('outbox')).toBe(outboxBefore);
+  });
+
   it('merges touching grids of one community, summing residents, and refuses grids apart', async () => {
     const apart = await errorOf(world.client.request(subjects.grid.grid.merge, { codes: ['T0101010101', 'T01010201'], into: { code: 'M1', name: 'M' }, reason: 'x' }));
     expect(apart?.details?.[0]?.messages[0]).toMatch(/grids of one community only/);
-    const merged = await world.client.request(subjects.grid.grid.merge, {
-      codes: ['T0101010101', 'T01010102'],
-      into: { code: 'T01010103', name: 'South and East', branchOrgId: BRANCH },
-      reason: 'fewer residents after demolition',
-    });
+    // Each grid has a head: carried over, the new grid would have two.
+    const hire = (name: string) => world.client.request(subjects.grid.worker.register, { name, employment: 'full-time', hiredOn: '2026-01-01' });
+    const [li, wang] = [await hire('Head Li'), await hire('Head Wang')];
+    await world.client.request(subjects.grid.worker.assign, { workerId: li.id, gridCode: 'T0101010101', role: 'head', startedOn: '2026-01-01' });
+    const wangHead = await world.client.request(subjects.grid.worker.assign, { workerId: wang.id, gridCode: 'T01010102', role: 'head', startedOn: '2026-01-01' });
+    const merge = { codes: ['T0101010101', 'T01010102'], into: { code: 'T01010103', name: 'South and East', branchOrgId: BRANCH }, reason: 'fewer residents after demolition' };
+    const twoHeads = await errorOf(world.client.request(subjects.grid.grid.merge, { ...merge, carryAssignments: true }));
+    expect(twoHeads?.code).toBe(ErrorCode.CONFLICT);
+    expect(twoHeads?.message).toContain(`Head Li (${li.id}, head of T0101010101) and Head Wang (${wang.id}, head of T01010102)`);
+    expect(await count(`area WHERE code = 'T01010103'`)).toBe(0);
+    // Wang serves on as a worker instead: both carry over, Li as the new grid's head.
+    await world.client.request(subjects.grid.worker.endAssignment, { assignmentId: wangHead.id, endedOn: '2026-01-01', reason: 'never took up the post' });
+    await world.client.request(subjects.grid.worker.assign, { workerId: wang.id, gridCode: 'T01010102', startedOn: '2026-01-01' });
+    const merged = await world.client.request(subjects.grid.grid.merge, { ...merge, carryAssignments: true });
+    expect(merged.endedAssignments.map((a) => [a.workerName, a.gridCode, a.role, a.endedOn])).toEqual([
+      ['Head Li', 'T0101010101', 'head', today()],
+      ['Head Wang', 'T01010102', 'worker', today()],
+    ]);
+    expect(merged.carriedAssignments.map((a) => [a.workerName, a.gridCode, a.role, a.startedOn]).sort()).toEqual([
+      ['Head Li', 'T01010103', 'head', today()],
+      ['Head Wang', 'T01010103', 'worker', today()],
+    ]);
+    const serving = await world.client.request(subjects.grid.worker.assignments, { gridCode: 'T01010103' });
+    expect(serving.items.map((a) => a.id).sort()).toEqual(merged.carriedAssignments.map((a) => a.id).sort());
     expect(merged.to[0]).toMatchObject({ code: 'T01010103', population: 1500, households: 570, branchOrgId: BRANCH });
     expect(merged.to[0]!.bbox).toEqual([113, 23, 113.02, 23.02]);
     const history = await world.client.request(subjects.grid.grid.history, { code: 'T01010103' });

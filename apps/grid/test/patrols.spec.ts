@@ -35,21 +35,24 @@ describe('patrols', () => {
   beforeAll(async () => {
     world = await testWorld(['grid']);
     await world.start(gridService, 'grid');
-    // Another module's data, seeded directly: one community with grids G1 and G2 active,
-    // G3 retired before DAY and G4 retired during DAY.
+    // Another module's data, seeded directly: one community with grids G1 and G2 active since 2024,
+    // G3 retired before DAY, G4 retired during DAY and G6 split off from it then, G7 created the day after.
+    const since2024 = '2024-01-01T00:00:00+08:00';
     await world.query(
       'grid',
-      `INSERT INTO area (code, name, level, parent_code, path, retired_at) VALUES
-         ('C1', 'City', 'city', NULL, '{C1}', NULL),
-         ('D1', 'District', 'district', 'C1', '{C1,D1}', NULL),
-         ('T1', 'Township', 'township', 'D1', '{C1,D1,T1}', NULL),
-         ('M1', 'Community', 'community', 'T1', '{C1,D1,T1,M1}', NULL),
-         ('M2', 'Other community', 'community', 'T1', '{C1,D1,T1,M2}', NULL),
-         ('G1', 'Grid one', 'grid', 'M1', '{C1,D1,T1,M1,G1}', NULL),
-         ('G2', 'Grid two', 'grid', 'M1', '{C1,D1,T1,M1,G2}', NULL),
-         ('G3', 'Grid three', 'grid', 'M1', '{C1,D1,T1,M1,G3}', '2025-01-01T00:00:00+08:00'),
-         ('G4', 'Grid four', 'grid', 'M1', '{C1,D1,T1,M1,G4}', '${at('15:00')}'),
-         ('G5', 'Grid five', 'grid', 'M2', '{C1,D1,T1,M2,G5}', NULL)`,
+      `INSERT INTO area (code, name, level, parent_code, path, created_at, retired_at) VALUES
+         ('C1', 'City', 'city', NULL, '{C1}', '${since2024}', NULL),
+         ('D1', 'District', 'district', 'C1', '{C1,D1}', '${since2024}', NULL),
+         ('T1', 'Township', 'township', 'D1', '{C1,D1,T1}', '${since2024}', NULL),
+         ('M1', 'Community', 'community', 'T1', '{C1,D1,T1,M1}', '${since2024}', NULL),
+         ('M2', 'Other community', 'community', 'T1', '{C1,D1,T1,M2}', '${since2024}', NULL),
+         ('G1', 'Grid one', 'grid', 'M1', '{C1,D1,T1,M1,G1}', '${since2024}', NULL),
+         ('G2', 'Grid two', 'grid', 'M1', '{C1,D1,T1,M1,G2}', '${since2024}', NULL),
+         ('G3', 'Grid three', 'grid', 'M1', '{C1,D1,T1,M1,G3}', '${since2024}', '2025-01-01T00:00:00+08:00'),
+         ('G4', 'Grid four', 'grid', 'M1', '{C1,D1,T1,M1,G4}', '${since2024}', '${at('15:00')}'),
+         ('G5', 'Grid five', 'grid', 'M2', '{C1,D1,T1,M2,G5}', '${since2024}', NULL),
+         ('G6', 'Grid six', 'grid', 'M1', '{C1,D1,T1,M1,G6}', '${at('15:00')}', NULL),
+         ('G7', 'Grid seven', 'grid', 'M1', '{C1,D1,T1,M1,G7}', '${at('10:00', '2025-06-03')}', NULL)`,
     );
     await world.query(
       'grid',
@@ -62,7 +65,7 @@ describe('patrols', () => {
     wang = await register('Wang Qiang');
     gone = await register('Zhao Lei');
     await world.client.request(subjects.grid.worker.leave, { id: gone, leftOn: '2025-05-01', reason: 'moved to another city' });
-    const record = await world.client.request(subjects.grid.baseInformation.register, {
+    const record = await world.client.request(subjects.grid.baseRecord.register, {
       gridCode: 'G1',
       type: 'fire-hydrant',
       name: 'Hydrant 7',
@@ -144,6 +147,20 @@ describe('patrols', () => {
     expect(await patrols()).toBe(before);
   });
 
+  it('refuses a patrol before the worker was hired or before the grid existed, naming who and what', async () => {
+    const before = await patrols();
+    const newcomer = await world.client.request(subjects.grid.worker.register, { name: 'Sun Li', employment: 'part-time', hiredOn: '2025-06-10' });
+    const early = await errorOf(log({ workerId: newcomer.id, startedAt: at('06:00'), endedAt: at('07:00') }));
+    expect(early?.code).toBe(ErrorCode.CONFLICT);
+    expect(early?.message).toBe(`worker ${newcomer.id} (Sun Li) was hired on 2025-06-10 and cannot patrol on ${DAY}`);
+    // G6 was created at 15:00 that day: a morning patrol there is refused, an evening one taken.
+    const beforeGrid = await errorOf(log({ gridCode: 'G6', startedAt: at('06:00'), endedAt: at('07:00') }));
+    expect(beforeGrid?.code).toBe(ErrorCode.CONFLICT);
+    expect(beforeGrid?.message).toBe(`grid G6 was created at 2025-06-02T07:00:00.000Z; a patrol starting at ${at('06:00')} was before it existed`);
+    expect(await patrols()).toBe(before);
+    await log({ gridCode: 'G6', workerId: wang, startedAt: at('18:00'), endedAt: at('19:00') });
+  });
+
   it('bounds the route: at most MAX_ROUTE_POINTS positions, at least 2, each [longitude, latitude] in range', async () => {
     const morning = { startedAt: at('05:00'), endedAt: at('05:30') };
     const long = await errorOf(log({ ...morning, route: walk(MAX_ROUTE_POINTS + 1) }));
@@ -208,15 +225,19 @@ describe('patrols', () => {
       grids: [
         { gridCode: 'G1', name: 'Grid one', patrols: 5, workers: 2, findings: 2, casesReported: 1 },
         { gridCode: 'G2', name: 'Grid two', patrols: 1, workers: 1, findings: 0, casesReported: 0 },
-        // Retired during the day: it was still a grid to patrol that morning.
+        // Retired during the day: it was still a grid to patrol that morning; G6 replaced it that afternoon.
         { gridCode: 'G4', name: 'Grid four', patrols: 0, workers: 0, findings: 0, casesReported: 0 },
+        { gridCode: 'G6', name: 'Grid six', patrols: 1, workers: 1, findings: 0, casesReported: 0 },
       ],
-      patrolledGrids: 2,
+      patrolledGrids: 3,
       notPatrolled: ['G4'],
     });
+    // G7, created on June 3, is not listed for June 2; a day before G6 existed lists neither it nor G7.
+    const dayBefore = await world.client.request(subjects.grid.patrol.coverage, { communityCode: 'M1', date: '2025-06-01' });
+    expect(dayBefore.grids.map((g) => g.gridCode)).toEqual(['G1', 'G2', 'G4']);
     const nextDay = await world.client.request(subjects.grid.patrol.coverage, { communityCode: 'M1', date: '2025-06-03' });
-    expect(nextDay.grids.map((g) => g.gridCode)).toEqual(['G1', 'G2']);
-    expect(nextDay.notPatrolled).toEqual(['G2']);
+    expect(nextDay.grids.map((g) => g.gridCode)).toEqual(['G1', 'G2', 'G6', 'G7']);
+    expect(nextDay.notPatrolled).toEqual(['G2', 'G6', 'G7']);
     expect((await errorOf(world.client.request(subjects.grid.patrol.coverage, { communityCode: 'G1', date: DAY })))?.code).toBe(ErrorCode.NOT_FOUND);
     expect((await errorOf(world.client.request(subjects.grid.patrol.coverage, { communityCode: 'NOPE', date: DAY })))?.code).toBe(ErrorCode.NOT_FOUND);
   });

@@ -65,7 +65,31 @@ describe('grid workers', () => {
     });
     expect(await world.client.request(worker.get, { id: reply.id })).toEqual(reply);
     const events = await outbox(worker.changed.subject);
-    expect(events.at(-1)!.payload).toEqual({ change: 'registered', worker: { ...reply, currentAssignments: undefined } });
+    // Events carry no phone numbers: consumers ask worker.get.
+    const { phone: _phone, currentAssignments: _assignments, ...view } = reply;
+    expect(events.at(-1)!.payload).toEqual({ change: 'registered', worker: view });
+  });
+
+  it('keeps phone numbers out of every event, through registration, changes and leaving', async () => {
+    const before = await count('outbox');
+    const wu = await register('吴芳', { phone: '13912345678', birthDate: '1990-04-01', communityCode: 'CA' });
+    await world.client.request(worker.update, { id: wu.id, phone: '13987654321' });
+    await world.client.request(worker.assign, { workerId: wu.id, gridCode: 'A3', startedOn: '2024-02-01' });
+    await world.client.request(worker.leave, { id: wu.id, leftOn: '2025-01-01', reason: 'moved away' });
+    const events = await world.query<{ subject: string; payload: unknown }>('grid', `SELECT subject, payload FROM outbox ORDER BY seq OFFSET $1`, [before]);
+    expect(events.map((e) => e.subject)).toEqual([
+      worker.changed.subject,
+      worker.changed.subject,
+      worker.assigned.subject,
+      worker.assignmentEnded.subject,
+      worker.changed.subject,
+    ]);
+    const text = JSON.stringify(events);
+    expect(text).not.toContain('1391234');
+    expect(text).not.toContain('1398765');
+    expect(text).not.toContain('"phone"');
+    expect(events[1]!.payload).toMatchObject({ change: 'updated', worker: { id: wu.id, name: '吴芳', birthDate: '1990-04-01' } });
+    expect((await world.client.request(worker.get, { id: wu.id })).phone).toBe('13987654321');
   });
 
   it('refuses bad input naming every field and stores nothing', async () => {
@@ -131,10 +155,10 @@ describe('grid workers', () => {
 
     const overlap = await errorOf(world.client.request(worker.assign, { workerId: li.id, gridCode: 'A3', startedOn: '2024-06-01' }));
     expect(overlap?.code).toBe(ErrorCode.CONFLICT);
-    expect(overlap?.message).toMatch(/already assigned/);
+    expect(overlap?.message).toBe(`worker 李娜 (${li.id}) already serves grid A3: 李娜 (${li.id}) as head from 2025-01-01; a new assignment from 2024-06-01 would overlap`);
     const secondHead = await errorOf(world.client.request(worker.assign, { workerId: wang.id, gridCode: 'A3', role: 'head', startedOn: '2025-06-01' }));
     expect(secondHead?.code).toBe(ErrorCode.CONFLICT);
-    expect(secondHead?.message).toMatch(/already has a head/);
+    expect(secondHead?.message).toBe(`grid A3 already has a head: 李娜 (${li.id}) as head from 2025-01-01; a new assignment from 2025-06-01 would overlap`);
     const retired = await errorOf(world.client.request(worker.assign, { workerId: wang.id, gridCode: 'A9' }));
     expect(retired?.code).toBe(ErrorCode.CONFLICT);
     const unknown = await errorOf(world.client.request(worker.assign, { workerId: wang.id, gridCode: 'Z9' }));
@@ -151,6 +175,12 @@ describe('grid workers', () => {
 
     // A plain worker beside the head is fine ("one grid several workers").
     await world.client.request(worker.assign, { workerId: wang.id, gridCode: 'A3', startedOn: '2025-06-01' });
+    // Made head as well while Li is head: both clashes are named, with the people.
+    const both = await errorOf(world.client.request(worker.assign, { workerId: wang.id, gridCode: 'A3', role: 'head', startedOn: '2025-07-01' }));
+    expect(both?.message).toBe(
+      `worker 王芳 (${wang.id}) already serves grid A3: 王芳 (${wang.id}) as worker from 2025-06-01; ` +
+        `grid A3 already has a head: 李娜 (${li.id}) as head from 2025-01-01; a new assignment from 2025-07-01 would overlap`,
+    );
     const [headship] = (await world.client.request(worker.assignments, { gridCode: 'A3', on: '2025-07-01' })).items.filter((a) => a.role === 'head');
     const endBeforeStart = await errorOf(world.client.request(worker.endAssignment, { assignmentId: headship!.id, endedOn: '2024-12-31', reason: 'x' }));
     expect(fieldsOf(endBeforeStart)).toEqual(['endedOn']);

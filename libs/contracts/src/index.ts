@@ -3,6 +3,7 @@ export * from './envelope.js';
 export * from './headers.js';
 export * from './trace.js';
 export * from './validation.js';
+export * from './coordinates.js';
 export * from './definitions.js';
 export * from './operations.js';
 export * from './subjects.js';

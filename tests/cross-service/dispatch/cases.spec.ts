@@ -111,6 +111,11 @@ describe('dispatch cases', () => {
     expect(bad?.details?.map((d) => d.field).sort()).toEqual(['categoryCode', 'channel', 'description', 'idempotencyKey', 'location.longitude']);
     const nowhere = await errorOf(report({ location: undefined }));
     expect(nowhere?.details?.map((d) => d.field)).toEqual(['location']);
+    // Coordinates are numbers, checked as grid.area.locate checks them.
+    const texts = await errorOf(report({ location: { longitude: '113.015', latitude: 23.01 } as never }));
+    expect(texts?.details).toEqual([{ field: 'location.longitude', messages: ['longitude must be a number of degrees from -180 to 180, not a string'] }]);
+    const swapped = await errorOf(report({ location: { longitude: 23.01, latitude: 113.015 } }));
+    expect(swapped?.details).toEqual([{ field: 'location.latitude', messages: ['latitude 113.015 is out of range (-90..90): longitude 23.01 and latitude 113.015 look swapped'] }]);
     const unknown = await errorOf(report({ categoryCode: 'noise' }));
     expect(unknown?.code).toBe(ErrorCode.NOT_FOUND);
     const notDepartment = await errorOf(report({ channel: 'department', pushDownTo: 'grid' }));

@@ -126,14 +126,14 @@ describe('department notices', () => {
     });
     try {
       const gridCase = await report({ categoryCode: 'environment' });
-      const whistle = await world.client.request(subjects.dispatch.whistle.blow, {
+      const whistle = await world.client.request(subjects.dispatch.case.blowWhistle, {
         caseId: gridCase.id,
         actor: { kind: 'worker', id: 'w-1' },
         departments: ['water', 'housing'],
         reason: 'a burst main under the lane',
       });
       const pipes = await report({ categoryCode: 'pipes' });
-      const order = await world.client.request(subjects.dispatch.supervision.supervise, {
+      const order = await world.client.request(subjects.dispatch.case.supervise, {
         caseId: pipes.id,
         actor: operator,
         issuer: { level: 'platform' },

@@ -284,7 +284,7 @@ describe('dispatch deadlines and supervision', () => {
   it('records supervision orders from an upper level, with a tighter deadline, and lists them by case and area', async () => {
     const c = await report();
     const tighter = new Date(Date.parse(c.completeDueAt!) - 30 * 60_000).toISOString();
-    const order = await world.client.request(subjects.dispatch.supervision.supervise, {
+    const order = await world.client.request(subjects.dispatch.case.supervise, {
       caseId: c.id,
       actor: districtOperator,
       issuer: { level: 'district', areaCode: 'T01' },
@@ -323,14 +323,14 @@ describe('dispatch deadlines and supervision', () => {
     // A township above a community-owned case, and the platform, may also supervise.
     const community = await report({ categoryCode: 'environment' });
     await world.client.request(subjects.dispatch.case.assign, { caseId: community.id, actor: districtOperator, to: { kind: 'level', level: 'community' } });
-    const byTownship = await world.client.request(subjects.dispatch.supervision.supervise, {
+    const byTownship = await world.client.request(subjects.dispatch.case.supervise, {
       caseId: community.id,
       actor: { kind: 'operator', id: 'op-t' },
       issuer: { level: 'township', areaCode: 'T0101' },
       note: 'Please prioritise',
     });
     expect(byTownship.completeDueAt).toBeUndefined();
-    const byPlatform = await world.client.request(subjects.dispatch.supervision.supervise, {
+    const byPlatform = await world.client.request(subjects.dispatch.case.supervise, {
       caseId: c.id,
       actor: { kind: 'operator', id: 'op-p' },
       issuer: { level: 'platform' },
@@ -348,7 +348,7 @@ describe('dispatch deadlines and supervision', () => {
 
     // A department sees the orders addressed to it, nobody else's.
     const safety = await report({ categoryCode: 'safety', description: 'Broken railing' });
-    const toDepartment = await world.client.request(subjects.dispatch.supervision.supervise, {
+    const toDepartment = await world.client.request(subjects.dispatch.case.supervise, {
       caseId: safety.id,
       actor: districtOperator,
       issuer: { level: 'district', areaCode: 'T01' },
@@ -362,7 +362,7 @@ describe('dispatch deadlines and supervision', () => {
 
   it('refuses bad supervision orders, naming the fields, and orders from below or outside the case’s area', async () => {
     const c = await report();
-    const supervise = (request: object) => errorOf(world.client.request(subjects.dispatch.supervision.supervise, { caseId: c.id, actor: districtOperator, ...request } as never));
+    const supervise = (request: object) => errorOf(world.client.request(subjects.dispatch.case.supervise, { caseId: c.id, actor: districtOperator, ...request } as never));
 
     const bad = await supervise({ issuer: { level: 'county', areaCode: '' }, note: '', completeDueAt: 'tomorrow' });
     expect(bad?.code).toBe(ErrorCode.VALIDATION_FAILED);
@@ -385,12 +385,12 @@ describe('dispatch deadlines and supervision', () => {
     const township = await report({ categoryCode: 'environment' });
     await world.client.request(subjects.dispatch.case.assign, { caseId: township.id, actor: districtOperator, to: { kind: 'level', level: 'township' } });
     const fromSameLevel = await errorOf(
-      world.client.request(subjects.dispatch.supervision.supervise, { caseId: township.id, actor: districtOperator, issuer: { level: 'township', areaCode: 'T0101' }, note: 'x' }),
+      world.client.request(subjects.dispatch.case.supervise, { caseId: township.id, actor: districtOperator, issuer: { level: 'township', areaCode: 'T0101' }, note: 'x' }),
     );
     expect(fromSameLevel?.code).toBe(ErrorCode.FORBIDDEN);
     expect(fromSameLevel?.message).toMatch(/owned by the township level \(T0101\): a township cannot supervise it/);
     const unknown = await errorOf(
-      world.client.request(subjects.dispatch.supervision.supervise, { caseId: '01900000-0000-7000-8000-000000000000', actor: districtOperator, issuer: { level: 'platform' }, note: 'x' }),
+      world.client.request(subjects.dispatch.case.supervise, { caseId: '01900000-0000-7000-8000-000000000000', actor: districtOperator, issuer: { level: 'platform' }, note: 'x' }),
     );
     expect(unknown?.code).toBe(ErrorCode.NOT_FOUND);
 

@@ -39,7 +39,7 @@ describe('whistle and report-in', () => {
       })
     ).case;
   const blow = (caseId: string, departments: string[], extra: object = {}) =>
-    world.client.request(subjects.dispatch.whistle.blow, { caseId, actor: gridWorker, departments, reason: 'pipes under the road: not ours to dig', ...extra });
+    world.client.request(subjects.dispatch.case.blowWhistle, { caseId, actor: gridWorker, departments, reason: 'pipes under the road: not ours to dig', ...extra });
   const timelineOf = async (id: string) => (await world.client.request(subjects.dispatch.case.get, { idOrNumber: id })).timeline;
   const outbox = (caseId: string) =>
     world.query<{ subject: string; payload: Record<string, unknown> }>(
@@ -90,7 +90,7 @@ describe('whistle and report-in', () => {
     expect((await errorOf(blow(handedBack.id, ['housing'])))?.code).toBe(ErrorCode.CONFLICT);
 
     const bad = await errorOf(
-      world.client.request(subjects.dispatch.whistle.blow, {
+      world.client.request(subjects.dispatch.case.blowWhistle, {
         caseId: township.id,
         actor: gridWorker,
         departments: ['housing', 'housing', 'Not A Code'],
@@ -107,7 +107,7 @@ describe('whistle and report-in', () => {
     const missing = await errorOf(blow('0190f0f0-0000-7000-8000-000000000000', ['housing']));
     expect(missing?.code).toBe(ErrorCode.NOT_FOUND);
     // A department system cannot blow a whistle: the endpoint is not open to departments.
-    expect((await errorOf(housing.request(subjects.dispatch.whistle.blow, { caseId: township.id, actor: gridWorker, departments: ['water'], reason: 'x' })))?.code).toBe(
+    expect((await errorOf(housing.request(subjects.dispatch.case.blowWhistle, { caseId: township.id, actor: gridWorker, departments: ['water'], reason: 'x' })))?.code).toBe(
       ErrorCode.FORBIDDEN,
     );
   });
@@ -147,19 +147,19 @@ describe('whistle and report-in', () => {
     const c = await report();
     const whistle = await blow(c.id, ['housing', 'water']);
 
-    const stranger = await errorOf(emergency.request(subjects.dispatch.whistle.reportIn, { caseId: c.id, note: 'here too' }));
+    const stranger = await errorOf(emergency.request(subjects.dispatch.case.reportIn, { caseId: c.id, note: 'here too' }));
     expect(stranger?.code).toBe(ErrorCode.FORBIDDEN);
-    const strangerByWhistle = await errorOf(emergency.request(subjects.dispatch.whistle.reportIn, { whistleId: whistle.id, note: 'here too' }));
+    const strangerByWhistle = await errorOf(emergency.request(subjects.dispatch.case.reportIn, { whistleId: whistle.id, note: 'here too' }));
     expect(strangerByWhistle?.code).toBe(ErrorCode.FORBIDDEN);
     // The platform cannot report in for a department: the department is known only from its subject.
-    expect((await errorOf(world.client.request(subjects.dispatch.whistle.reportIn, { caseId: c.id, note: 'on behalf' })))?.code).toBe(ErrorCode.FORBIDDEN);
-    expect((await errorOf(housing.request(subjects.dispatch.whistle.reportIn, { note: 'which one?' })))?.details?.[0]?.field).toBe('whistleId');
+    expect((await errorOf(world.client.request(subjects.dispatch.case.reportIn, { caseId: c.id, note: 'on behalf' })))?.code).toBe(ErrorCode.FORBIDDEN);
+    expect((await errorOf(housing.request(subjects.dispatch.case.reportIn, { note: 'which one?' })))?.details?.[0]?.field).toBe('whistleId');
 
-    const answered = await housing.request(subjects.dispatch.whistle.reportIn, { caseId: c.id, note: 'Engineer Sun on site with a digger' });
+    const answered = await housing.request(subjects.dispatch.case.reportIn, { caseId: c.id, note: 'Engineer Sun on site with a digger' });
     const call = answered.calls.find((x) => x.department === 'housing')!;
     expect(call).toMatchObject({ state: 'reported-in', reportedInNote: 'Engineer Sun on site with a digger' });
     expect(answered.calls.find((x) => x.department === 'water')!.state).toBe('waiting');
-    const again = await errorOf(housing.request(subjects.dispatch.whistle.reportIn, { whistleId: whistle.id, note: 'again' }));
+    const again = await errorOf(housing.request(subjects.dispatch.case.reportIn, { whistleId: whistle.id, note: 'again' }));
     expect(again?.code).toBe(ErrorCode.CONFLICT);
 
     // The raw subject a department system publishes on: the department comes from it, not from the body.
@@ -187,7 +187,7 @@ describe('whistle and report-in', () => {
     try {
       const cases = await Promise.all([report(), report(), report()]);
       const whistles = await Promise.all(cases.map((c) => blow(c.id, ['housing', 'water', 'emergency'])));
-      await housing.request(subjects.dispatch.whistle.reportIn, { whistleId: whistles[0]!.id, note: 'on time' });
+      await housing.request(subjects.dispatch.case.reportIn, { whistleId: whistles[0]!.id, note: 'on time' });
       // The deadlines of the calls still waiting pass.
       await world.query('dispatch', `UPDATE whistle_call SET due_at = now() - interval '1 minute' WHERE whistle_id = ANY ($1::uuid[]) AND reported_in_at IS NULL`, [
         whistles.map((w) => w.id),
@@ -217,7 +217,7 @@ describe('whistle and report-in', () => {
       }
 
       // A late report-in is recorded as late; the miss stays on record.
-      const late = await water.request(subjects.dispatch.whistle.reportIn, { caseId: cases[1]!.id, note: 'sorry, we are here now' });
+      const late = await water.request(subjects.dispatch.case.reportIn, { caseId: cases[1]!.id, note: 'sorry, we are here now' });
       const waterCall = late.calls.find((x) => x.department === 'water')!;
       expect(waterCall.state).toBe('reported-in-late');
       expect(waterCall.missedAt).toBeDefined();

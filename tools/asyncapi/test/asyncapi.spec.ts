@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { allDefinitions } from '@gridwork/contracts';
 import { buildAsyncApiDocument, channelAddressOf } from '../document.js';
+import { fieldDoc, readClassDocs } from '../field-docs.js';
 
 describe('AsyncAPI document', () => {
   const doc = buildAsyncApiDocument('test') as {
     channels: Record<string, { address: string; parameters?: Record<string, unknown> }>;
-    components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    components: { schemas: Record<string, { description?: string; properties?: Record<string, Record<string, unknown>> }> };
   };
 
   it('has a channel for every subject in the catalogue', () => {
@@ -33,5 +34,30 @@ describe('AsyncAPI document', () => {
     const list = doc.components.schemas['ListDeadLettersReply']!;
     expect(JSON.stringify(list.properties)).toContain('#/components/schemas/DeadLetter');
     expect(doc.components.schemas['ReplayDeadLetterRequest']!.properties).toHaveProperty('sequence');
+  });
+
+  it("describes every field with its class's doc comment, inherited ones too, and the validators' ranges", () => {
+    const classes = readClassDocs();
+    const expected: string[] = [];
+    const missing: string[] = [];
+    for (const [name, schema] of Object.entries(doc.components.schemas)) {
+      for (const [field, property] of Object.entries(schema.properties ?? {})) {
+        const comment = fieldDoc(classes, name, field);
+        if (!comment) continue;
+        expected.push(`${name}.${field}`);
+        if (!String(property.description ?? '').startsWith(comment)) missing.push(`${name}.${field}`);
+      }
+    }
+    expect(expected.length).toBeGreaterThan(200);
+    expect(missing).toEqual([]);
+    const schemas = doc.components.schemas;
+    expect(schemas['LocatePointReply']!.properties!['onBorder']!.description).toMatch(/^The point lies on a border shared by several grids/);
+    // WorkerSummary inherits leftOn from WorkerView, with its comment.
+    expect(schemas['WorkerSummary']!.properties!['leftOn']!.description).toBe('Set once the worker has left; assignments end that day.');
+    // A nested class's field keeps its reference, beside the comment.
+    expect(schemas['GridReshaped']!.properties!['endedAssignments']).toMatchObject({ type: 'array', items: { $ref: '#/components/schemas/WorkerAssignment' } });
+    expect(schemas['LocatePointRequest']!.properties!['longitude']).toMatchObject({ type: 'number', minimum: -180, maximum: 180 });
+    expect(schemas['LocatePointRequest']!.properties!['latitude']).toMatchObject({ type: 'number', minimum: -90, maximum: 90 });
+    expect(schemas['ListDeadLettersRequest']!.properties!['limit']).toMatchObject({ minimum: 1, maximum: 500 });
   });
 });

@@ -102,7 +102,7 @@ export class AssessmentHandlers {
     pendingAssignments(context).add(event);
   }
 
-  @OnEvent(subjects.dispatch.supervision.supervised)
+  @OnEvent(subjects.dispatch.case.supervised)
   async onSupervised(event: CaseSupervised, context: EventContext): Promise<void> {
     // A supervision order may tighten the deadlines of the assignment in force.
     if (!event.acceptDueAt && !event.completeDueAt) return;
@@ -114,7 +114,7 @@ export class AssessmentHandlers {
     );
   }
 
-  @OnEvent(subjects.dispatch.supervision.flagged)
+  @OnEvent(subjects.dispatch.case.flagged)
   async onFlagged(event: CaseFlagged, context: EventContext): Promise<void> {
     // A deadline passed unmet (supervision's timer): the assignment that missed it is overdue, once.
     const em = await assignmentsWritten(context);

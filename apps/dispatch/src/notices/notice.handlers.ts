@@ -33,7 +33,7 @@ export class NoticeHandlers {
     });
   }
 
-  @OnEvent(subjects.dispatch.supervision.reminded)
+  @OnEvent(subjects.dispatch.case.reminded)
   async onReminded(event: CaseReminded, ctx: EventContext): Promise<void> {
     await notify(ctx, departmentOf(event.owner), 'reminded', event.caseId, event.number, event.at, {
       categoryCode: event.categoryCode,
@@ -42,7 +42,7 @@ export class NoticeHandlers {
     });
   }
 
-  @OnEvent(subjects.dispatch.supervision.escalated)
+  @OnEvent(subjects.dispatch.case.escalated)
   async onEscalated(event: CaseEscalated, ctx: EventContext): Promise<void> {
     const common = { categoryCode: event.categoryCode, flag: event.flag, reason: event.reason };
     const from = departmentOf(event.previousOwner);
@@ -56,7 +56,7 @@ export class NoticeHandlers {
     });
   }
 
-  @OnEvent(subjects.dispatch.supervision.flagged)
+  @OnEvent(subjects.dispatch.case.flagged)
   async onFlagged(event: CaseFlagged, ctx: EventContext): Promise<void> {
     // An escalated case's flag reaches the department through `escalated`; this is for a case that stayed.
     if (event.escalated) return;
@@ -67,7 +67,7 @@ export class NoticeHandlers {
     });
   }
 
-  @OnEvent(subjects.dispatch.supervision.supervised)
+  @OnEvent(subjects.dispatch.case.supervised)
   async onSupervised(event: CaseSupervised, ctx: EventContext): Promise<void> {
     await notify(ctx, departmentOf(event.owner), 'supervised', event.caseId, event.number, event.at, {
       categoryCode: event.categoryCode,

@@ -169,7 +169,7 @@ export class DeadlineTimers implements OnApplicationBootstrap, BeforeApplication
     if (!owner) return;
     await publishManyInTransaction(
       em,
-      subjects.dispatch.supervision.reminded,
+      subjects.dispatch.case.reminded,
       deadlines.map((d) => ({ ...this.facts(row, owner, now), deadline: d, dueAt: dueOf(row, d)!.toISOString() })),
     );
     this.fired.inc({ kind: 'remind' }, deadlines.length);
@@ -203,7 +203,7 @@ export class DeadlineTimers implements OnApplicationBootstrap, BeforeApplication
         },
         now,
       );
-      await publishInTransaction(em, subjects.dispatch.supervision.escalated, {
+      await publishInTransaction(em, subjects.dispatch.case.escalated, {
         ...this.facts(row, above, now),
         ...(previousOwner ? { previousOwner } : {}),
         missed,
@@ -231,7 +231,7 @@ export class DeadlineTimers implements OnApplicationBootstrap, BeforeApplication
     what: { flag: Flag; missed: Deadline[]; escalated: boolean; reason: string },
     now: Date,
   ): Promise<void> {
-    await publishInTransaction(em, subjects.dispatch.supervision.flagged, { ...this.facts(row, owner, now), ...what, overdueCount: row.overdue_count + 1 });
+    await publishInTransaction(em, subjects.dispatch.case.flagged, { ...this.facts(row, owner, now), ...what, overdueCount: row.overdue_count + 1 });
   }
 
   private facts(row: TimedCaseRow, owner: CaseOwner, now: Date) {

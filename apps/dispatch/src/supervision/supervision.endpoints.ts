@@ -7,7 +7,7 @@ import { SupervisionService } from './supervision.service.js';
 export class SupervisionEndpoints {
   constructor(private readonly supervision: SupervisionService) {}
 
-  @Endpoint(subjects.dispatch.supervision.supervise)
+  @Endpoint(subjects.dispatch.case.supervise)
   supervise(request: SuperviseCaseRequest) {
     return this.supervision.supervise(request);
   }

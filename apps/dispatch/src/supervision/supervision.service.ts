@@ -168,7 +168,7 @@ export class SupervisionService {
           data: { orderId: order.id, issuer: order.issuer, ...(asked.tighter ? { completeDueAt: order.completeDueAt, previousCompleteDueAt: order.previousCompleteDueAt } : {}) },
         },
       ]);
-      await publishInTransaction(em, subjects.dispatch.supervision.supervised, {
+      await publishInTransaction(em, subjects.dispatch.case.supervised, {
         caseId: row.id,
         number: row.number,
         owner,

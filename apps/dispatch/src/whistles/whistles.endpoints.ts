@@ -7,13 +7,13 @@ import { WhistlesService } from './whistles.service.js';
 export class WhistleEndpoints {
   constructor(private readonly whistles: WhistlesService) {}
 
-  @Endpoint(subjects.dispatch.whistle.blow)
+  @Endpoint(subjects.dispatch.case.blowWhistle)
   blow(request: BlowWhistleRequest) {
     return this.whistles.blow(request);
   }
 
   /** The department is the one the subject names (`gov.ext.<department>.…`), never a field of the request. */
-  @Endpoint(subjects.dispatch.whistle.reportIn)
+  @Endpoint(subjects.dispatch.case.reportIn)
   reportIn(request: ReportInRequest, { department }: RequestContext) {
     return this.whistles.reportIn(request, department);
   }

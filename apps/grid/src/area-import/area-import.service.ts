@@ -224,8 +224,9 @@ async function checkTopology(em: EntityManager, candidates: Candidate[]): Promis
 }
 
 /**
- * Codes and parents: a code used twice in the file is refused everywhere it
- * appears (which one is right cannot be told); a code already stored is
+ * Codes and parents: a code used again later in the file is refused there,
+ * and its first feature is judged on its own (a file written twice over, or
+ * a copy pasted at the end, keeps the first); a code already stored is
  * refused; a parent must exist (in the file or stored), be of the level above
  * and itself be accepted. Paths are worked out on the way down.
  */
@@ -236,7 +237,7 @@ async function checkTree(em: EntityManager, candidates: Candidate[]): Promise<vo
     if (typeof code === 'string') byCode.set(code, [...(byCode.get(code) ?? []), candidate]);
   }
   for (const [code, same] of byCode) {
-    if (same.length > 1) for (const candidate of same) candidate.reasons.push(`duplicate code ${code} (features ${same.map((c) => c.index).join(', ')})`);
+    for (const later of same.slice(1)) later.reasons.push(`duplicate code ${code}: feature ${same[0]!.index} has it first`);
   }
   const parentCodes = candidates.map((c) => c.properties.parentCode).filter((code): code is string => typeof code === 'string');
   const stored = await storedAreas(em, [...byCode.keys()], [...new Set(parentCodes)]);

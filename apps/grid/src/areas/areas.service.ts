@@ -85,8 +85,10 @@ export class AreasService {
 
   /**
    * The active grid containing the point and its ancestors, in one round trip.
-   * On a shared border several grids intersect the point; the lowest code wins
-   * so every caller gets the same answer.
+   * On a shared border, or where grids overlap, several grids hold the point;
+   * the lowest code wins so every caller gets the same answer. The point is
+   * on a border only when it lies on the edge of two or more of them: on one
+   * grid's outer edge it is not, nor inside two overlapping grids.
    */
   async locate({ longitude, latitude }: LocatePointRequest): Promise<LocatePointReply> {
     const rows = await preparedQuery<AreaRow & { on_border: boolean }>(
@@ -94,11 +96,10 @@ export class AreasService {
       'grid-locate',
       `WITH point AS (SELECT ${pointOf('$1', '$2')} AS geom),
             hit AS (
-              SELECT a.path, NOT ST_Contains(a.boundary, point.geom) AS on_border
+              SELECT a.code, a.path, NOT ST_Contains(a.boundary, point.geom) AS on_edge
                 FROM area a, point
-               WHERE ${isActiveGrid('a')} AND ST_Intersects(a.boundary, point.geom)
-               ORDER BY a.code LIMIT 2),
-            chosen AS (SELECT path, on_border OR (SELECT count(*) FROM hit) > 1 AS on_border FROM hit ORDER BY path[array_upper(path, 1)] LIMIT 1)
+               WHERE ${isActiveGrid('a')} AND ST_Intersects(a.boundary, point.geom)),
+            chosen AS (SELECT path, (SELECT count(*) FROM hit WHERE on_edge) > 1 AS on_border FROM hit ORDER BY code LIMIT 1)
        SELECT ${areaColumns()}, chosen.on_border
          FROM chosen JOIN area a ON a.code = ANY (chosen.path)
         ORDER BY array_length(a.path, 1)`,

@@ -16,37 +16,37 @@ import { BaseInformationService } from './base-information.service.js';
 export class BaseInformationEndpoints {
   constructor(private readonly records: BaseInformationService) {}
 
-  @Endpoint(subjects.grid.baseInformation.types)
+  @Endpoint(subjects.grid.baseRecord.types)
   types(request: ListBaseRecordTypesRequest) {
     return this.records.types(request);
   }
 
-  @Endpoint(subjects.grid.baseInformation.register)
+  @Endpoint(subjects.grid.baseRecord.register)
   register(request: RegisterBaseRecordRequest) {
     return this.records.register(request);
   }
 
-  @Endpoint(subjects.grid.baseInformation.update)
+  @Endpoint(subjects.grid.baseRecord.update)
   update(request: UpdateBaseRecordRequest) {
     return this.records.update(request);
   }
 
-  @Endpoint(subjects.grid.baseInformation.archive)
+  @Endpoint(subjects.grid.baseRecord.archive)
   archive(request: ArchiveBaseRecordRequest) {
     return this.records.archive(request);
   }
 
-  @Endpoint(subjects.grid.baseInformation.get)
+  @Endpoint(subjects.grid.baseRecord.get)
   get(request: GetBaseRecordRequest, ctx: RequestContext) {
     return this.records.get(request, ctx.department);
   }
 
-  @Endpoint(subjects.grid.baseInformation.list)
+  @Endpoint(subjects.grid.baseRecord.list)
   list(request: ListBaseRecordsRequest) {
     return this.records.list(request);
   }
 
-  @Endpoint(subjects.grid.baseInformation.count)
+  @Endpoint(subjects.grid.baseRecord.count)
   count(request: CountBaseRecordsRequest) {
     return this.records.count(request);
   }

@@ -231,7 +231,7 @@ export class BaseInformationService {
         [newId(), request.gridCode, kind, request.type, request.name, idNumber, ...pointParams(request.location), request.attributes, at, request.actor.id, request.actor.name],
       );
       await recordChange(em, row!, 'registered', request.actor, at, diff({ attributes: {} }, row!));
-      await publishInTransaction(em, subjects.grid.baseInformation.registered, { record: viewOf(row!), actor: actorOf(request.actor), at: at.toISOString() });
+      await publishInTransaction(em, subjects.grid.baseRecord.registered, { record: viewOf(row!), actor: actorOf(request.actor), at: at.toISOString() });
       return this.detail(em, row!, 'whole');
     });
   }
@@ -262,7 +262,7 @@ export class BaseInformationService {
       const event = { record: viewOf(row!), changedFields: changes.map((c) => c.field), actor: actorOf(request.actor), at: at.toISOString() };
       await publishInTransaction(
         em,
-        subjects.grid.baseInformation.changed,
+        subjects.grid.baseRecord.changed,
         next.grid_code === current.grid_code ? event : { ...event, previousGridCode: current.grid_code },
       );
       return this.detail(em, row!, 'whole');
@@ -282,7 +282,7 @@ export class BaseInformationService {
         [current.id, at, request.reason, request.actor.id, request.actor.name],
       );
       await recordChange(em, row!, 'archived', request.actor, at, [], request.reason);
-      await publishInTransaction(em, subjects.grid.baseInformation.archived, {
+      await publishInTransaction(em, subjects.grid.baseRecord.archived, {
         id: row!.id,
         kind: row!.kind,
         type: row!.type,

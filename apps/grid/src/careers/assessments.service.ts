@@ -123,7 +123,7 @@ export class AssessmentsService {
       );
       const [row] = await em.query(`${ASSESSMENT_SELECT} WHERE a.id = $1`, [id]);
       const assessment = assessmentOf(row as AssessmentRow);
-      await publishInTransaction(em, subjects.grid.career.assessment.recorded, assessment);
+      await publishInTransaction(em, subjects.grid.assessment.recorded, assessment);
       return assessment;
     });
   }

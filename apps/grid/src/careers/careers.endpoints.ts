@@ -66,42 +66,42 @@ export class CareersEndpoints {
     return this.careers.get(request.workerId);
   }
 
-  @Endpoint(career.assessment.record)
+  @Endpoint(subjects.grid.assessment.record)
   recordAssessment(request: RecordAssessmentRequest): Promise<Assessment> {
     return this.assessments.record(request);
   }
 
-  @Endpoint(career.assessment.list)
+  @Endpoint(subjects.grid.assessment.list)
   listAssessments(request: ListAssessmentsRequest): Promise<AssessmentList> {
     return this.assessments.list(request);
   }
 
-  @Endpoint(career.training.record)
+  @Endpoint(subjects.grid.training.record)
   recordTraining(request: RecordTrainingRequest): Promise<Training> {
     return this.training.record(request);
   }
 
-  @Endpoint(career.training.recordCertificate)
+  @Endpoint(subjects.grid.training.recordCertificate)
   recordCertificate(request: RecordCertificateRequest): Promise<Certificate> {
     return this.training.recordCertificate(request);
   }
 
-  @Endpoint(career.training.list)
+  @Endpoint(subjects.grid.training.list)
   listTraining(request: ListTrainingRequest): Promise<TrainingProfile> {
     return this.training.list(request.workerId);
   }
 
-  @Endpoint(career.reservePool.nominate)
+  @Endpoint(subjects.grid.reservePool.nominate)
   nominate(request: NominateRequest): Promise<ReservePoolMember> {
     return this.pool.nominate(request);
   }
 
-  @Endpoint(career.reservePool.roll)
+  @Endpoint(subjects.grid.reservePool.roll)
   roll(request: RollReservePoolRequest): Promise<ReservePoolRoll> {
     return this.pool.roll(request.year);
   }
 
-  @Endpoint(career.reservePool.list)
+  @Endpoint(subjects.grid.reservePool.list)
   listPool(request: ListReservePoolRequest): Promise<ReservePoolPage> {
     return this.pool.list(request);
   }

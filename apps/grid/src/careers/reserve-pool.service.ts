@@ -20,7 +20,7 @@ import { workerIn } from '../workers/worker.rows.js';
 import { nextPosition, POOL_GRADES } from './rules.js';
 import { compact, pageOf } from '@gridwork/persistence';
 
-const events = subjects.grid.career.reservePool;
+const events = subjects.grid.reservePool;
 
 /** Members with their current position and their latest annual grade. */
 const MEMBER_SELECT = `

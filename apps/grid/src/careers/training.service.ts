@@ -66,7 +66,7 @@ export class TrainingService {
         [newId(), request.workerId, request.kind, name, request.number, request.issuedOn, request.expiresOn ?? null, request.issuer ?? null],
       );
       const certificate = compact(row) as Certificate;
-      await publishInTransaction(em, subjects.grid.career.training.certificateRecorded, certificate);
+      await publishInTransaction(em, subjects.grid.training.certificateRecorded, certificate);
       return certificate;
     });
   }

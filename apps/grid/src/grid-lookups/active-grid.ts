@@ -18,16 +18,21 @@ import { ErrorCode, GridworkError } from '@gridwork/contracts';
  */
 export const isActiveGrid = (alias: string): string => `${alias}.level = 'grid' AND ${alias}.retired_at IS NULL`;
 
-/** The share lock keeps a split or merge from retiring the grid until the caller's transaction ends. */
-export async function lockActiveGrid(em: EntityManager, code: string): Promise<void> {
-  const [grid] = await em.query<{ retired_at: Date | null }[]>(
-    `SELECT a.retired_at FROM area a JOIN grid g ON g.code = a.code WHERE a.code = $1 AND a.level = 'grid' FOR SHARE OF a`,
+/**
+ * The share lock keeps a split or merge from retiring the grid until the
+ * caller's transaction ends. Answers when the grid was created, for what is
+ * recorded as having happened there at a time.
+ */
+export async function lockActiveGrid(em: EntityManager, code: string): Promise<{ createdAt: Date }> {
+  const [grid] = await em.query<{ retired_at: Date | null; created_at: Date }[]>(
+    `SELECT a.retired_at, a.created_at FROM area a JOIN grid g ON g.code = a.code WHERE a.code = $1 AND a.level = 'grid' FOR SHARE OF a`,
     [code],
   );
   if (!grid) throw GridworkError.notFound(`grid ${code}`);
   if (grid.retired_at) {
     throw new GridworkError(ErrorCode.NOT_FOUND, `grid ${code} was retired at ${grid.retired_at.toISOString()}; use the grids that replaced it`);
   }
+  return { createdAt: grid.created_at };
 }
 
 export async function assertGridExists(em: EntityManager, code: string): Promise<void> {

@@ -5,6 +5,7 @@ import {
   GridworkError,
   subjects,
   type CreateGridRequest,
+  type FieldError,
   type GetGridRequest,
   type Grid,
   type GridPage,
@@ -16,16 +17,17 @@ import {
   type SplitGridRequest,
   type UpdateGridRequest,
 } from '@gridwork/contracts';
-import { publishAllInTransaction, publishInTransaction } from '@gridwork/messaging';
+import { publishInTransaction, publishManyInTransaction } from '@gridwork/messaging';
 import { newId, pageOf } from '@gridwork/persistence';
 import { activeParent, inInputOrder } from '../areas/area.rows.js';
 import { AreasService } from '../areas/areas.service.js';
 import { NetworksService } from '../networks/networks.service.js';
 import { AssignmentsService } from '../workers/assignments.service.js';
+import { isActiveGrid } from '../grid-lookups/active-grid.js';
 import { assertValidBoundary, boundaryFromGeoJson } from '../spatial/boundaries.js';
 import { gridColumns, gridOf, gridSummaryOf, type GridRow } from './grid.rows.js';
 
-/** Slivers below this share of a grid's area (or 1 m²) are digitising noise when checking a split. */
+/** Slivers below this share of a grid's area (or 1 m²) are digitising noise when checking a split or a new grid. */
 const SPLIT_TOLERANCE_SHARE = 1e-4;
 
 /** Base grids: create, change, list, and reshape by split and merge with lineage. */
@@ -42,6 +44,7 @@ export class GridsService {
     return this.dataSource.transaction(async (em) => {
       const community = await activeParent(em, request.communityCode, 'community', 'grid', 'communityCode');
       await assertValidBoundary(em, request.boundary, 'boundary');
+      await assertFitsCommunity(em, request.communityCode, JSON.stringify(request.boundary));
       const [row] = await this.insertGrids(em, community.path, [{ ...request, boundary: JSON.stringify(request.boundary) }]);
       if (!row) throw new GridworkError(ErrorCode.CONFLICT, `area ${request.code} already exists`);
       await publishInTransaction(em, subjects.grid.grid.changed, { change: 'created', grid: gridSummaryOf(row) });
@@ -93,6 +96,7 @@ export class GridsService {
     return this.dataSource.transaction(async (em) => {
       const [old] = await lockActiveGrids(em, [request.code]);
       assertDistinctNewCodes(request.parts.map((part) => part.code), 'parts');
+      assertSplitAddsUp(request, old!);
       for (const [i, part] of request.parts.entries()) await assertValidBoundary(em, part.boundary, `parts[${i}].boundary`);
       const boundaries = request.parts.map((part) => JSON.stringify(part.boundary));
       await assertPartsCoverGrid(em, request.code, old!.area_square_metres, boundaries);
@@ -104,7 +108,7 @@ export class GridsService {
         request.parts.map((part, i) => ({ ...part, communityCode: old!.community_code, boundary: boundaries[i]! })),
       );
       if (created.length !== request.parts.length) throw new GridworkError(ErrorCode.CONFLICT, 'a part code is already used by another area');
-      return this.recordReshape(em, 'split', [request.code], created, request.reason);
+      return this.recordReshape(em, 'split', [request.code], created, request.reason, request.carryAssignmentsTo);
     });
   }
 
@@ -127,7 +131,7 @@ export class GridsService {
         },
       ]);
       if (created.length !== 1) throw new GridworkError(ErrorCode.CONFLICT, `area ${request.into.code} already exists`);
-      return this.recordReshape(em, 'merge', codes, created, request.reason);
+      return this.recordReshape(em, 'merge', codes, created, request.reason, request.carryAssignments ? request.into.code : undefined);
     });
   }
 
@@ -176,7 +180,13 @@ export class GridsService {
     );
   }
 
-  private async recordReshape(em: EntityManager, kind: 'split' | 'merge', from: string[], created: GridRow[], reason: string): Promise<GridReshaped> {
+  /**
+   * Records a split or merge: the lineage, the grids' events, the network
+   * mappings moved to the new grids, and the retired grids' assignments
+   * ended, or carried over to the new grid `carryTo`; the reshaped event,
+   * last, says which.
+   */
+  private async recordReshape(em: EntityManager, kind: 'split' | 'merge', from: string[], created: GridRow[], reason: string, carryTo?: string): Promise<GridReshaped> {
     const [{ at }] = await em.query(
       `INSERT INTO grid_lineage (id, kind, from_codes, to_codes, reason) VALUES ($1, $2, $3, $4, $5) RETURNING at`,
       [newId(), kind, from, created.map((row) => row.code), reason],
@@ -184,14 +194,14 @@ export class GridsService {
     const retired: GridChanged[] = [];
     for (const code of from) retired.push({ change: 'retired', grid: gridSummaryOf(await gridRow(em, code, false)) });
     const to: GridSummary[] = created.map(gridSummaryOf);
-    const reshaped: GridReshaped = { kind, from, to, reason, at: (at as Date).toISOString() };
-    // The retirements, the new grids, then the reshape itself: in this order, in one insert.
-    await publishAllInTransaction(em, [
-      { event: subjects.grid.grid.changed, payloads: [...retired, ...to.map((grid): GridChanged => ({ change: 'created', grid }))] },
-      { event: subjects.grid.grid.reshaped, payloads: [reshaped] },
-    ]);
+    // The retirements and the new grids before the assignments that name them.
+    await publishManyInTransaction(em, subjects.grid.grid.changed, [...retired, ...to.map((grid): GridChanged => ({ change: 'created', grid }))]);
     await this.networks.moveMappings(em, from, to.map((grid) => grid.code));
-    await this.assignments.endOfRetiredGrids(em, from, `grid ${kind === 'split' ? 'split' : 'merged'} into ${to.map((grid) => grid.code).join(', ')}: ${reason}`);
+    const into = to.map((grid) => grid.code).join(', ');
+    const endedAssignments = await this.assignments.endOfRetiredGrids(em, from, `grid ${kind === 'split' ? 'split' : 'merged'} into ${into}: ${reason}`);
+    const carriedAssignments = carryTo === undefined ? [] : await this.assignments.carryOver(em, endedAssignments, carryTo);
+    const reshaped: GridReshaped = { kind, from, to, reason, at: (at as Date).toISOString(), endedAssignments, carriedAssignments };
+    await publishInTransaction(em, subjects.grid.grid.reshaped, reshaped);
     return reshaped;
   }
 }
@@ -228,6 +238,45 @@ async function gridRow(em: EntityManager, code: string, withBoundary: boolean): 
   const [row] = await em.query<GridRow[]>(`SELECT ${gridColumns(withBoundary)} FROM area a JOIN grid g ON g.code = a.code WHERE a.code = $1`, [code]);
   if (!row) throw GridworkError.notFound(`grid ${code}`);
   return row;
+}
+
+/**
+ * A new grid tiles its community with its siblings: it may not overlap an
+ * active sibling grid or reach outside the community's boundary (when the
+ * community has one), beyond the sliver tolerance of a split. Each fault is
+ * named with its area; check-coverage reports the same faults of grids
+ * already stored.
+ */
+async function assertFitsCommunity(em: EntityManager, communityCode: string, boundary: string): Promise<void> {
+  const [fit] = await em.query<{ area: number; outside: number | null; overlaps: { code: string; area: number }[] | null }[]>(
+    `WITH new AS (SELECT ${boundaryFromGeoJson('$2')} AS geom)
+     SELECT ST_Area(new.geom::geography) AS area,
+            (SELECT ST_Area(ST_Difference(new.geom, c.boundary)::geography) FROM area c WHERE c.code = $1 AND c.boundary IS NOT NULL) AS outside,
+            (SELECT json_agg(json_build_object('code', s.code, 'area', ST_Area(ST_Intersection(new.geom, s.boundary)::geography)) ORDER BY s.code)
+               FROM area s WHERE s.parent_code = $1 AND ${isActiveGrid('s')} AND ST_Intersects(new.geom, s.boundary)) AS overlaps
+       FROM new`,
+    [communityCode, boundary],
+  );
+  const tolerance = Math.max(1, fit!.area * SPLIT_TOLERANCE_SHARE);
+  const messages = (fit!.overlaps ?? [])
+    .filter((overlap) => overlap.area > tolerance)
+    .map((overlap) => `overlaps grid ${overlap.code} by ${Math.round(overlap.area)} m²`);
+  if (fit!.outside !== null && fit!.outside > tolerance) messages.push(`reaches ${Math.round(fit!.outside)} m² outside community ${communityCode}`);
+  if (messages.length > 0) throw GridworkError.validation([{ field: 'boundary', messages }]);
+}
+
+/** A split shares out the old grid's residents and households: the parts' figures add up to its own, and the carried-to code is a part. */
+function assertSplitAddsUp(request: SplitGridRequest, old: GridRow): void {
+  const messages: string[] = [];
+  for (const [figure, stored] of [['population', old.population], ['households', old.households]] as const) {
+    const total = request.parts.reduce((sum, part) => sum + part[figure], 0);
+    if (total !== stored) messages.push(`the parts' ${figure} add up to ${total}, but grid ${old.code} has ${stored}`);
+  }
+  const problems: FieldError[] = messages.length > 0 ? [{ field: 'parts', messages }] : [];
+  if (request.carryAssignmentsTo !== undefined && !request.parts.some((part) => part.code === request.carryAssignmentsTo)) {
+    problems.push({ field: 'carryAssignmentsTo', messages: [`carryAssignmentsTo must be one of the parts' codes, not ${request.carryAssignmentsTo}`] });
+  }
+  if (problems.length > 0) throw GridworkError.validation(problems);
 }
 
 function assertDistinctNewCodes(codes: string[], field: string): void {

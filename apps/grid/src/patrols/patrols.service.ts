@@ -102,7 +102,8 @@ export class PatrolsService {
     const findings = request.findings ?? [];
     try {
       return await this.dataSource.transaction(async (em) => {
-        await lockActiveGrid(em, request.gridCode);
+        const grid = await lockActiveGrid(em, request.gridCode);
+        assertGridExisted(request, grid.createdAt);
         await assertWorkerServing(em, request.workerId, request.date);
         await assertRecordsExist(em, findings);
         await assertNotOnPatrol(em, request);
@@ -152,6 +153,12 @@ export class PatrolsService {
     return pageOf(rows, limit, (row) => row.id, summaryOf);
   }
 
+  /**
+   * The grids that existed on the day: created before it ended and not
+   * retired before it began (China Standard Time). A grid created later is
+   * not listed, so ground is not counted both in the grid it replaced and in
+   * its parts; on the day of a split or merge itself both stood and both are.
+   */
   async coverage(request: PatrolCoverageRequest): Promise<PatrolCoverage> {
     const [community] = await this.dataSource.query(`SELECT 1 FROM area WHERE code = $1 AND level = 'community'`, [request.communityCode]);
     if (!community) throw GridworkError.notFound(`community ${request.communityCode}`);
@@ -163,6 +170,7 @@ export class PatrolsService {
          LEFT JOIN patrol p ON p.grid_code = g.code AND p.patrol_date = $2::date
          LEFT JOIN LATERAL (SELECT count(*) AS n FROM patrol_finding WHERE patrol_id = p.id) f ON true
         WHERE g.community_code = $1
+          AND a.created_at < ($2::date + 1)::timestamp AT TIME ZONE '${LOCAL_TIME_ZONE}'
           AND (a.retired_at IS NULL OR a.retired_at >= ($2::date)::timestamp AT TIME ZONE '${LOCAL_TIME_ZONE}')
         GROUP BY a.code, a.name
         ORDER BY a.code`,
@@ -194,15 +202,28 @@ async function selectPatrol(em: EntityManager, id: string): Promise<Patrol> {
   return patrol;
 }
 
-/** The worker exists and had not left by the patrol's day; the share lock keeps them from leaving meanwhile. */
+/** A patrol on a grid cannot start before the grid was created (a grid from a split did not exist the day before). */
+function assertGridExisted(request: LogPatrolRequest, createdAt: Date): void {
+  if (Date.parse(request.startedAt) < createdAt.getTime()) {
+    throw new GridworkError(
+      ErrorCode.CONFLICT,
+      `grid ${request.gridCode} was created at ${createdAt.toISOString()}; a patrol starting at ${request.startedAt} was before it existed`,
+    );
+  }
+}
+
+/** The worker exists, was hired by the patrol's day and had not left; the share lock keeps them from leaving meanwhile. */
 async function assertWorkerServing(em: EntityManager, workerId: string, date: string): Promise<void> {
-  const [worker] = await em.query<{ name: string; left_on: string | null }[]>(
-    `SELECT name, to_char(left_on, 'YYYY-MM-DD') AS left_on FROM worker WHERE id = $1 FOR SHARE`,
+  const [worker] = await em.query<{ name: string; hired_on: string; left_on: string | null }[]>(
+    `SELECT name, to_char(hired_on, 'YYYY-MM-DD') AS hired_on, to_char(left_on, 'YYYY-MM-DD') AS left_on FROM worker WHERE id = $1 FOR SHARE`,
     [workerId],
   );
   if (!worker) throw GridworkError.notFound(`worker ${workerId}`);
+  if (worker.hired_on > date) {
+    throw new GridworkError(ErrorCode.CONFLICT, `worker ${workerId} (${worker.name}) was hired on ${worker.hired_on} and cannot patrol on ${date}`);
+  }
   if (worker.left_on && worker.left_on <= date) {
-    throw new GridworkError(ErrorCode.CONFLICT, `worker ${workerId} left on ${worker.left_on} and cannot patrol on ${date}`);
+    throw new GridworkError(ErrorCode.CONFLICT, `worker ${workerId} (${worker.name}) left on ${worker.left_on} and cannot patrol on ${date}`);
   }
 }
 

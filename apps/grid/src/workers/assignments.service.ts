@@ -44,6 +44,7 @@ export class AssignmentsService {
       if (grid.retired_at !== null) throw new GridworkError(ErrorCode.CONFLICT, `grid ${request.gridCode} is retired`);
       const id = newId();
       const role = request.role ?? 'worker';
+      await assertNoConflict(em, { workerId: worker.id, workerName: worker.name, gridCode: request.gridCode, role, startedOn });
       try {
         // The exclusion constraints, not a prior read, decide overlaps, so concurrent assignments cannot both pass.
         await em.query(`INSERT INTO worker_assignment (id, worker_id, grid_code, role, started_on) VALUES ($1, $2, $3, $4, $5)`, [
@@ -55,11 +56,12 @@ export class AssignmentsService {
         ]);
       } catch (error) {
         const { code, constraint } = pgErrorOf(error);
+        // Another assignment stored meanwhile: the look above could not see it, the constraint did.
         if (code === '23P01' && constraint === 'worker_assignment_one_head') {
-          throw new GridworkError(ErrorCode.CONFLICT, `grid ${request.gridCode} already has a head from ${startedOn}`);
+          throw new GridworkError(ErrorCode.CONFLICT, `grid ${request.gridCode} got another head from ${startedOn} meanwhile`);
         }
         if (code === '23P01') {
-          throw new GridworkError(ErrorCode.CONFLICT, `worker ${worker.id} is already assigned to grid ${request.gridCode} from ${startedOn}`);
+          throw new GridworkError(ErrorCode.CONFLICT, `worker ${worker.name} (${worker.id}) was assigned to grid ${request.gridCode} from ${startedOn} meanwhile`);
         }
         throw error;
       }
@@ -122,16 +124,49 @@ export class AssignmentsService {
     await this.endRunning(em, 'worker_id = $1::uuid', workerId, day, reason);
   }
 
-  /** A split or merge retired these grids: their assignments end today (the workers are assigned anew to the new grids). */
-  async endOfRetiredGrids(em: EntityManager, gridCodes: string[], reason: string): Promise<void> {
-    await this.endRunning(em, 'grid_code = ANY ($1::text[])', gridCodes, today(), reason);
+  /** A split or merge retired these grids: their assignments end today, in the caller's transaction; answers those it ended. */
+  async endOfRetiredGrids(em: EntityManager, gridCodes: string[], reason: string): Promise<WorkerAssignment[]> {
+    return this.endRunning(em, 'grid_code = ANY ($1::text[])', gridCodes, today(), reason);
+  }
+
+  /**
+   * Carries assignments a split or merge ended over to the new grid `gridCode`:
+   * each worker once (as head if they were a head), in the same role, from
+   * the day the old one ended. A grid has one head, so heads of several
+   * merged grids are refused, naming them.
+   */
+  async carryOver(em: EntityManager, ended: WorkerAssignment[], gridCode: string): Promise<WorkerAssignment[]> {
+    const byWorker = new Map<string, WorkerAssignment>();
+    for (const assignment of ended) {
+      const kept = byWorker.get(assignment.workerId);
+      if (!kept || (assignment.role === 'head' && kept.role !== 'head')) byWorker.set(assignment.workerId, assignment);
+    }
+    const carried = [...byWorker.values()];
+    const heads = carried.filter((assignment) => assignment.role === 'head');
+    if (heads.length > 1) {
+      throw new GridworkError(
+        ErrorCode.CONFLICT,
+        `grid ${gridCode} can have one head, and ${heads.map((h) => `${h.workerName} (${h.workerId}, head of ${h.gridCode})`).join(' and ')} would both carry over; ` +
+          'end all but one head assignment first, or merge without carryAssignments',
+      );
+    }
+    if (carried.length === 0) return [];
+    const ids = carried.map(() => newId());
+    await em.query(
+      `INSERT INTO worker_assignment (id, worker_id, grid_code, role, started_on)
+       SELECT id, worker_id, $1, role, started_on FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::date[]) AS c(id, worker_id, role, started_on)`,
+      [gridCode, ids, carried.map((a) => a.workerId), carried.map((a) => a.role), carried.map((a) => a.endedOn)],
+    );
+    const assignments = await assignmentsById(em, ids);
+    await publishManyInTransaction(em, events.assigned, assignments);
+    return assignments;
   }
 
   /**
    * Ends the matching assignments still running on `day` then; those not yet
-   * started are cancelled. Each is announced.
+   * started are cancelled. Each is announced; answers them.
    */
-  private async endRunning(em: EntityManager, match: string, value: unknown, day: string, reason: string): Promise<void> {
+  private async endRunning(em: EntityManager, match: string, value: unknown, day: string, reason: string): Promise<WorkerAssignment[]> {
     // TypeORM answers an UPDATE … RETURNING with [rows, count].
     const [ended]: [Array<{ id: string }>, number] = await em.query(
       `UPDATE worker_assignment SET ended_on = greatest(started_on, $2::date), end_reason = $3, ended_at = now()
@@ -139,6 +174,35 @@ export class AssignmentsService {
        RETURNING id`,
       [value, day, reason],
     );
-    await publishManyInTransaction(em, events.assignmentEnded, await assignmentsById(em, ended.map((r) => r.id)));
+    const assignments = await assignmentsById(em, ended.map((r) => r.id));
+    await publishManyInTransaction(em, events.assignmentEnded, assignments);
+    return assignments;
   }
+}
+
+/** The stored assignment a new one would clash with, as messages name it: who, which role, and when. */
+const servingOf = (a: WorkerAssignment) => `${a.workerName} (${a.workerId}) as ${a.role} from ${a.startedOn}${a.endedOn ? ` until ${a.endedOn}` : ''}`;
+
+/**
+ * Names each clash of a new assignment, open from `startedOn`, before it is
+ * stored: the worker already serving the grid then, and for a head the
+ * grid's head then. The exclusion constraints stay the backstop for races.
+ */
+async function assertNoConflict(
+  em: EntityManager,
+  next: { workerId: string; workerName: string; gridCode: string; role: string; startedOn: string },
+): Promise<void> {
+  const rows: AssignmentRow[] = await em.query(
+    `${ASSIGNMENT_SELECT}
+     WHERE a.grid_code = $1 AND a.during && daterange($2::date, NULL, '[)') AND (a.worker_id = $3 OR ($4 AND a.role = 'head'))
+     ORDER BY a.started_on, a.id`,
+    [next.gridCode, next.startedOn, next.workerId, next.role === 'head'],
+  );
+  const clashes = rows.map(assignmentOf);
+  const own = clashes.find((a) => a.workerId === next.workerId);
+  const head = clashes.find((a) => a.role === 'head' && a.workerId !== next.workerId);
+  const messages: string[] = [];
+  if (own) messages.push(`worker ${next.workerName} (${next.workerId}) already serves grid ${next.gridCode}: ${servingOf(own)}`);
+  if (head) messages.push(`grid ${next.gridCode} already has a head: ${servingOf(head)}`);
+  if (messages.length > 0) throw new GridworkError(ErrorCode.CONFLICT, `${messages.join('; ')}; a new assignment from ${next.startedOn} would overlap`);
 }

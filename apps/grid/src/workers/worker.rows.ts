@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { GridworkError, type WorkerSummary } from '@gridwork/contracts';
+import { GridworkError, type WorkerSummary, type WorkerView } from '@gridwork/contracts';
 import { compact } from '@gridwork/persistence';
 
 /** A worker as the services read it (dates as YYYY-MM-DD text). */
@@ -39,3 +39,9 @@ export const workerSummaryOf = (r: WorkerRow): WorkerSummary =>
     leftOn: r.left_on,
     leaveReason: r.leave_reason,
   }) as WorkerSummary;
+
+/** What events carry of a worker: the summary without the phone number. */
+export function workerViewOf(r: WorkerRow): WorkerView {
+  const { phone: _phone, ...view } = workerSummaryOf(r);
+  return view;
+}

@@ -16,7 +16,7 @@ import { newId, pageOf } from '@gridwork/persistence';
 import { today } from '@gridwork/local-time';
 import { assignmentsOn } from './assignment.rows.js';
 import { AssignmentsService } from './assignments.service.js';
-import { WORKER_COLUMNS, workerIn, workerSummaryOf, type WorkerRow } from './worker.rows.js';
+import { WORKER_COLUMNS, workerIn, workerSummaryOf, workerViewOf, type WorkerRow } from './worker.rows.js';
 
 const events = subjects.grid.worker;
 
@@ -41,7 +41,7 @@ export class WorkersService {
          RETURNING ${WORKER_COLUMNS}`,
         [newId(), request.name, request.employment, request.phone ?? null, request.gender ?? null, request.birthDate ?? null, request.communityCode ?? null, hiredOn],
       );
-      await publishInTransaction(em, events.changed, { change: 'registered', worker: workerSummaryOf(worker!) });
+      await publishInTransaction(em, events.changed, { change: 'registered', worker: workerViewOf(worker!) });
       return { ...workerSummaryOf(worker!), currentAssignments: [] };
     });
   }
@@ -70,7 +70,7 @@ export class WorkersService {
           request.communityCode ?? null,
         ],
       );
-      await publishInTransaction(em, events.changed, { change: 'updated', worker: workerSummaryOf(worker!) });
+      await publishInTransaction(em, events.changed, { change: 'updated', worker: workerViewOf(worker!) });
       return withAssignments(em, worker!);
     });
   }
@@ -87,7 +87,7 @@ export class WorkersService {
         [request.id, request.leftOn, request.reason],
       );
       await this.assignments.endOfLeavingWorker(em, request.id, request.leftOn, `worker left: ${request.reason}`);
-      await publishInTransaction(em, events.changed, { change: 'left', worker: workerSummaryOf(worker!) });
+      await publishInTransaction(em, events.changed, { change: 'left', worker: workerViewOf(worker!) });
       return withAssignments(em, worker!);
     });
   }

@@ -6,8 +6,6 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
-  IsLatitude,
-  IsLongitude,
   IsObject,
   IsOptional,
   IsString,
@@ -18,6 +16,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsPointLatitude, IsPointLongitude } from '../coordinates.js';
 import { defineEndpoint, defineEvent } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
 import { AREA_CODE } from '../grid/areas.js';
@@ -55,8 +54,8 @@ export type Satisfaction = (typeof SATISFACTION)[number];
 
 
 export class CasePoint {
-  @IsLongitude() longitude: number;
-  @IsLatitude() latitude: number;
+  @IsPointLongitude() longitude: number;
+  @IsPointLatitude() latitude: number;
 }
 
 export class Reporter {

@@ -118,7 +118,8 @@ export class CaseSupervised extends DeadlineEvent {
 
 const service = 'dispatch';
 
-export const supervisionSubjects = {
+/** Supervision on a case (`case.supervise` and the deadline events), which joins the case's catalogue. */
+export const supervisionCaseSubjects = {
   supervise: defineEndpoint({
     service,
     aggregate: 'case',
@@ -128,15 +129,6 @@ export const supervisionSubjects = {
     request: SuperviseCaseRequest,
     reply: SupervisionOrder,
     errors: [ErrorCode.NOT_FOUND, ErrorCode.CONFLICT, ErrorCode.FORBIDDEN],
-  }),
-  list: defineEndpoint({
-    service,
-    aggregate: 'supervision',
-    action: 'list',
-    summary: 'Supervision orders by case, area or owning department, newest first; a department system sees only those addressed to it.',
-    request: ListSupervisionOrdersRequest,
-    reply: SupervisionOrderPage,
-    departments: true,
   }),
   reminded: defineEvent({
     service,
@@ -165,5 +157,18 @@ export const supervisionSubjects = {
     event: 'supervised',
     summary: 'A supervision order (督办) was issued on a case, addressed to its owner.',
     payload: CaseSupervised,
+  }),
+};
+
+/** Supervision orders (`supervision.*`). */
+export const supervisionSubjects = {
+  list: defineEndpoint({
+    service,
+    aggregate: 'supervision',
+    action: 'list',
+    summary: 'Supervision orders by case, area or owning department, newest first; a department system sees only those addressed to it.',
+    request: ListSupervisionOrdersRequest,
+    reply: SupervisionOrderPage,
+    departments: true,
   }),
 };

@@ -127,8 +127,9 @@ export class WhistleMissed {
 
 const service = 'dispatch';
 
-export const whistleSubjects = {
-  blow: defineEndpoint({
+/** The whistle's commands on a case (`case.blow-whistle`, `case.report-in`), which join the case's catalogue. */
+export const whistleCaseSubjects = {
+  blowWhistle: defineEndpoint({
     service,
     aggregate: 'case',
     action: 'blow-whistle',
@@ -151,6 +152,10 @@ export const whistleSubjects = {
     errors: [ErrorCode.NOT_FOUND, ErrorCode.CONFLICT, ErrorCode.FORBIDDEN],
     departments: true,
   }),
+};
+
+/** Whistles (`whistle.*`): the list and the events. */
+export const whistleSubjects = {
   list: defineEndpoint({
     service,
     aggregate: 'whistle',

@@ -4,8 +4,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsLatitude,
-  IsLongitude,
   IsNumber,
   IsObject,
   IsOptional,
@@ -17,6 +15,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsPointLatitude, IsPointLongitude } from '../coordinates.js';
 import { defineEndpoint, defineEvent } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
 import { IsBoundary, type Boundary, type BoundingBox } from './geojson.js';
@@ -146,8 +145,8 @@ export class ImportAreasReply {
 }
 
 export class LocatePointRequest {
-  @IsLongitude() longitude: number;
-  @IsLatitude() latitude: number;
+  @IsPointLongitude() longitude: number;
+  @IsPointLatitude() latitude: number;
 }
 
 export class LocatePointReply {
@@ -160,7 +159,12 @@ export class LocatePointReply {
    * found). Outside every grid, the deepest areas whose boundaries hold it.
    */
   @ValidateNested({ each: true }) @Type(() => AreaSummary) areas: AreaSummary[];
-  /** The point lies on a border shared by several grids; `grid` is the one with the lowest code. */
+  /**
+   * The point lies on a border shared by several grids: on the edge of two or
+   * more active grids. Not on a grid's outer edge that borders no other grid,
+   * nor inside grids that overlap. Wherever several grids hold the point,
+   * `grid` is the one with the lowest code.
+   */
   @IsBoolean() onBorder: boolean;
 }
 

@@ -20,6 +20,7 @@ import {
 } from 'class-validator';
 import { defineEndpoint, defineEvent } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
+import { IsLonLat, type LonLat } from '../coordinates.js';
 import { AREA_CODE, AREA_CODE_OPTIONS } from './areas.js';
 
 /*
@@ -57,13 +58,31 @@ const ID_CHECK = '10X98765432';
  * residence cards use the same scheme.
  */
 export function isResidentIdNumber(value: unknown): value is string {
-  if (typeof value !== 'string' || !/^\d{17}[\dXx]$/.test(value)) return false;
+  return residentIdNumberProblem(value) === undefined;
+}
+
+/**
+ * What is wrong with an ID number, each fault in its own words (a wrong
+ * length, a birth date that does not exist, a mistyped digit caught by the
+ * check character); undefined when nothing is. The number itself is never
+ * repeated, so the message can be logged.
+ */
+export function residentIdNumberProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string') return 'must be a string of 18 characters';
+  if (value.length !== 18) return `must be 18 characters long, not ${value.length}`;
+  if (!/^\d{17}[\dXx]$/.test(value)) return 'must be 17 digits followed by a digit or X';
   const birth = `${value.slice(6, 10)}-${value.slice(10, 12)}-${value.slice(12, 14)}`;
   const date = new Date(`${birth}T00:00:00Z`);
-  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== birth) return false;
+  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== birth) {
+    return 'has no real birth date in characters 7 to 14 (YYYYMMDD)';
+  }
   const sum = ID_WEIGHTS.reduce((total, weight, i) => total + weight * Number(value[i]), 0);
-  return ID_CHECK[sum % 11] === value[17]!.toUpperCase();
+  if (ID_CHECK[sum % 11] !== value[17]!.toUpperCase()) return 'has a check character (the 18th) that does not match the first 17: a character is mistyped';
+  return undefined;
 }
+
+/** The JSON Schema of the check above, for documents generated from the contracts (the birth date and check character are checked beyond it). */
+export const RESIDENT_ID_NUMBER_SCHEMA = { type: 'string', pattern: '^\\d{17}[\\dXx]$' };
 
 export function IsResidentIdNumber(options?: ValidationOptions): PropertyDecorator {
   return (target, propertyName) =>
@@ -71,36 +90,10 @@ export function IsResidentIdNumber(options?: ValidationOptions): PropertyDecorat
       name: 'isResidentIdNumber',
       target: target.constructor,
       propertyName: propertyName as string,
-      options: { message: '$property must be an 18-character resident ID number with a valid birth date and check character', ...options },
-      validator: { validate: (value: unknown) => isResidentIdNumber(value) },
-    });
-}
-
-/** A WGS-84 point written [longitude, latitude] as in GeoJSON. */
-export type LonLat = [number, number];
-
-export function lonLatProblem(value: unknown): string | undefined {
-  if (!Array.isArray(value) || value.length !== 2 || !value.every((n) => typeof n === 'number' && Number.isFinite(n))) {
-    return 'must be [longitude, latitude]';
-  }
-  const [longitude, latitude] = value as LonLat;
-  if (Math.abs(longitude) <= 180 && Math.abs(latitude) <= 90) return undefined;
-  if (Math.abs(latitude) <= 180 && Math.abs(longitude) <= 90) {
-    return `[${longitude}, ${latitude}] has latitude out of range: positions are [longitude, latitude] and these look swapped`;
-  }
-  return `[${longitude}, ${latitude}] is out of range (longitude -180..180, latitude -90..90)`;
-}
-
-export function IsLonLat(options?: ValidationOptions): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'isLonLat',
-      target: target.constructor,
-      propertyName: propertyName as string,
       options,
       validator: {
-        validate: (value: unknown) => lonLatProblem(value) === undefined,
-        defaultMessage: (args) => `${args?.property} ${lonLatProblem(args?.value)}`,
+        validate: (value: unknown) => isResidentIdNumber(value),
+        defaultMessage: (args) => `${args!.property} ${residentIdNumberProblem(args!.value)}`,
       },
     });
 }

@@ -370,7 +370,7 @@ export class ReservePoolPage {
 
 const service = 'grid';
 
-/** Careers (`career.*`) with assessment, training and the reserve pool as their own aggregates. */
+/** Careers (`career.*`); assessment, training and the reserve pool are aggregates of their own below. */
 export const careerSubjects = {
   ladder: defineEndpoint({
     service,
@@ -432,112 +432,118 @@ export const careerSubjects = {
     summary: "The posts' grade ranges changed.",
     payload: LadderChanged,
   }),
-  assessment: {
-    record: defineEndpoint({
-      service,
-      aggregate: 'assessment',
-      action: 'record',
-      summary: 'Records monthly monitoring, a quarterly evaluation or the annual review; the annual review derives the grade and moves the pay grade.',
-      request: RecordAssessmentRequest,
-      reply: Assessment,
-      errors: [ErrorCode.NOT_FOUND, ErrorCode.CONFLICT],
-    }),
-    list: defineEndpoint({
-      service,
-      aggregate: 'assessment',
-      action: 'list',
-      summary: "A worker's assessments, optionally of one year.",
-      request: ListAssessmentsRequest,
-      reply: AssessmentList,
-      errors: [ErrorCode.NOT_FOUND],
-      departments: true,
-    }),
-    recorded: defineEvent({
-      service,
-      aggregate: 'assessment',
-      event: 'recorded',
-      summary: 'An assessment was recorded; an annual review carries its grade and pay-grade change.',
-      payload: Assessment,
-    }),
-  },
-  training: {
-    record: defineEndpoint({
-      service,
-      aggregate: 'training',
-      action: 'record',
-      summary: 'Records a training course a worker attended.',
-      request: RecordTrainingRequest,
-      reply: Training,
-      errors: [ErrorCode.NOT_FOUND],
-    }),
-    recordCertificate: defineEndpoint({
-      service,
-      aggregate: 'training',
-      action: 'record-certificate',
-      summary: 'Records a qualification certificate, e.g. the intermediate social-worker certificate.',
-      request: RecordCertificateRequest,
-      reply: Certificate,
-      errors: [ErrorCode.NOT_FOUND, ErrorCode.CONFLICT],
-    }),
-    list: defineEndpoint({
-      service,
-      aggregate: 'training',
-      action: 'list',
-      summary: "A worker's training, total hours and certificates.",
-      request: ListTrainingRequest,
-      reply: TrainingProfile,
-      errors: [ErrorCode.NOT_FOUND],
-      departments: true,
-    }),
-    certificateRecorded: defineEvent({
-      service,
-      aggregate: 'training',
-      event: 'certificate-recorded',
-      summary: 'A worker gained a qualification certificate.',
-      payload: Certificate,
-    }),
-  },
-  reservePool: {
-    nominate: defineEndpoint({
-      service,
-      aggregate: 'reserve-pool',
-      action: 'nominate',
-      summary: "Adds a worker to a year's reserve talent pool.",
-      request: NominateRequest,
-      reply: ReservePoolMember,
-      errors: [ErrorCode.NOT_FOUND, ErrorCode.CONFLICT],
-    }),
-    roll: defineEndpoint({
-      service,
-      aggregate: 'reserve-pool',
-      action: 'roll',
-      summary: "Rolls last year's reserve pool into the year by the annual grades; answers who was kept, dropped and added.",
-      request: RollReservePoolRequest,
-      reply: ReservePoolRoll,
-      errors: [ErrorCode.CONFLICT],
-    }),
-    list: defineEndpoint({
-      service,
-      aggregate: 'reserve-pool',
-      action: 'list',
-      summary: "A year's reserve talent pool, paged.",
-      request: ListReservePoolRequest,
-      reply: ReservePoolPage,
-      departments: true,
-    }),
-    nominated: defineEvent({
-      service,
-      aggregate: 'reserve-pool',
-      event: 'nominated',
-      summary: "A worker was nominated into a year's reserve pool.",
-      payload: ReservePoolMember,
-    }),
-    rolled: defineEvent({
-      service,
-      aggregate: 'reserve-pool',
-      event: 'rolled',
-      summary: "A year's reserve pool was rolled: who was kept, dropped and added.",
-      payload: ReservePoolRoll,
-    }),
-  },
+};
+
+/** Assessments (`assessment.*`): monthly monitoring, quarterly evaluations, the annual review. */
+export const careerAssessmentSubjects = {
+  record: defineEndpoint({
+    service,
+    aggregate: 'assessment',
+    action: 'record',
+    summary: 'Records monthly monitoring, a quarterly evaluation or the annual review; the annual review derives the grade and moves the pay grade.',
+    request: RecordAssessmentRequest,
+    reply: Assessment,
+    errors: [ErrorCode.NOT_FOUND, ErrorCode.CONFLICT],
+  }),
+  list: defineEndpoint({
+    service,
+    aggregate: 'assessment',
+    action: 'list',
+    summary: "A worker's assessments, optionally of one year.",
+    request: ListAssessmentsRequest,
+    reply: AssessmentList,
+    errors: [ErrorCode.NOT_FOUND],
+    departments: true,
+  }),
+  recorded: defineEvent({
+    service,
+    aggregate: 'assessment',
+    event: 'recorded',
+    summary: 'An assessment was recorded; an annual review carries its grade and pay-grade change.',
+    payload: Assessment,
+  }),
+};
+
+/** Training and certificates (`training.*`). */
+export const trainingSubjects = {
+  record: defineEndpoint({
+    service,
+    aggregate: 'training',
+    action: 'record',
+    summary: 'Records a training course a worker attended.',
+    request: RecordTrainingRequest,
+    reply: Training,
+    errors: [ErrorCode.NOT_FOUND],
+  }),
+  recordCertificate: defineEndpoint({
+    service,
+    aggregate: 'training',
+    action: 'record-certificate',
+    summary: 'Records a qualification certificate, e.g. the intermediate social-worker certificate.',
+    request: RecordCertificateRequest,
+    reply: Certificate,
+    errors: [ErrorCode.NOT_FOUND, ErrorCode.CONFLICT],
+  }),
+  list: defineEndpoint({
+    service,
+    aggregate: 'training',
+    action: 'list',
+    summary: "A worker's training, total hours and certificates.",
+    request: ListTrainingRequest,
+    reply: TrainingProfile,
+    errors: [ErrorCode.NOT_FOUND],
+    departments: true,
+  }),
+  certificateRecorded: defineEvent({
+    service,
+    aggregate: 'training',
+    event: 'certificate-recorded',
+    summary: 'A worker gained a qualification certificate.',
+    payload: Certificate,
+  }),
+};
+
+/** The reserve talent pool (`reserve-pool.*`). */
+export const reservePoolSubjects = {
+  nominate: defineEndpoint({
+    service,
+    aggregate: 'reserve-pool',
+    action: 'nominate',
+    summary: "Adds a worker to a year's reserve talent pool.",
+    request: NominateRequest,
+    reply: ReservePoolMember,
+    errors: [ErrorCode.NOT_FOUND, ErrorCode.CONFLICT],
+  }),
+  roll: defineEndpoint({
+    service,
+    aggregate: 'reserve-pool',
+    action: 'roll',
+    summary: "Rolls last year's reserve pool into the year by the annual grades; answers who was kept, dropped and added.",
+    request: RollReservePoolRequest,
+    reply: ReservePoolRoll,
+    errors: [ErrorCode.CONFLICT],
+  }),
+  list: defineEndpoint({
+    service,
+    aggregate: 'reserve-pool',
+    action: 'list',
+    summary: "A year's reserve talent pool, paged.",
+    request: ListReservePoolRequest,
+    reply: ReservePoolPage,
+    departments: true,
+  }),
+  nominated: defineEvent({
+    service,
+    aggregate: 'reserve-pool',
+    event: 'nominated',
+    summary: "A worker was nominated into a year's reserve pool.",
+    payload: ReservePoolMember,
+  }),
+  rolled: defineEvent({
+    service,
+    aggregate: 'reserve-pool',
+    event: 'rolled',
+    summary: "A year's reserve pool was rolled: who was kept, dropped and added.",
+    payload: ReservePoolRoll,
+  }),
 };

@@ -1,4 +1,5 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { coordinatesProblem } from '../coordinates.js';
 
 /*
  * GeoJSON (RFC 7946) as the grid service takes it: WGS-84 positions written
@@ -31,12 +32,7 @@ function positionProblem(position: unknown, where: string): string | undefined {
   }
   if (!position.every((n) => typeof n === 'number' && Number.isFinite(n))) return `${where} must hold finite numbers`;
   const [longitude, latitude] = position as number[];
-  const inRange = (lon: number, lat: number) => Math.abs(lon) <= 180 && Math.abs(lat) <= 90;
-  if (inRange(longitude!, latitude!)) return undefined;
-  if (inRange(latitude!, longitude!)) {
-    return `${where} [${longitude}, ${latitude}] has latitude ${latitude} out of range: GeoJSON positions are [longitude, latitude] and these look swapped`;
-  }
-  return `${where} [${longitude}, ${latitude}] is out of range (longitude -180..180, latitude -90..90)`;
+  return coordinatesProblem(longitude!, latitude!, `${where} [${longitude}, ${latitude}]`);
 }
 
 function ringProblems(ring: unknown, where: string, out: string[]): number {

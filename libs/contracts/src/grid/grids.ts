@@ -22,11 +22,15 @@ import { defineEndpoint, defineEvent } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
 import { AREA_CODE, AREA_CODE_OPTIONS } from './areas.js';
 import { IsBoundary, type Boundary, type BoundingBox } from './geojson.js';
+import { WorkerAssignment } from './workers.js';
 
 /*
  * Base grids (标准基础网格): the leaves of the area tree, each with a boundary,
  * residents, households, its community and the party branch covering it.
- * Splits and merges retire grids and keep the lineage.
+ * Splits and merges retire grids and keep the lineage. They also end the
+ * retired grids' worker assignments (the reply and event list them) and move
+ * other networks' mappings to the new grids; the workers serve a new grid
+ * only when the request carries their assignments over.
  */
 
 
@@ -99,9 +103,18 @@ export class GridPart {
 
 export class SplitGridRequest {
   @Matches(AREA_CODE, AREA_CODE_OPTIONS) code: string;
-  /** The new grids; together they must cover the old boundary without overlapping. */
+  /**
+   * The new grids; together they must cover the old boundary without
+   * overlapping, and their residents and households add up to the old grid's.
+   */
   @IsArray() @ArrayMinSize(2) @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => GridPart) parts: GridPart[];
   @IsString() @Length(1, 500) reason: string;
+  /**
+   * One of the parts' codes: the old grid's workers and head serve that part
+   * from the day of the split, in the same roles. Without it their
+   * assignments end and the new grids have no worker until assigned.
+   */
+  @IsOptional() @Matches(AREA_CODE, AREA_CODE_OPTIONS) carryAssignmentsTo?: string;
 }
 
 export class MergedGrid {
@@ -115,6 +128,13 @@ export class MergeGridsRequest {
   @IsArray() @ArrayMinSize(2) @ArrayMaxSize(50) @Matches(AREA_CODE, { each: true, ...AREA_CODE_OPTIONS }) codes: string[];
   @ValidateNested() @Type(() => MergedGrid) into: MergedGrid;
   @IsString() @Length(1, 500) reason: string;
+  /**
+   * The merged grids' workers and head serve the new grid from the day of the
+   * merge, in the same roles (a worker of several grids once, as head if
+   * head of one). CONFLICT, naming them, when more than one grid has a head.
+   * Without it their assignments end and the new grid has no worker.
+   */
+  @IsOptional() @IsBoolean() carryAssignments?: boolean;
 }
 
 export class GridReshaped {
@@ -124,6 +144,14 @@ export class GridReshaped {
   @ValidateNested({ each: true }) @Type(() => GridSummary) to: GridSummary[];
   @IsString() reason: string;
   @IsString() at: string;
+  /**
+   * The retired grids' assignments that the reshape ended, `endedOn` the day
+   * of the reshape (one not yet begun is cancelled: `endedOn` is its
+   * `startedOn`). Each is also announced by `worker.assignment-ended`.
+   */
+  @ValidateNested({ each: true }) @Type(() => WorkerAssignment) endedAssignments: WorkerAssignment[];
+  /** The assignments carried over to a new grid, when the request asked; each also announced by `worker.assigned`. */
+  @ValidateNested({ each: true }) @Type(() => WorkerAssignment) carriedAssignments: WorkerAssignment[];
 }
 
 export class GridHistoryRequest {
@@ -188,7 +216,9 @@ export const gridSubjects = {
     service,
     aggregate,
     action: 'create',
-    summary: 'Adds a base grid with its boundary, residents and households under a community.',
+    summary:
+      'Adds a base grid with its boundary, residents and households under a community; a boundary overlapping an active sibling grid ' +
+      'or reaching outside the community is refused, naming each overlap and its area.',
     request: CreateGridRequest,
     reply: Grid,
     errors: [ErrorCode.CONFLICT, ErrorCode.NOT_FOUND],
@@ -226,7 +256,9 @@ export const gridSubjects = {
     service,
     aggregate,
     action: 'split',
-    summary: 'Splits a grid into new grids that cover it exactly; the old grid is retired and the lineage kept.',
+    summary:
+      'Splits a grid into new grids that cover it exactly and share its residents and households; the old grid is retired, ' +
+      'its assignments end (or move to one part with carryAssignmentsTo), its network mappings move to the parts, and the lineage is kept.',
     request: SplitGridRequest,
     reply: GridReshaped,
     errors: [ErrorCode.NOT_FOUND, ErrorCode.CONFLICT],
@@ -235,7 +267,9 @@ export const gridSubjects = {
     service,
     aggregate,
     action: 'merge',
-    summary: 'Merges grids of one community into a new grid; the old grids are retired and the lineage kept.',
+    summary:
+      'Merges touching grids of one community into a new grid; the old grids are retired, their assignments end ' +
+      '(or move to the new grid with carryAssignments), their network mappings move to it, and the lineage is kept.',
     request: MergeGridsRequest,
     reply: GridReshaped,
     errors: [ErrorCode.NOT_FOUND, ErrorCode.CONFLICT],
@@ -270,7 +304,7 @@ export const gridSubjects = {
     service,
     aggregate,
     event: 'reshaped',
-    summary: 'A grid was split or grids were merged: the retired codes and the grids that replace them.',
+    summary: 'A grid was split or grids were merged: the retired codes, the grids that replace them, and the assignments ended and carried over.',
     payload: GridReshaped,
   }),
 };

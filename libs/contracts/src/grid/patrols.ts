@@ -20,7 +20,7 @@ import {
 import { defineEndpoint, defineEvent } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
 import { AREA_CODE, AREA_CODE_OPTIONS } from './areas.js';
-import { lonLatProblem, type LonLat } from './base-information.js';
+import { LON_LAT_SCHEMA, lonLatProblem, type LonLat } from '../coordinates.js';
 import { IsCalendarDate } from './workers.js';
 
 /*
@@ -39,6 +39,9 @@ export const MAX_PATROL_LIST_DAYS = 366;
 /** A timestamp with its offset: a time without one would be read in the server's zone. */
 const ZONED = /(Z|[+-]\d{2}:\d{2})$/;
 const ZONED_MESSAGE = 'must be an ISO 8601 timestamp with Z or an offset, e.g. 2025-06-01T08:30:00+08:00';
+
+/** The JSON Schema of a route, for documents generated from the contracts. */
+export const ROUTE_SCHEMA = { type: 'array', minItems: 2, maxItems: MAX_ROUTE_POINTS, items: LON_LAT_SCHEMA };
 
 /** A route: at least 2 positions [longitude, latitude], each in range; names the first few bad ones. */
 export function IsRoute(options?: ValidationOptions): PropertyDecorator {
@@ -152,7 +155,12 @@ export class GridPatrolCoverage {
 export class PatrolCoverage {
   @IsString() communityCode: string;
   @IsString() date: string;
-  /** The community's grids active on the date (not retired before it began), by code, patrolled or not. */
+  /**
+   * The community's grids that existed on the date, by code, patrolled or
+   * not: created before the day ended and not retired before it began (China
+   * Standard Time). On the day of a split or merge both the old grid and its
+   * replacements are listed; on any other day only one of them.
+   */
   @ValidateNested({ each: true }) @Type(() => GridPatrolCoverage) grids: GridPatrolCoverage[];
   @IsInt() patrolledGrids: number;
   /** Codes of the grids nobody patrolled that day. */
@@ -172,7 +180,9 @@ export const patrolSubjects = {
     service,
     aggregate,
     action: 'log',
-    summary: "Logs a worker's patrol of an active grid: times, route, findings and any case reported; overlapping patrols of one worker are refused.",
+    summary:
+      "Logs a worker's patrol of an active grid: times, route, findings and any case reported. CONFLICT for overlapping patrols of one worker, " +
+      'a patrol before the worker was hired or after they left, or one starting before the grid was created.',
     request: LogPatrolRequest,
     reply: Patrol,
     errors: [ErrorCode.NOT_FOUND, ErrorCode.CONFLICT],

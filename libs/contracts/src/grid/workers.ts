@@ -66,11 +66,14 @@ export class WorkerAssignment {
   @IsOptional() @IsString() endReason?: string;
 }
 
-export class WorkerSummary {
+/**
+ * A worker as events carry them: without the phone number (see "Personal
+ * data in events" in the grid contract's index). `worker.get` answers it.
+ */
+export class WorkerView {
   @IsUUID() id: string;
   @IsString() name: string;
   @IsIn(EMPLOYMENTS) employment: Employment;
-  @IsOptional() @IsString() phone?: string;
   @IsOptional() @IsIn(GENDERS) gender?: Gender;
   @IsOptional() @IsString() birthDate?: string;
   /** The community employing the worker, when known. */
@@ -79,6 +82,10 @@ export class WorkerSummary {
   /** Set once the worker has left; assignments end that day. */
   @IsOptional() @IsString() leftOn?: string;
   @IsOptional() @IsString() leaveReason?: string;
+}
+
+export class WorkerSummary extends WorkerView {
+  @IsOptional() @IsString() phone?: string;
 }
 
 export class Worker extends WorkerSummary {
@@ -216,7 +223,8 @@ export class StaffingReport {
 
 export class WorkerChanged {
   @IsIn(['registered', 'updated', 'left']) change: 'registered' | 'updated' | 'left';
-  @ValidateNested() @Type(() => WorkerSummary) worker: WorkerSummary;
+  /** Without the phone number: an update of only the phone still says `updated`. */
+  @ValidateNested() @Type(() => WorkerView) worker: WorkerView;
 }
 
 const service = 'grid';
