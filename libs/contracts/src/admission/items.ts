@@ -139,6 +139,19 @@ export class AdmissionItemChanged {
   @IsISO8601() effectiveFrom: string;
 }
 
+/**
+ * Version 1 of the event, outside the catalogue (its key would be the same as
+ * version 2's): no longer published, kept so old stored events still read.
+ * @deprecated see `AdmissionItemChanged`.
+ */
+export const admissionItemChangedV1 = defineEvent({
+  service: 'admission',
+  aggregate: 'item',
+  event: 'changed',
+  summary: 'Deprecated (version 1, city-wide levels only): no longer published; see version 2 and admission.list.published.',
+  payload: AdmissionItemChanged,
+});
+
 export const admissionItemSubjects = {
   define: defineEndpoint({
     service: 'admission',
@@ -176,14 +189,6 @@ export const admissionItemSubjects = {
     request: WithdrawItemRequest,
     reply: Item,
     errors: [ErrorCode.NOT_FOUND, ErrorCode.CONFLICT],
-  }),
-  /** @deprecated version 1: see `AdmissionItemChanged`. */
-  changedV1: defineEvent({
-    service: 'admission',
-    aggregate: 'item',
-    event: 'changed',
-    summary: 'Deprecated (version 1, city-wide levels only): no longer published; see version 2 and admission.list.published.',
-    payload: AdmissionItemChanged,
   }),
   changed: defineEvent({
     service: 'admission',
