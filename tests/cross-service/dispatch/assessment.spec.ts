@@ -15,11 +15,10 @@ import { GridworkClient } from '@gridwork/client';
 import { testWorld, type TestWorld } from '@gridwork/runtime/test-world';
 import { waitFor } from '@gridwork/testing';
 import { dispatchService } from '@gridwork/dispatch-service/definition';
-import { startGridWithSmallCity } from '../fixtures/small-city.js';
+import { ownerActor, staffSmallCity, startGridWithSmallCity } from '../fixtures/small-city.js';
 
 const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as GridworkError);
 const operator = { kind: 'operator' as const, id: 'op-1', name: 'Dispatcher Li' };
-const worker = { kind: 'worker' as const, id: 'w-1' };
 /** Grid T01010101 (west) and T01010102 (east) of the small city; T010101 is their community, T0101 the township, T01 the district, T0 the city. */
 const WEST = { longitude: 113.005, latitude: 23.01 };
 const EAST = { longitude: 113.015, latitude: 23.01 };
@@ -73,9 +72,12 @@ describe('dispatch assessment and live board', () => {
         ...overrides,
       })
     ).case;
-  const as = (client: GridworkClient | undefined) => (client ? {} : { actor: worker });
-  const claim = (c: Case, client?: GridworkClient) => (client ?? world.client).request(subjects.dispatch.case.claim, { caseId: c.id, ...as(client) });
-  const resolve = (c: Case, client?: GridworkClient) => (client ?? world.client).request(subjects.dispatch.case.resolve, { caseId: c.id, resolution: 'done', ...as(client) });
+  /** A department system acts as itself; otherwise the case's grid worker, or the dispatcher for a case owned higher up. */
+  const as = async (c: Case, client: GridworkClient | undefined) =>
+    client ? {} : { actor: ownerActor(await world.client.request(subjects.dispatch.case.get, { idOrNumber: c.id }), operator) };
+  const claim = async (c: Case, client?: GridworkClient) => (client ?? world.client).request(subjects.dispatch.case.claim, { caseId: c.id, ...(await as(c, client)) });
+  const resolve = async (c: Case, client?: GridworkClient) =>
+    (client ?? world.client).request(subjects.dispatch.case.resolve, { caseId: c.id, resolution: 'done', ...(await as(c, client)) });
   const callback = (c: Case, satisfaction: 'satisfied' | 'basically-satisfied' | 'unsatisfied') =>
     world.client.request(subjects.dispatch.case.callback, { caseId: c.id, actor: operator, satisfaction });
   const close = (c: Case) => world.client.request(subjects.dispatch.case.close, { caseId: c.id, actor: operator });
@@ -110,6 +112,7 @@ describe('dispatch assessment and live board', () => {
     world = await testWorld(['grid', 'dispatch']);
     dispatch = await world.start(dispatchService, 'dispatch');
     await startGridWithSmallCity(world);
+    await staffSmallCity(world);
     emergency = new GridworkClient(world.nc, { department: 'emergency', timeoutMs: 5_000 });
     housing = new GridworkClient(world.nc, { department: 'housing', timeoutMs: 5_000 });
     const define = (code: string, name: string, responsible: object) =>

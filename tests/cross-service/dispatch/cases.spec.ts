@@ -11,7 +11,8 @@ import { startGridWithSmallCity } from '../fixtures/small-city.js';
 
 const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as GridworkError);
 const operator = { kind: 'operator' as const, id: 'op-1', name: 'Dispatcher Li' };
-const worker = { kind: 'worker' as const, id: 'w-1' };
+/** Community staff act through an operator's account (the gateway will give them one). */
+const communityStaff = { kind: 'operator' as const, id: 'community-staff', name: 'Community staff Sun' };
 /** Inside grid T01010101 (west) of the small city; T010101 is its community, T0101 its township, T01 its district. */
 const WEST = { longitude: 113.005, latitude: 23.01 };
 
@@ -188,7 +189,7 @@ describe('dispatch cases', () => {
   it('moves a case through its whole life, reopening once and then sending it up a level', async () => {
     const { case: c } = await report({ categoryCode: 'environment' });
     expect(c.owner).toMatchObject({ level: 'community', areaCode: 'T010101' });
-    const step = (endpoint: typeof subjects.dispatch.case.claim, extra: object = {}) => world.client.request(endpoint, { caseId: c.id, actor: worker, ...extra } as never) as Promise<Case>;
+    const step = (endpoint: typeof subjects.dispatch.case.claim, extra: object = {}) => world.client.request(endpoint, { caseId: c.id, actor: communityStaff, ...extra } as never) as Promise<Case>;
     await step(subjects.dispatch.case.claim);
     await step(subjects.dispatch.case.resolve, { resolution: 'cleared the heap' });
     const reopened = await world.client.request(subjects.dispatch.case.callback, { caseId: c.id, actor: operator, satisfaction: 'unsatisfied', comment: 'still smells' });
@@ -312,5 +313,31 @@ describe('dispatch cases', () => {
     expect(wrongWorker?.code).toBe(ErrorCode.FORBIDDEN);
     const claimed = await world.client.request(subjects.dispatch.case.claim, { caseId: c.id, actor: { kind: 'worker', id: fullTime.id } });
     expect(claimed.state).toBe('in-progress');
+
+    // Escalated away to the community, the case is no grid worker's any more: not its former worker's, not a stranger's.
+    const { case: d } = await report({ categoryCode: 'facilities', location: { longitude: 113.015, latitude: 23.01 } });
+    await world.client.request(subjects.dispatch.case.assign, { caseId: d.id, actor: operator, to: { kind: 'level', level: 'community' } });
+    for (const actor of [
+      { kind: 'worker' as const, id: fullTime.id },
+      { kind: 'worker' as const, id: 'not-a-registered-worker' },
+      { kind: 'worker' as const, id: '01900000-0000-7000-8000-000000000000' },
+    ]) {
+      const refused = await errorOf(world.client.request(subjects.dispatch.case.claim, { caseId: d.id, actor }));
+      expect(refused?.code).toBe(ErrorCode.FORBIDDEN);
+      expect(refused?.message).toMatch(/is owned by the community level \(T010101\), not by a grid worker/);
+    }
+    // Nor may a worker do the dispatcher's part, or a reporter any.
+    expect((await errorOf(world.client.request(subjects.dispatch.case.reject, { caseId: d.id, actor: { kind: 'worker', id: fullTime.id }, reason: 'not mine' })))?.message).toMatch(
+      /a grid worker cannot reject cases/,
+    );
+    expect((await errorOf(world.client.request(subjects.dispatch.case.claim, { caseId: d.id, actor: { kind: 'reporter', id: 'resident' } })))?.code).toBe(ErrorCode.FORBIDDEN);
+    expect((await world.client.request(subjects.dispatch.case.claim, { caseId: d.id, actor: communityStaff })).state).toBe('in-progress');
+
+    // A grid-level case whose grid had no worker is the case of whoever serves the grid, and of nobody else.
+    await world.client.request(subjects.dispatch.case.assign, { caseId: d.id, actor: operator, to: { kind: 'level', level: 'grid' } });
+    await world.query('dispatch', `UPDATE "case" SET owner_worker_id = NULL WHERE id = $1`, [d.id]);
+    const stranger = await errorOf(world.client.request(subjects.dispatch.case.claim, { caseId: d.id, actor: { kind: 'worker', id: 'not-a-registered-worker' } }));
+    expect(stranger?.message).toMatch(/belongs to grid T01010102, which worker not-a-registered-worker does not serve/);
+    expect((await world.client.request(subjects.dispatch.case.claim, { caseId: d.id, actor: { kind: 'worker', id: partTime.id } })).state).toBe('in-progress');
   });
 });

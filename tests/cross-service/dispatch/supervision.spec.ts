@@ -6,10 +6,11 @@ import { ServiceMetrics } from '@gridwork/observability';
 import { testWorld, type TestWorld } from '@gridwork/runtime/test-world';
 import { waitFor } from '@gridwork/testing';
 import { dispatchService } from '@gridwork/dispatch-service/definition';
-import { startGridWithSmallCity } from '../fixtures/small-city.js';
+import { staffSmallCity, startGridWithSmallCity } from '../fixtures/small-city.js';
 
 const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as GridworkError);
-const worker = { kind: 'worker' as const, id: 'w-1' };
+/** Community staff act through an operator's account (the gateway will give them one). */
+const communityStaff = { kind: 'operator' as const, id: 'community-staff', name: 'Community staff Sun' };
 const districtOperator = { kind: 'operator' as const, id: 'op-d', name: 'District Supervisor Zhao' };
 /** Inside grid T01010101 (west) of the small city; T010101 is its community, T0101 its township, T01 its district. */
 const WEST = { longitude: 113.005, latitude: 23.01 };
@@ -26,6 +27,8 @@ process.env.DISPATCH_TIMER_BATCH = '10';
 describe('dispatch deadlines and supervision', () => {
   let world: TestWorld;
   let replica: INestApplication;
+  /** The west grid's worker, whom its grid-level cases go to. */
+  let worker: { kind: 'worker'; id: string; name: string };
   let emergency: GridworkClient;
   let housing: GridworkClient;
   let n = 0;
@@ -56,6 +59,7 @@ describe('dispatch deadlines and supervision', () => {
     world = await testWorld(['grid', 'dispatch']);
     replica = await world.start(dispatchService, 'dispatch');
     await startGridWithSmallCity(world);
+    worker = (await staffSmallCity(world)).T01010101;
     emergency = new GridworkClient(world.nc, { department: 'emergency', timeoutMs: 5_000 });
     housing = new GridworkClient(world.nc, { department: 'housing', timeoutMs: 5_000 });
     await world.client.request(subjects.dispatch.category.define, {
@@ -153,7 +157,7 @@ describe('dispatch deadlines and supervision', () => {
     expect((await eventsOf(c.id, 'assigned')).at(-1)!.payload).toMatchObject({ owner: { level: 'community' }, acceptDueAt: atCommunity.acceptDueAt });
 
     // The community claims it but misses completion: red, up to the township (back to assigned, to be claimed there).
-    await world.client.request(subjects.dispatch.case.claim, { caseId: c.id, actor: worker });
+    await world.client.request(subjects.dispatch.case.claim, { caseId: c.id, actor: communityStaff });
     await due([c.id], 'complete_due_at');
     const atTownship = await waitFor('escalation to the township', async () => {
       const now = await getCase(c.id);

@@ -4,11 +4,10 @@ import { GridworkClient, decodeJson } from '@gridwork/client';
 import { testWorld, type TestWorld } from '@gridwork/runtime/test-world';
 import { waitFor } from '@gridwork/testing';
 import { dispatchService } from '@gridwork/dispatch-service/definition';
-import { startGridWithSmallCity } from '../fixtures/small-city.js';
+import { staffSmallCity, startGridWithSmallCity } from '../fixtures/small-city.js';
 
 const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as GridworkError);
 const operator = { kind: 'operator' as const, id: 'op-1', name: 'Dispatcher Li' };
-const gridWorker = { kind: 'worker' as const, id: 'w-7', name: 'Grid worker Zhao' };
 /** Inside grid T01010101 (west) of the small city; T010101 is its community, T0101 its township. */
 const WEST = { longitude: 113.005, latitude: 23.01 };
 
@@ -23,6 +22,8 @@ process.env.DISPATCH_WHISTLE_POLL_MS = '100';
  */
 describe('whistle and report-in', () => {
   let world: TestWorld;
+  /** The west grid's worker, whom its grid-level cases go to. */
+  let gridWorker: { kind: 'worker'; id: string; name: string };
   let housing: GridworkClient;
   let water: GridworkClient;
   let emergency: GridworkClient;
@@ -62,6 +63,7 @@ describe('whistle and report-in', () => {
       await world.client.request(subjects.dispatch.category.define, { code, name: code, responsible, acceptHours: 1, completeHours: 24, hoursKind: 'calendar' });
     }
     await startGridWithSmallCity(world);
+    gridWorker = (await staffSmallCity(world)).T01010101;
   });
   afterAll(() => world?.dispose());
 
@@ -124,7 +126,7 @@ describe('whistle and report-in', () => {
     expect(Date.parse(whistle.calls[0]!.dueAt) - Date.parse(whistle.blownAt)).toBe(3 * 3600_000);
 
     const line = (await timelineOf(c.id)).at(-1)!;
-    expect(line).toMatchObject({ action: 'whistle', actorKind: 'worker', actorId: 'w-7', reason: 'pipes under the road: not ours to dig' });
+    expect(line).toMatchObject({ action: 'whistle', actorKind: 'worker', actorId: gridWorker.id, reason: 'pipes under the road: not ours to dig' });
     expect(line.data).toEqual({ whistleId: whistle.id, departments: ['housing', 'water'], reportInDueAt: whistle.calls[0]!.dueAt });
     const events = (await outbox(c.id)).map((e) => e.subject);
     expect(events).toContain('gov.evt.dispatch.whistle.blown');

@@ -147,6 +147,14 @@ export class CaseCommandsService {
     return this.change(request, 'close', undefined, async (_row, _em, now) => ({ action: 'close', to: 'closed', set: { closed_at: now } }));
   }
 
+  /** A grid-level case that names no worker (its grid had none) is the case of whoever serves the grid now, as the grid service says. */
+  private async assertServes(em: EntityManager, row: CaseRow, who: Who): Promise<void> {
+    if (row.owner_worker_id) return;
+    if (!(await this.routing.workers.serves(em, who.id!, row.owner_area_code!, new Date()))) {
+      throw new GridworkError(ErrorCode.FORBIDDEN, `case ${row.number} belongs to grid ${row.owner_area_code}, which worker ${who.id} does not serve`);
+    }
+  }
+
   private async categoryOf(em: EntityManager, row: CaseRow): Promise<CategoryRow> {
     return (await this.categories.byCodes(em, [row.category_code])).get(row.category_code)!;
   }
@@ -166,6 +174,7 @@ export class CaseCommandsService {
     return this.dataSource.transaction(async (em) => {
       const row = await lockCase(em, request.caseId);
       authorize(row, action, who);
+      if (who.kind === 'worker') await this.assertServes(em, row, who);
       assertLegal(row, action);
       const now = new Date();
       return caseOf(await applyChange(em, row, who, await decide(row, em, now), now));
@@ -179,7 +188,11 @@ function actorOf(request: CaseCommand, department: string | undefined): Who {
   return { kind: request.actor.kind, id: request.actor.id, name: request.actor.name };
 }
 
-/** A department acts only on the cases it owns; a worker only on the cases given to them. */
+/**
+ * A department acts only on the cases it owns, and a grid worker only on the
+ * grid-level cases given to them; anyone else acting is the dispatcher (an
+ * operator), or staff of a level acting through an operator's account.
+ */
 function authorize(row: CaseRow, action: Change['action'], who: Who): void {
   if (who.kind === 'department') {
     if (!OWNER_ACTIONS.has(action)) throw new GridworkError(ErrorCode.FORBIDDEN, `a department system cannot ${action} cases`);
@@ -187,7 +200,15 @@ function authorize(row: CaseRow, action: Change['action'], who: Who): void {
       throw new GridworkError(ErrorCode.FORBIDDEN, `case ${row.number} is not owned by ${who.id}`);
     }
   }
-  if (who.kind === 'worker' && OWNER_ACTIONS.has(action) && row.owner_worker_id && row.owner_worker_id !== who.id) {
-    throw new GridworkError(ErrorCode.FORBIDDEN, `case ${row.number} is given to another worker`);
+  if (who.kind === 'worker') {
+    if (!OWNER_ACTIONS.has(action)) throw new GridworkError(ErrorCode.FORBIDDEN, `a grid worker cannot ${action} cases: the dispatcher does`);
+    if (row.owner_kind !== 'level' || row.owner_level !== 'grid') {
+      throw new GridworkError(ErrorCode.FORBIDDEN, `case ${row.number} is owned by ${describeOwner(row)}, not by a grid worker`);
+    }
+    if (row.owner_worker_id && row.owner_worker_id !== who.id) throw new GridworkError(ErrorCode.FORBIDDEN, `case ${row.number} is given to another worker`);
   }
+  if (who.kind === 'reporter') throw new GridworkError(ErrorCode.FORBIDDEN, `a reporter cannot ${action} cases: the dispatcher does, and calls the reporter back`);
 }
+
+const describeOwner = (row: CaseRow): string =>
+  row.owner_kind === 'department' ? `department ${row.owner_department}` : row.owner_kind === 'level' ? `the ${row.owner_level} level (${row.owner_area_code})` : 'nobody (the dispatcher’s queue)';

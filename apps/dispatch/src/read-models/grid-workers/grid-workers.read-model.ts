@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { subjects, type CaseOwner, type WorkerAssignment } from '@gridwork/contracts';
 import { OnEvent, type EventContext } from '@gridwork/messaging';
+import { localDay } from '@gridwork/local-time';
 
 /**
  * Who serves each grid, from the grid service's assignment events. A
@@ -28,6 +29,17 @@ export class GridWorkersReadModel {
        ON CONFLICT (assignment_id) DO UPDATE SET ended_on = EXCLUDED.ended_on, worker_name = EXCLUDED.worker_name`,
       [a.id, a.gridCode, a.workerId, a.workerName, a.employment, a.role, a.startedOn, a.endedOn ?? null],
     );
+  }
+
+  /** Whether the worker is assigned to the grid at `at`, as the grid service's assignment events say. */
+  async serves(em: EntityManager, workerId: string, gridCode: string, at: Date): Promise<boolean> {
+    const [row] = await em.query<{ serves: boolean }[]>(
+      `SELECT EXISTS (SELECT 1 FROM known_grid_worker w
+                       WHERE w.worker_id::text = $1 AND w.grid_code = $2 AND w.started_on <= $3::date AND (w.ended_on IS NULL OR w.ended_on > $3::date)) AS serves`,
+      // Assignments run by China-time days; the id is compared as text, as callers may send any string.
+      [workerId, gridCode, localDay(at)],
+    );
+    return row!.serves;
   }
 
   /** Gives grid-level owners their grid's worker as of `now`, when the grid has one. */
