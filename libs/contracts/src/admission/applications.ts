@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import {
+  IsDefined,
   IsIn,
   IsInt,
   IsISO8601,
@@ -53,14 +54,14 @@ export class SubmitApplicationRequest {
   @IsIn(ADMISSION_LEVELS) level: AdmissionLevel;
   /** Why the task must be done there. */
   @IsString() @Length(10, 4000) reason: string;
-  @ValidateNested() @Type(() => Resources) resources: Resources;
+  @IsDefined() @ValidateNested() @Type(() => Resources) resources: Resources;
   /**
    * The applying department. A department system's own subject names it and
    * this is then left out; the office entering a paper application gives it.
    */
   @IsOptional() @Matches(DEPARTMENT_CODE, DEPARTMENT_MESSAGE) department?: string;
   /** Who files it at the department. */
-  @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
+  @IsDefined() @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
 }
 
 export class ReviewApplicationRequest {
@@ -79,7 +80,7 @@ export class ResubmitApplicationRequest {
   /** What was changed in answer to the reviewer. */
   @IsString() @Length(2, 2000) reason: string;
   @IsOptional() @ValidateNested() @Type(() => Resources) resources?: Resources;
-  @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
+  @IsDefined() @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
 }
 
 export class GetApplicationRequest {
@@ -129,8 +130,8 @@ export class ApplicationPage {
 }
 
 export class ApplicationDecided {
-  @ValidateNested() @Type(() => Application) application: Application;
-  @ValidateNested() @Type(() => ApplicationDecision) decision: ApplicationDecision;
+  @IsDefined() @ValidateNested() @Type(() => Application) application: Application;
+  @IsDefined() @ValidateNested() @Type(() => ApplicationDecision) decision: ApplicationDecision;
 }
 
 export class AppointReviewerRequest {
@@ -139,7 +140,7 @@ export class AppointReviewerRequest {
   @IsString() @Length(1, 100) name: string;
   /** The area whose applications, and those of the areas below it, they may decide. */
   @Matches(AREA_CODE, AREA_CODE_OPTIONS) areaCode: string;
-  @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
+  @IsDefined() @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
 }
 
 export class Reviewer {
@@ -159,7 +160,7 @@ export class ReviewerList {
 
 export class RemoveReviewerRequest {
   @IsString() @Length(1, 100) id: string;
-  @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
+  @IsDefined() @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
 }
 
 const endpoint = <Request extends object, Reply>(action: string, summary: string, request: new () => Request, reply: new () => Reply & object, errors: ErrorCode[], departments = false) =>

@@ -5,6 +5,7 @@ import {
   ArrayUnique,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsISO8601,
@@ -61,7 +62,7 @@ export class DefineItemRequest {
   /** Where it may be carried out: a list of that level may hold it. */
   @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsIn(ADMISSION_LEVELS, { each: true }) levels: AdmissionLevel[];
   @IsOptional() @IsString() @Length(1, 2000) description?: string;
-  @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
+  @IsDefined() @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
 }
 
 export class Item {
@@ -110,7 +111,7 @@ export class WithdrawItemRequest {
   /** The China-time day it stops being admitted anywhere; today or later (defaults to today). */
   @IsOptional() @IsCalendarDate() on?: string;
   @IsString() @Length(1, 500) reason: string;
-  @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
+  @IsDefined() @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
 }
 
 export const ITEM_CHANGES = ['defined', 'updated', 'withdrawn'] as const;
@@ -118,7 +119,7 @@ export type ItemChange = (typeof ITEM_CHANGES)[number];
 
 export class ItemChanged {
   @IsIn(ITEM_CHANGES) change: ItemChange;
-  @ValidateNested() @Type(() => Item) item: Item;
+  @IsDefined() @ValidateNested() @Type(() => Item) item: Item;
 }
 
 /**

@@ -3,6 +3,7 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsISO8601,
@@ -62,7 +63,7 @@ export class EditDraftRequest extends ListKey {
   @IsOptional() @IsArray() @ArrayMaxSize(MAX_LIST_ENTRIES) @ValidateNested({ each: true }) @Type(() => ListEntryInput) put?: ListEntryInput[];
   /** Item codes to take off the list. */
   @IsOptional() @IsArray() @ArrayMaxSize(MAX_LIST_ENTRIES) @Matches(ITEM_CODE, { ...ITEM_CODE_OPTIONS, each: true }) remove?: string[];
-  @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
+  @IsDefined() @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
 }
 
 export class PublishListRequest extends ListKey {
@@ -70,11 +71,11 @@ export class PublishListRequest extends ListKey {
   @IsCalendarDate() effectiveOn: string;
   /** The draft's revision the publisher looked at: publishing fails with CONFLICT when it was edited since. */
   @IsOptional() @IsInt() @Min(1) draftRevision?: number;
-  @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
+  @IsDefined() @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
 }
 
 export class DiscardDraftRequest extends ListKey {
-  @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
+  @IsDefined() @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
 }
 
 export class GetListRequest extends ListKey {

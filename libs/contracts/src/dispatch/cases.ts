@@ -3,6 +3,7 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsISO8601,
@@ -256,7 +257,7 @@ export class CaseStateChanged {
 export class CaseAssigned {
   @IsUUID() caseId: string;
   @IsString() number: string;
-  @ValidateNested() @Type(() => CaseOwner) owner: CaseOwner;
+  @IsDefined() @ValidateNested() @Type(() => CaseOwner) owner: CaseOwner;
   @IsString() categoryCode: string;
   @IsOptional() @IsString() gridCode?: string;
   @IsOptional() @IsString() acceptDueAt?: string;
@@ -265,7 +266,7 @@ export class CaseAssigned {
 }
 
 export class CaseClosed {
-  @ValidateNested() @Type(() => Case) case: Case;
+  @IsDefined() @ValidateNested() @Type(() => Case) case: Case;
   /** Hours from report to closure. */
   @IsInt() hoursToClose: number;
 }

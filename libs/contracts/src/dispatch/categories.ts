@@ -3,6 +3,7 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsOptional,
@@ -35,7 +36,7 @@ export class DefineCategoryRequest {
   @Matches(CATEGORY_CODE, { message: `code ${CATEGORY_CODE_MESSAGE}` }) code: string;
   @IsString() @Length(1, 100) name: string;
   /** Who owns cases of this category unless a routing rule says otherwise. */
-  @ValidateNested() @Type(() => Responsibility) responsible: Responsibility;
+  @IsDefined() @ValidateNested() @Type(() => Responsibility) responsible: Responsibility;
   /** Hours the owner has to claim (签收) an assigned case. */
   @IsInt() @Min(1) @Max(24 * 90) acceptHours: number;
   /** Hours from assignment to resolution. */

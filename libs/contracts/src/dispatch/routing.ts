@@ -1,5 +1,15 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import {
+  IsDefined,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { defineEndpoint } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
 import { AREA_CODE } from '../grid/areas.js';
@@ -18,7 +28,7 @@ export class SetRoutingRuleRequest {
   @Matches(CATEGORY_CODE, { message: 'categoryCode must be a category code' }) categoryCode: string;
   /** The area (district, township, community or grid) the rule holds in; omitted for the whole city. */
   @IsOptional() @Matches(AREA_CODE, { message: 'areaCode must be an area code' }) areaCode?: string;
-  @ValidateNested() @Type(() => Responsibility) responsible: Responsibility;
+  @IsDefined() @ValidateNested() @Type(() => Responsibility) responsible: Responsibility;
   @IsOptional() @IsString() @Length(0, 300) note?: string;
 }
 

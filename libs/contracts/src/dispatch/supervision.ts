@@ -77,7 +77,7 @@ export class DeadlineEvent {
   @IsUUID() caseId: string;
   @IsString() number: string;
   /** Who is to act: the owner reminded, escalated to, flagged or supervised. */
-  @ValidateNested() @Type(() => CaseOwner) owner: CaseOwner;
+  @IsDefined() @ValidateNested() @Type(() => CaseOwner) owner: CaseOwner;
   @IsString() categoryCode: string;
   @IsOptional() @IsString() gridCode?: string;
   @IsString() at: string;
@@ -110,7 +110,7 @@ export class CaseFlagged extends DeadlineEvent {
 }
 
 export class CaseSupervised extends DeadlineEvent {
-  @ValidateNested() @Type(() => SupervisionOrder) order: SupervisionOrder;
+  @IsDefined() @ValidateNested() @Type(() => SupervisionOrder) order: SupervisionOrder;
   /** The case's deadlines after the order. */
   @IsOptional() @IsString() acceptDueAt?: string;
   @IsOptional() @IsString() completeDueAt?: string;

@@ -5,6 +5,7 @@ import {
   ArrayUnique,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsOptional,
@@ -38,7 +39,7 @@ export type WhistleCallState = (typeof WHISTLE_CALL_STATES)[number];
 export class BlowWhistleRequest {
   @IsUUID() caseId: string;
   /** The grid worker or operator blowing it; the gateway fills this from the person's token. */
-  @ValidateNested() @Type(() => Actor) actor: Actor;
+  @IsDefined() @ValidateNested() @Type(() => Actor) actor: Actor;
   /** The departments that must report in, by code. */
   @IsArray()
   @ArrayMinSize(1)
@@ -101,7 +102,7 @@ export class WhistleList {
 }
 
 export class WhistleBlown {
-  @ValidateNested() @Type(() => Whistle) whistle: Whistle;
+  @IsDefined() @ValidateNested() @Type(() => Whistle) whistle: Whistle;
 }
 
 export class WhistleReportedIn {

@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import {
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsNumber,
@@ -170,7 +171,7 @@ export class LocatePointReply {
 
 export class AreaChanged {
   @IsIn(['created', 'updated']) change: 'created' | 'updated';
-  @ValidateNested() @Type(() => AreaSummary) area: AreaSummary;
+  @IsDefined() @ValidateNested() @Type(() => AreaSummary) area: AreaSummary;
 }
 
 export class AreasImported {

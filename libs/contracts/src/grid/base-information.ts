@@ -3,6 +3,7 @@ import {
   Allow,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsObject,
@@ -13,9 +14,9 @@ import {
   Matches,
   Max,
   Min,
+  registerDecorator,
   ValidateIf,
   ValidateNested,
-  registerDecorator,
   type ValidationOptions,
 } from 'class-validator';
 import { defineEndpoint, defineEvent } from '../definitions.js';
@@ -270,18 +271,18 @@ export class BaseRecordView {
 }
 
 export class BaseRecordRegistered {
-  @ValidateNested() @Type(() => BaseRecordView) record: BaseRecordView;
-  @ValidateNested() @Type(() => ActorRef) actor: ActorRef;
+  @IsDefined() @ValidateNested() @Type(() => BaseRecordView) record: BaseRecordView;
+  @IsDefined() @ValidateNested() @Type(() => ActorRef) actor: ActorRef;
   @IsString() at: string;
 }
 
 export class BaseRecordChanged {
-  @ValidateNested() @Type(() => BaseRecordView) record: BaseRecordView;
+  @IsDefined() @ValidateNested() @Type(() => BaseRecordView) record: BaseRecordView;
   /** The fields that changed (names only), e.g. `attributes.healthStatus`, `gridCode`. */
   @IsArray() @IsString({ each: true }) changedFields: string[];
   /** Set when the record moved to another grid. */
   @IsOptional() @IsString() previousGridCode?: string;
-  @ValidateNested() @Type(() => ActorRef) actor: ActorRef;
+  @IsDefined() @ValidateNested() @Type(() => ActorRef) actor: ActorRef;
   @IsString() at: string;
 }
 
@@ -292,7 +293,7 @@ export class BaseRecordArchived {
   @IsString() gridCode: string;
   @IsInt() version: number;
   @IsString() reason: string;
-  @ValidateNested() @Type(() => ActorRef) actor: ActorRef;
+  @IsDefined() @ValidateNested() @Type(() => ActorRef) actor: ActorRef;
   @IsString() at: string;
 }
 

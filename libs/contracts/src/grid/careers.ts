@@ -4,6 +4,7 @@ import {
   ArrayMinSize,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsNumber,
@@ -170,11 +171,11 @@ export class CareerChanged {
   @IsUUID() workerId: string;
   @IsString() workerName: string;
   @IsIn(POSTS) post: Post;
-  @ValidateNested() @Type(() => CareerStep) step: CareerStep;
+  @IsDefined() @ValidateNested() @Type(() => CareerStep) step: CareerStep;
 }
 
 export class LadderChanged {
-  @ValidateNested() @Type(() => Ladder) ladder: Ladder;
+  @IsDefined() @ValidateNested() @Type(() => Ladder) ladder: Ladder;
   @IsString() reason: string;
 }
 
@@ -348,9 +349,9 @@ export class ReservePoolChange {
 
 export class ReservePoolRoll {
   @IsInt() year: number;
-  @ValidateNested({ each: true }) @Type(() => ReservePoolChange) kept: ReservePoolChange[];
-  @ValidateNested({ each: true }) @Type(() => ReservePoolChange) dropped: ReservePoolChange[];
-  @ValidateNested({ each: true }) @Type(() => ReservePoolChange) added: ReservePoolChange[];
+  @IsDefined() @ValidateNested({ each: true }) @Type(() => ReservePoolChange) kept: ReservePoolChange[];
+  @IsDefined() @ValidateNested({ each: true }) @Type(() => ReservePoolChange) dropped: ReservePoolChange[];
+  @IsDefined() @ValidateNested({ each: true }) @Type(() => ReservePoolChange) added: ReservePoolChange[];
   /** Members of the year's pool after the roll, nominations included. */
   @IsInt() size: number;
 }

@@ -4,6 +4,7 @@ import {
   ArrayMinSize,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsNumber,
@@ -126,7 +127,7 @@ export class MergedGrid {
 export class MergeGridsRequest {
   /** Active grids of one community; residents and households are summed, boundaries united. */
   @IsArray() @ArrayMinSize(2) @ArrayMaxSize(50) @Matches(AREA_CODE, { each: true, ...AREA_CODE_OPTIONS }) codes: string[];
-  @ValidateNested() @Type(() => MergedGrid) into: MergedGrid;
+  @IsDefined() @ValidateNested() @Type(() => MergedGrid) into: MergedGrid;
   @IsString() @Length(1, 500) reason: string;
   /**
    * The merged grids' workers and head serve the new grid from the day of the
@@ -141,7 +142,7 @@ export class GridReshaped {
   /** `split`: one grid became `to`; `merge`: the grids in `from` became one. */
   @IsIn(['split', 'merge']) kind: 'split' | 'merge';
   @IsArray() @IsString({ each: true }) from: string[];
-  @ValidateNested({ each: true }) @Type(() => GridSummary) to: GridSummary[];
+  @IsDefined() @ValidateNested({ each: true }) @Type(() => GridSummary) to: GridSummary[];
   @IsString() reason: string;
   @IsString() at: string;
   /**
@@ -149,9 +150,9 @@ export class GridReshaped {
    * of the reshape (one not yet begun is cancelled: `endedOn` is its
    * `startedOn`). Each is also announced by `worker.assignment-ended`.
    */
-  @ValidateNested({ each: true }) @Type(() => WorkerAssignment) endedAssignments: WorkerAssignment[];
+  @IsDefined() @ValidateNested({ each: true }) @Type(() => WorkerAssignment) endedAssignments: WorkerAssignment[];
   /** The assignments carried over to a new grid, when the request asked; each also announced by `worker.assigned`. */
-  @ValidateNested({ each: true }) @Type(() => WorkerAssignment) carriedAssignments: WorkerAssignment[];
+  @IsDefined() @ValidateNested({ each: true }) @Type(() => WorkerAssignment) carriedAssignments: WorkerAssignment[];
 }
 
 export class GridHistoryRequest {
@@ -205,7 +206,7 @@ export class CoverageReport {
 
 export class GridChanged {
   @IsIn(['created', 'updated', 'retired']) change: 'created' | 'updated' | 'retired';
-  @ValidateNested() @Type(() => GridSummary) grid: GridSummary;
+  @IsDefined() @ValidateNested() @Type(() => GridSummary) grid: GridSummary;
 }
 
 const service = 'grid';

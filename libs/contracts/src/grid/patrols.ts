@@ -3,6 +3,7 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsInt,
   IsISO8601,
   IsNumber,
@@ -13,8 +14,8 @@ import {
   Matches,
   Max,
   Min,
-  ValidateNested,
   registerDecorator,
+  ValidateNested,
   type ValidationOptions,
 } from 'class-validator';
 import { defineEndpoint, defineEvent } from '../definitions.js';
@@ -168,8 +169,8 @@ export class PatrolCoverage {
 }
 
 export class PatrolLogged {
-  @ValidateNested() @Type(() => PatrolSummary) patrol: PatrolSummary;
-  @ValidateNested({ each: true }) @Type(() => PatrolFinding) findings: PatrolFinding[];
+  @IsDefined() @ValidateNested() @Type(() => PatrolSummary) patrol: PatrolSummary;
+  @IsDefined() @ValidateNested({ each: true }) @Type(() => PatrolFinding) findings: PatrolFinding[];
 }
 
 const service = 'grid';

@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import {
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsISO8601,
@@ -224,7 +225,7 @@ export class StaffingReport {
 export class WorkerChanged {
   @IsIn(['registered', 'updated', 'left']) change: 'registered' | 'updated' | 'left';
   /** Without the phone number: an update of only the phone still says `updated`. */
-  @ValidateNested() @Type(() => WorkerView) worker: WorkerView;
+  @IsDefined() @ValidateNested() @Type(() => WorkerView) worker: WorkerView;
 }
 
 const service = 'grid';
