@@ -106,10 +106,10 @@ export class GridworkClient {
       reply = await this.nc.request(subject, JSON.stringify(payload), { timeout, headers: h });
     } catch (err) {
       if (err instanceof NoRespondersError || (err instanceof RequestError && err.isNoResponders())) {
-        throw new GridworkError(ErrorCode.UNAVAILABLE, `no ${endpoint.service} service is serving ${endpoint.subject}`);
+        throw new GridworkError(ErrorCode.UNAVAILABLE, `no ${endpoint.service} service is serving ${subject}`);
       }
       if (err instanceof TimeoutError) {
-        throw new GridworkError(ErrorCode.UNAVAILABLE, `${endpoint.subject} did not answer within ${timeout} ms`);
+        throw new GridworkError(ErrorCode.UNAVAILABLE, `${subject} did not answer within ${timeout} ms`);
       }
       throw err;
     }

@@ -18,8 +18,12 @@ const wallClock = (at: Instant): string => new Date(new Date(at).getTime() + LOC
 /** The local day of an instant: `2026-11-23`. */
 export const localDay = (at: Instant): string => wallClock(at).slice(0, 10);
 
-/** The local time of an instant for people to read: `2026-11-23 14:05`. */
-export const localTime = (at: Instant): string => wallClock(at).slice(0, 16).replace('T', ' ');
+/**
+ * The local time of an instant for people to read, with its offset so that a
+ * reader elsewhere (or a log in UTC beside it) cannot take it for their own
+ * clock: `2026-11-23 14:05 +08:00`.
+ */
+export const localTime = (at: Instant): string => `${wallClock(at).slice(0, 16).replace('T', ' ')} +08:00`;
 
 /** Today as `YYYY-MM-DD` in local time, so a day's work starts at local midnight, not UTC's. */
 export const today = (): string => localDay(Date.now());

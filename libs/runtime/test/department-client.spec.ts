@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCode, GridworkError, operationsOf } from '@gridwork/contracts';
+import { ErrorCode, GridworkError, operationsOf, subjects } from '@gridwork/contracts';
 import { GridworkClient, decodeJson, type RunningConsumer } from '@gridwork/client';
 import { waitFor } from '@gridwork/testing';
 import { probe, probeService } from './fixtures/probe.js';
@@ -61,5 +61,15 @@ describe('department systems', () => {
     const raw = await world.nc.request('gov.ext.housing.probe.health.check', '{}', { timeout: 1_000 }).catch((e: unknown) => e);
     expect(raw).toBeInstanceOf(Error); // no responder
     expect(() => new GridworkClient(world.nc, { department: 'Bad Code' })).toThrow(/department code/);
+  });
+
+  it('names the subject the department asked on when nobody answers', async () => {
+    // No dispatch service runs in this world: the department's own subject is the one it can look for in its logs and permissions.
+    const housing = new GridworkClient(world.nc, { department: 'housing', timeoutMs: 2_000 });
+    const error = (await housing.request(subjects.dispatch.case.get, { idOrNumber: '2026112300000001' }).catch((e: unknown) => e)) as GridworkError;
+    expect({ code: error.code, message: error.message }).toEqual({
+      code: ErrorCode.UNAVAILABLE,
+      message: 'no dispatch service is serving gov.ext.housing.dispatch.case.get',
+    });
   });
 });

@@ -154,6 +154,33 @@ describe('dispatch cases', () => {
     expect(halfResponsibility?.details?.[0]?.messages[0]).toMatch(/responsible.level is required/);
   });
 
+  it('places a case whose point is in no grid by the deepest area around it', async () => {
+    // Grid learns the areas above grids from grid.area.changed, their boundaries with them.
+    await waitFor('area boundaries in dispatch', async () => {
+      const [row] = await world.query<{ n: number }>('dispatch', `SELECT count(*)::int AS n FROM known_area WHERE level <> 'grid' AND boundary IS NOT NULL`);
+      return row!.n === 4 || undefined;
+    });
+    const inTownship = (await report({ categoryCode: 'environment', location: { longitude: 113.03, latitude: 23.03 } })).case;
+    expect(inTownship).toMatchObject({ state: 'reported', areaPath: ['T0', 'T01', 'T0101'] });
+    expect(inTownship.gridCode).toBeUndefined();
+    expect((await timelineOf(inTownship.id))[0]!.reason).toBe('the point is in no known grid, inside T0101');
+    // Only in the district (it reaches east beyond the township), and outside the city altogether.
+    expect((await report({ categoryCode: 'environment', location: { longitude: 113.08, latitude: 23.08 } })).case.areaPath).toEqual(['T0', 'T01']);
+    expect((await report({ categoryCode: 'environment', location: { longitude: 114.5, latitude: 24.5 } })).case.areaPath).toEqual([]);
+    // A district-level task in no grid now has its district to go to.
+    const districtTask = await world.client.request(subjects.dispatch.routing.setRule, {
+      categoryCode: 'environment',
+      areaCode: 'T01',
+      responsible: { kind: 'level', level: 'district' },
+    });
+    try {
+      const routed = (await report({ categoryCode: 'environment', location: { longitude: 113.08, latitude: 23.08 } })).case;
+      expect(routed).toMatchObject({ state: 'assigned', owner: { kind: 'level', level: 'district', areaCode: 'T01' } });
+    } finally {
+      await world.client.request(subjects.dispatch.routing.removeRule, { id: districtTask.id });
+    }
+  });
+
   it('takes a category change into account at once: a retired category is refused', async () => {
     const parking = {
       code: 'parking',
@@ -236,11 +263,28 @@ describe('dispatch cases', () => {
     expect(handedBack.owner).toBeUndefined();
     const queue = await world.client.request(subjects.dispatch.case.list, { queue: 'dispatcher' });
     expect(queue.items.map((i) => i.id)).toContain(c.id);
+    // The department still sees the case it handed back, and what became of it.
+    const afterHandBack = await emergency.request(subjects.dispatch.case.get, { idOrNumber: c.number });
+    expect(afterHandBack.timeline.map((t) => t.action)).toEqual(['report', 'accept', 'assign', 'claim', 'hand-back']);
     const reassigned = await world.client.request(subjects.dispatch.case.assign, { caseId: c.id, actor: operator, to: { kind: 'department', department: 'housing' }, reason: 'roads are housing’s' });
     expect(reassigned.owner).toEqual({ kind: 'department', department: 'housing' });
     await housing.request(subjects.dispatch.case.claim, { caseId: c.id });
     const noActor = await errorOf(world.client.request(subjects.dispatch.case.reject, { caseId: c.id, reason: 'x' } as never));
     expect(noActor?.details?.[0]?.field).toBe('actor');
+    // A department cannot reject; the dispatcher can, while the department is at work on it, and the department is told.
+    expect((await errorOf(housing.request(subjects.dispatch.case.reject, { caseId: c.id, reason: 'not ours' } as never)))?.code).toBe(ErrorCode.FORBIDDEN);
+    const rejected = await world.client.request(subjects.dispatch.case.reject, { caseId: c.id, actor: operator, reason: 'a private contract dispute after all' });
+    expect(rejected).toMatchObject({ state: 'rejected', owner: { kind: 'department', department: 'housing' } });
+    const notice = await waitFor('housing told its case was withdrawn', async () => {
+      const [row] = await world.query<{ payload: Record<string, unknown> }>('dispatch', `SELECT payload FROM outbox WHERE subject = $1 AND payload->>'caseId' = $2`, [
+        'gov.evt.dispatch.notice.housing.withdrawn',
+        c.id,
+      ]);
+      return row?.payload;
+    });
+    expect(notice).toMatchObject({ kind: 'withdrawn', action: 'reject', reason: 'a private contract dispute after all' });
+    // Emergency, which handed it back, was not told again: it asked for it to go.
+    expect(await world.query('dispatch', `SELECT 1 FROM outbox WHERE subject = 'gov.evt.dispatch.notice.emergency.withdrawn' AND payload->>'caseId' = $1`, [c.id])).toEqual([]);
   });
 
   it('rejects and merges from the dispatcher queue', async () => {
@@ -254,6 +298,14 @@ describe('dispatch cases', () => {
     expect(rejected.state).toBe('rejected');
     const again = await errorOf(world.client.request(subjects.dispatch.case.accept, { caseId: outOfScope.id, actor: operator }));
     expect(again?.code).toBe(ErrorCode.CONFLICT);
+    // A routed case is rejected straight from its owner's queue, without being handed back first.
+    expect(original.state).toBe('assigned');
+    const routedRejected = await world.client.request(subjects.dispatch.case.reject, { caseId: original.id, actor: operator, reason: 'reported to the wrong city' });
+    expect(routedRejected.state).toBe('rejected');
+    const resolved = (await report()).case;
+    await world.client.request(subjects.dispatch.case.claim, { caseId: resolved.id, actor: communityStaff });
+    await world.client.request(subjects.dispatch.case.resolve, { caseId: resolved.id, actor: communityStaff, resolution: 'cleared' });
+    expect((await errorOf(world.client.request(subjects.dispatch.case.reject, { caseId: resolved.id, actor: operator, reason: 'too late' })))?.code).toBe(ErrorCode.CONFLICT);
   });
 
   it('refuses a department pushing down an item not admitted there, until the admission list admits it', async () => {

@@ -139,17 +139,19 @@ describe('department notices', () => {
         issuer: { level: 'platform' },
         note: 'fix it before the school opens',
       });
-      // Two assignments from the first test, then these.
-      await waitFor('whistle, assignment and supervision notices', () => seen.length === 5);
+      // Two assignments from the first test and the withdrawal of the one reassigned to housing, then these.
+      await waitFor('whistle, assignment and supervision notices', () => seen.length === 6);
       expect(seen.map((s) => [s.kind, s.caseId])).toEqual([
         ['assigned', expect.any(String)],
         ['assigned', expect.any(String)],
+        ['withdrawn', seen[1]!.caseId],
         ['whistled', gridCase.id],
         ['assigned', pipes.id],
         ['supervised', pipes.id],
       ]);
-      expect(seen[2]).toMatchObject({ department: 'water', whistleId: whistle.id, dueAt: whistle.calls[0]!.dueAt, reason: 'a burst main under the lane' });
-      expect(seen[4]).toMatchObject({ supervisionOrderId: order.id, reason: 'fix it before the school opens' });
+      expect(seen[2]).toMatchObject({ action: 'assign' });
+      expect(seen[3]).toMatchObject({ department: 'water', whistleId: whistle.id, dueAt: whistle.calls[0]!.dueAt, reason: 'a burst main under the lane' });
+      expect(seen[5]).toMatchObject({ supervisionOrderId: order.id, reason: 'fix it before the school opens' });
       expect(seen.every((s) => s.department === 'water')).toBe(true);
     } finally {
       await consumer.stop();
@@ -157,6 +159,38 @@ describe('department notices', () => {
     // The durable is named after the department, the one name its NATS permissions allow.
     const info = await (await jetstreamManager(world.nc)).consumers.info('GOV_DISPATCH', 'water');
     expect(info.config.filter_subject).toBe('gov.evt.dispatch.notice.water.>');
+  });
+
+  it('tells a department when its resolved case comes back to it, and when a callback sends it up', async () => {
+    const c = await report();
+    const housingNotices = async () =>
+      (
+        await world.query<{ subject: string; payload: DepartmentNotice }>(
+          'dispatch',
+          `SELECT subject, payload FROM outbox WHERE subject LIKE 'gov.evt.dispatch.notice.housing.%' AND payload->>'caseId' = $1 ORDER BY seq`,
+          [c.id],
+        )
+      ).map((row) => row.payload);
+    const work = async () => {
+      await housing.request(subjects.dispatch.case.claim, { caseId: c.id });
+      await housing.request(subjects.dispatch.case.resolve, { caseId: c.id, resolution: 'filled the pothole' });
+    };
+    await work();
+    const reopened = await world.client.request(subjects.dispatch.case.callback, { caseId: c.id, actor: operator, satisfaction: 'unsatisfied', comment: 'it is back' });
+    expect(reopened).toMatchObject({ state: 'reopened', owner: { kind: 'department', department: 'housing' } });
+    await waitFor('the reopened notice', async () => (await housingNotices()).length === 2 || undefined);
+    const [assigned, again] = await housingNotices();
+    expect(assigned!.kind).toBe('assigned');
+    // Not a second `assigned`: the department's system can tell rework (重办) from new work, and sees the new deadlines.
+    expect(again).toMatchObject({ kind: 'reopened', acceptDueAt: reopened.acceptDueAt, completeDueAt: reopened.completeDueAt });
+
+    await work();
+    const sentUp = await world.client.request(subjects.dispatch.case.callback, { caseId: c.id, actor: operator, satisfaction: 'unsatisfied' });
+    expect(sentUp.owner).toEqual({ kind: 'level', level: 'district', areaCode: 'T01' });
+    await waitFor('the withdrawn notice', async () => (await housingNotices()).length === 3 || undefined);
+    expect((await housingNotices())[2]).toMatchObject({ kind: 'withdrawn', action: 'callback', reason: 'unsatisfied again: sent up to the district level' });
+    // And it may still read the case it worked on.
+    expect((await housing.request(subjects.dispatch.case.get, { idOrNumber: c.id })).state).toBe('assigned');
   });
 
   it('publishes an addressed event only for a department, on its subject', async () => {

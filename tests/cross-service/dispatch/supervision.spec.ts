@@ -109,7 +109,7 @@ describe('dispatch deadlines and supervision', () => {
     const reminders = timeline.filter((t) => t.action === 'remind');
     expect(reminders).toHaveLength(1);
     expect(reminders[0]).toMatchObject({ actorKind: 'system', data: { deadline: 'accept', dueAt: c.acceptDueAt } });
-    expect(reminders[0]!.reason).toMatch(/^the claim deadline \(签收\) is \d{4}-\d\d-\d\d \d\d:\d\d: \d+ minutes left$/);
+    expect(reminders[0]!.reason).toMatch(/^the claim deadline \(签收\) is \d{4}-\d\d-\d\d \d\d:\d\d \+08:00: \d+ minutes left$/);
     const [reminded] = await eventsOf(c.id, 'reminded');
     expect(reminded!.payload).toMatchObject({ number: c.number, deadline: 'accept', dueAt: c.acceptDueAt, owner: { kind: 'level', level: 'grid', areaCode: 'T01010101' } });
     // A reminder is not a change of the case.
@@ -142,7 +142,7 @@ describe('dispatch deadlines and supervision', () => {
     expect(Date.parse(atCommunity.completeDueAt!) - escalatedAt).toBe(2 * 3600_000);
     const escalation = atCommunity.timeline.at(-1)!;
     expect(escalation).toMatchObject({ action: 'escalate', actorKind: 'system', fromState: 'assigned', toState: 'assigned' });
-    expect(escalation.reason).toMatch(/^missed the claim deadline \(签收\) of \d{4}-\d\d-\d\d \d\d:\d\d: sent up to the community level \(T010101\), yellow flag$/);
+    expect(escalation.reason).toMatch(/^missed the claim deadline \(签收\) of \d{4}-\d\d-\d\d \d\d:\d\d \+08:00: sent up to the community level \(T010101\), yellow flag$/);
     const [escalated] = await eventsOf(c.id, 'escalated');
     expect(escalated!.payload).toMatchObject({
       owner: { level: 'community', areaCode: 'T010101' },
@@ -205,6 +205,13 @@ describe('dispatch deadlines and supervision', () => {
     });
     expect(escalated).toMatchObject({ flag: 'yellow', owner: { kind: 'level', level: 'district', areaCode: 'T01' } });
     expect((await eventsOf(c.id, 'escalated'))[0]!.payload).toMatchObject({ previousOwner: { kind: 'department', department: 'emergency' } });
+    // The department is told the case was taken away, and may still read it.
+    const told = await waitFor('the escalated-away notice', async () => {
+      const [row] = await sql<{ payload: Record<string, unknown> }>(`SELECT payload FROM outbox WHERE subject = 'gov.evt.dispatch.notice.emergency.escalated' AND payload->>'caseId' = $1`, [c.id]);
+      return row?.payload;
+    });
+    expect(told).toMatchObject({ kind: 'escalated', escalatedAway: true, flag: 'yellow' });
+    expect((await emergency.request(subjects.dispatch.case.get, { idOrNumber: c.id })).owner).toEqual({ kind: 'level', level: 'district', areaCode: 'T01' });
   });
 
   it('fires each timer exactly once with two replicas on the same database', async () => {

@@ -38,7 +38,8 @@ const LEGAL_FROM: Record<CaseAction, readonly CaseState[]> = {
   claim: ['assigned', 'reopened'],
   resolve: ['in-progress'],
   'hand-back': ['assigned', 'in-progress', 'reopened'],
-  reject: ['reported', 'accepted', 'handed-back'],
+  // The dispatcher may reject a routed case too (not in scope after all), without asking its owner to hand it back first.
+  reject: ['reported', 'accepted', 'assigned', 'in-progress', 'handed-back', 'reopened'],
   merge: ['reported', 'accepted', 'assigned', 'handed-back'],
   callback: ['resolved'],
   close: ['verified'],
@@ -124,6 +125,8 @@ export async function applyChange(em: EntityManager, row: CaseRow, who: Who, cha
 
 async function announce(em: EntityManager, before: CaseRow, after: CaseRow, who: Who, change: Change, now: Date): Promise<void> {
   const owner = ownerOf(after);
+  const previousOwner = ownerOf(before);
+  const ownerChanged = JSON.stringify(owner ?? null) !== JSON.stringify(previousOwner ?? null);
   await publishInTransaction(em, subjects.dispatch.case.stateChanged, {
     caseId: after.id,
     number: after.number,
@@ -131,6 +134,7 @@ async function announce(em: EntityManager, before: CaseRow, after: CaseRow, who:
     from: before.state,
     to: after.state,
     ...(owner ? { owner } : {}),
+    ...(ownerChanged && previousOwner ? { previousOwner } : {}),
     ...(after.grid_code ? { gridCode: after.grid_code } : {}),
     categoryCode: after.category_code,
     actorKind: who.kind,
@@ -138,8 +142,11 @@ async function announce(em: EntityManager, before: CaseRow, after: CaseRow, who:
     ...(change.reason ? { reason: change.reason } : {}),
     at: now.toISOString(),
   });
-  const ownerChanged = change.set && ('owner_kind' in change.set || 'owner_area_code' in change.set || 'owner_department' in change.set);
-  if (owner && (ownerChanged || after.state === 'reopened')) await publishInTransaction(em, subjects.dispatch.case.assigned, assignedOf(after, now));
+  const reassigned = change.set && ('owner_kind' in change.set || 'owner_area_code' in change.set || 'owner_department' in change.set);
+  if (owner && (reassigned || after.state === 'reopened')) {
+    // Reopened for the same owner (重办) is told as such, not as a new assignment.
+    await publishInTransaction(em, subjects.dispatch.case.assigned, { ...assignedOf(after, now), ...(after.state === 'reopened' && !ownerChanged ? { reopened: true } : {}) });
+  }
   if (after.state === 'closed') {
     await publishInTransaction(em, subjects.dispatch.case.closed, {
       case: caseOf(after),

@@ -20,9 +20,9 @@ export class CaseQueriesService {
     return this.dataSource.transaction('REPEATABLE READ', async (em) => {
       const [row] = await em.query<CaseRow[]>(`SELECT * FROM "case" WHERE ${column} = $1`, [request.idOrNumber]);
       if (!row) throw GridworkError.notFound(`case ${request.idOrNumber}`);
-      // A department sees the cases it owns or reported, or that a whistle called it to (吹哨报到); nobody else's.
+      // A department sees the cases it owns, owned or reported, or that a whistle called it to (吹哨报到); nobody else's.
       if (department && !(await departmentMayRead(em, row, department))) {
-        throw new GridworkError(ErrorCode.FORBIDDEN, `case ${row.number} is neither owned nor reported by ${department}, and no whistle on it calls ${department}`);
+        throw new GridworkError(ErrorCode.FORBIDDEN, `case ${row.number} is neither owned (now or before) nor reported by ${department}, and no whistle on it calls ${department}`);
       }
       return { ...caseOf(row), timeline: await readTimeline(em, row.id) };
     });

@@ -231,7 +231,7 @@ export class IntakeService {
     for (const [n, { request }] of reports.entries()) {
       const { grid, path, fromPoint, worker } = places[n]!;
       const notes: string[] = [];
-      if (request.location && !fromPoint) notes.push('the point is in no known grid');
+      if (request.location && !fromPoint) notes.push(!grid && path ? `the point is in no known grid, inside ${path.at(-1)}` : 'the point is in no known grid');
       if (request.gridCode && !grid) notes.push(`grid ${request.gridCode} is not known here`);
       if (!grid && (await noGridData())) notes.push('no grid data has been received from the grid service yet');
       where.push({ grid, path, worker, notes });

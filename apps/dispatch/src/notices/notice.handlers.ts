@@ -6,6 +6,7 @@ import {
   type CaseFlagged,
   type CaseOwner,
   type CaseReminded,
+  type CaseStateChanged,
   type CaseSupervised,
   type DepartmentNotice,
 } from '@gridwork/contracts';
@@ -26,11 +27,27 @@ const departmentOf = (owner: CaseOwner | undefined): string | undefined => (owne
 export class NoticeHandlers {
   @OnEvent(subjects.dispatch.case.assigned)
   async onAssigned(event: CaseAssigned, ctx: EventContext): Promise<void> {
-    await notify(ctx, departmentOf(event.owner), 'assigned', event.caseId, event.number, event.at, {
+    await notify(ctx, departmentOf(event.owner), event.reopened ? 'reopened' : 'assigned', event.caseId, event.number, event.at, {
       categoryCode: event.categoryCode,
       acceptDueAt: event.acceptDueAt,
       completeDueAt: event.completeDueAt,
     });
+  }
+
+  /**
+   * A case taken from a department by someone else (reassigned, rejected,
+   * merged, or back to the dispatcher after a callback): the department is
+   * told it need do nothing more. Its own hand-back needs no telling, and an
+   * escalation is told as `escalated`.
+   */
+  @OnEvent(subjects.dispatch.case.stateChanged)
+  async onStateChanged(event: CaseStateChanged, ctx: EventContext): Promise<void> {
+    if (event.action === 'escalate') return;
+    const ended = event.to === 'rejected' || event.to === 'merged';
+    const from = departmentOf(event.previousOwner) ?? (ended ? departmentOf(event.owner) : undefined);
+    if (!from || (event.actorKind === 'department' && event.actorId === from)) return;
+    if (!ended && departmentOf(event.owner) === from) return;
+    await notify(ctx, from, 'withdrawn', event.caseId, event.number, event.at, { categoryCode: event.categoryCode, action: event.action, reason: event.reason });
   }
 
   @OnEvent(subjects.dispatch.case.reminded)

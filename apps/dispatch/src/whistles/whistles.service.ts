@@ -45,7 +45,7 @@ interface CallRow {
 }
 
 /**
- * Whether a department may read a case: it owns it, reported it, or a
+ * Whether a department may read a case: it owns it or owned it before, reported it, or a
  * whistle on it called the department to report in.
  */
 export async function departmentMayRead(
@@ -54,11 +54,16 @@ export async function departmentMayRead(
   department: string,
 ): Promise<boolean> {
   if (row.owner_department === department || row.reporting_department === department) return true;
-  const [called] = await em.query<unknown[]>(
-    `SELECT 1 FROM whistle w JOIN whistle_call c ON c.whistle_id = w.id WHERE w.case_id = $1 AND c.department = $2 LIMIT 1`,
+  // Called by a whistle, or owned before (a case handed back, reassigned or escalated away stays readable to it).
+  const [involved] = await em.query<unknown[]>(
+    `SELECT 1 FROM whistle w JOIN whistle_call c ON c.whistle_id = w.id WHERE w.case_id = $1 AND c.department = $2
+     UNION ALL
+     SELECT 1 FROM case_timeline t
+      WHERE t.case_id = $1 AND ((t.actor_kind = 'department' AND t.actor_id = $2) OR t.data->'owner'->>'department' = $2)
+     LIMIT 1`,
     [row.id, department],
   );
-  return called !== undefined;
+  return involved !== undefined;
 }
 
 const iso = (value: string | Date | null): string | undefined => (value === null ? undefined : new Date(value).toISOString());

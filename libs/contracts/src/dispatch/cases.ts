@@ -246,6 +246,8 @@ export class CaseStateChanged {
   @IsIn(CASE_STATES) from: CaseState;
   @IsIn(CASE_STATES) to: CaseState;
   @IsOptional() @ValidateNested() @Type(() => CaseOwner) owner?: CaseOwner;
+  /** The owner before, when this change gave the case to another owner or to nobody. */
+  @IsOptional() @ValidateNested() @Type(() => CaseOwner) previousOwner?: CaseOwner;
   @IsOptional() @IsString() gridCode?: string;
   @IsString() categoryCode: string;
   @IsIn(ACTOR_KINDS) actorKind: ActorKind;
@@ -262,6 +264,8 @@ export class CaseAssigned {
   @IsOptional() @IsString() gridCode?: string;
   @IsOptional() @IsString() acceptDueAt?: string;
   @IsOptional() @IsString() completeDueAt?: string;
+  /** True when the reporter was not satisfied and the case went back to the same owner, with new deadlines (reopened, 重办). */
+  @IsOptional() @IsBoolean() reopened?: boolean;
   @IsString() at: string;
 }
 
@@ -320,7 +324,7 @@ export const caseSubjects = {
   claim: command('claim', 'The owner signs for an assigned or reopened case (签收) and starts work.', ClaimCaseRequest, true),
   resolve: command('resolve', 'The owner reports the case resolved (办结), with what was done.', ResolveCaseRequest, true),
   handBack: command('hand-back', 'The owner hands a case back (退回) with a reason; it returns to the dispatcher queue.', HandBackCaseRequest, true),
-  reject: command('reject', 'The dispatcher rejects a case as not in scope, with the reason.', RejectCaseRequest),
+  reject: command('reject', 'The dispatcher rejects a case as not in scope, with the reason: from its queue, or taken from its owner (who is told, `withdrawn`) before it is resolved.', RejectCaseRequest),
   merge: command('merge', 'The dispatcher merges a case into the one it duplicates.', MergeCaseRequest),
   callback: command(
     'callback',

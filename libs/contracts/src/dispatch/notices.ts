@@ -18,7 +18,7 @@ import { DEADLINES, DEPARTMENT_CODE_MESSAGE, FLAGS, type Deadline, type Flag } f
  * and its NATS permissions let it consume no other department's.
  */
 
-export const NOTICE_KINDS = ['assigned', 'reminded', 'escalated', 'flagged', 'supervised', 'whistled'] as const;
+export const NOTICE_KINDS = ['assigned', 'reopened', 'withdrawn', 'reminded', 'escalated', 'flagged', 'supervised', 'whistled'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 export class DepartmentNotice {
@@ -45,7 +45,9 @@ export class DepartmentNotice {
   @IsOptional() @IsUUID() whistleId?: string;
   /** `supervised`: the supervision order. */
   @IsOptional() @IsUUID() supervisionOrderId?: string;
-  /** Why, in words: the whistle's reason, the supervision order's note, the escalation's reason. */
+  /** `withdrawn`: what took the case away (`assign`, `reject`, `merge`, `callback`). */
+  @IsOptional() @IsString() action?: string;
+  /** Why, in words: the whistle's reason, the supervision order's note, the escalation's reason, why it was withdrawn. */
   @IsOptional() @IsString() reason?: string;
 }
 
@@ -54,6 +56,8 @@ const notice = (event: NoticeKind, summary: string) =>
 
 export const noticeSubjects = {
   assigned: notice('assigned', 'A case was assigned to the department, with its deadlines.'),
+  reopened: notice('reopened', "The reporter was not satisfied with one of the department's resolved cases: it is back with the department, with new deadlines."),
+  withdrawn: notice('withdrawn', 'A case was taken away from the department by the dispatcher or a callback (reassigned, rejected, merged, or back to the dispatcher): nothing more is asked of it.'),
   reminded: notice('reminded', "A deadline on one of the department's cases is near."),
   escalated: notice('escalated', 'A case was escalated: taken away from the department for a missed deadline, or given to it from below.'),
   flagged: notice('flagged', "One of the department's cases missed a deadline and stays with it, flagged yellow or red."),

@@ -6,7 +6,7 @@ import { NATS_CONNECTION, OnEvent, type EventContext } from '@gridwork/messaging
 
 /**
  * Keeps `known_area` in step with the grid service. Events carry bounding
- * boxes only, so a new or changed grid's boundary is fetched from the grid
+ * boxes only, so a new or changed area's boundary is fetched from the grid
  * service; if it does not answer, the event is retried with backoff.
  */
 @Injectable()
@@ -19,7 +19,9 @@ export class GridAreasHandlers {
 
   @OnEvent(subjects.grid.area.changed)
   async onAreaChanged({ area }: AreaChanged, { em }: EventContext): Promise<void> {
-    await upsert(em, area, null);
+    // An area with a bounding box has a boundary: a point in no grid is placed by it (see locateReports).
+    const current = area.bbox ? await this.grid.request(subjects.grid.area.get, { code: area.code, withBoundary: true }) : undefined;
+    await upsert(em, area, current?.boundary ? JSON.stringify(current.boundary) : null);
   }
 
   @OnEvent(subjects.grid.grid.changed)

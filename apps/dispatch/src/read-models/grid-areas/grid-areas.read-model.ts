@@ -4,7 +4,7 @@ import { preparedQuery } from '@gridwork/persistence';
 import { workerOfGridSql } from '../grid-workers/grid-workers.read-model.js';
 import type { KnownAreaRow } from './grid-areas.rows.js';
 
-/** Where a report is: its grid and the grid's path (null when not known), whether its point gave the grid, and who serves the grid. */
+/** Where a report is: its grid, the path of its grid (or, in no grid, of the deepest area around its point; null when neither is known), whether its point gave the grid, and who serves the grid. */
 export interface ReportPlace {
   grid: string | null;
   path: string[] | null;
@@ -35,7 +35,7 @@ export class GridAreasReadModel {
     const rows = await preparedQuery<{ code: string | null; path: string[] | null; from_point: boolean | null; worker: string | null }>(
       em,
       'known-places-of-reports',
-      `SELECT g.code, g.path, g.from_point, (${workerOfGridSql('g.code', '$4')}) AS worker
+      `SELECT g.code, COALESCE(g.path, above.path) AS path, g.from_point, (${workerOfGridSql('g.code', '$4')}) AS worker
          FROM unnest($1::float8[], $2::float8[], $3::text[]) WITH ORDINALITY AS r(lon, lat, given, i)
          LEFT JOIN LATERAL (
            SELECT code, path, from_point FROM (
@@ -45,6 +45,12 @@ export class GridAreasReadModel {
              UNION ALL
              SELECT a.code, a.path, false FROM known_area a WHERE a.code = r.given AND a.level = 'grid' AND NOT a.retired
            ) candidate ORDER BY from_point DESC, code LIMIT 1) g ON true
+         -- In no grid: the deepest area above grids around the point (a community, else its township, ...).
+         LEFT JOIN LATERAL (
+           SELECT a.path FROM known_area a
+            WHERE g.code IS NULL AND r.lon IS NOT NULL AND a.level <> 'grid' AND NOT a.retired
+              AND ST_Intersects(a.boundary, ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326))
+            ORDER BY cardinality(a.path) DESC, a.code LIMIT 1) above ON true
         ORDER BY r.i`,
       [
         reports.map((r) => r.location?.longitude ?? null),
