@@ -242,6 +242,10 @@ describe('dispatch cases', () => {
     const events = await world.query<{ subject: string }>('dispatch', `SELECT subject FROM outbox WHERE payload->>'caseId' = $1 OR payload->'case'->>'id' = $1 ORDER BY seq`, [c.id]);
     expect(events.filter((e) => e.subject === 'gov.evt.dispatch.case.state-changed')).toHaveLength(10);
     expect(events.at(-1)!.subject).toBe('gov.evt.dispatch.case.closed');
+    // Events keep no personal data that reaches a person: the reporter's name travels, the phone does not (case.get has it).
+    const [closedEvent] = await world.query<{ payload: { case: Case } }>('dispatch', `SELECT payload FROM outbox WHERE subject = 'gov.evt.dispatch.case.closed' AND payload->'case'->>'id' = $1`, [c.id]);
+    expect(closedEvent!.payload.case.reporter).toEqual({ name: 'Resident Wang' });
+    expect(closed.reporter).toEqual({ name: 'Resident Wang', phone: '13800000000' });
     // The history is never rewritten, not even from inside the database.
     await expect(world.query('dispatch', `UPDATE case_timeline SET reason = 'edited' WHERE case_id = $1`, [c.id])).rejects.toThrow(/never rewritten/);
   });

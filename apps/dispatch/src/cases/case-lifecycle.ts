@@ -13,7 +13,7 @@ import {
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
 import { areaAtLevel } from '../routing/routing.service.js';
-import { caseOf, ownerOf, type CaseRow, type TimedCaseRow } from './case.rows.js';
+import { caseInEventsOf, ownerOf, type CaseRow, type TimedCaseRow } from './case.rows.js';
 import { appendTimeline } from './timeline.js';
 
 /*
@@ -149,7 +149,7 @@ async function announce(em: EntityManager, before: CaseRow, after: CaseRow, who:
   }
   if (after.state === 'closed') {
     await publishInTransaction(em, subjects.dispatch.case.closed, {
-      case: caseOf(after),
+      case: caseInEventsOf(after),
       hoursToClose: Math.round((now.getTime() - after.reported_at.getTime()) / 3600_000),
     });
   }

@@ -106,6 +106,18 @@ export function caseOf(row: CaseRow): Case {
   };
 }
 
+/**
+ * A case as events carry it: without the reporter's phone. Events stay in the
+ * stream for its retention and reach every consumer allowed to read it, so,
+ * as grid's events do, they carry nothing that reaches a person; `case.get`
+ * has the phone for whoever may read the case.
+ */
+export function caseInEventsOf(row: CaseRow): Case {
+  const { reporter, ...rest } = caseOf(row);
+  const { phone: _phone, ...withoutPhone } = reporter ?? {};
+  return Object.keys(withoutPhone).length ? { ...rest, reporter: withoutPhone } : rest;
+}
+
 /** A case row with the timer columns the supervision migration adds, kept by its trigger from the deadlines and the state. */
 export interface TimedCaseRow extends CaseRow {
   accept_remind_at: Date | null;

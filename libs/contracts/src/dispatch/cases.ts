@@ -270,6 +270,7 @@ export class CaseAssigned {
 }
 
 export class CaseClosed {
+  /** The closed case, without the reporter's phone: events carry no personal data that reaches a person (ask `case.get`). */
   @IsDefined() @ValidateNested() @Type(() => Case) case: Case;
   /** Hours from report to closure. */
   @IsInt() hoursToClose: number;
