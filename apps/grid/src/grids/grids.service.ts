@@ -55,7 +55,11 @@ export class GridsService {
   async update(request: UpdateGridRequest): Promise<Grid> {
     return this.dataSource.transaction(async (em) => {
       const current = await lockActiveGrids(em, [request.code]);
-      if (request.boundary) await assertValidBoundary(em, request.boundary, 'boundary');
+      if (request.boundary) {
+        await assertValidBoundary(em, request.boundary, 'boundary');
+        // A redrawn grid still tiles its community: no overlap with its siblings (itself aside), nothing outside.
+        await assertFitsCommunity(em, current[0]!.community_code, JSON.stringify(request.boundary), request.code);
+      }
       await this.areas.change(em, request.code, request.name, request.boundary, { withBoundary: false });
       // `branchOrgId: null` clears the branch; leaving it out keeps it.
       const branch = request.branchOrgId === undefined ? current[0]!.branch_org_id : request.branchOrgId;
@@ -241,21 +245,22 @@ async function gridRow(em: EntityManager, code: string, withBoundary: boolean): 
 }
 
 /**
- * A new grid tiles its community with its siblings: it may not overlap an
+ * A new or redrawn grid (`redrawn`, its own code, is then no sibling) tiles
+ * its community with its siblings: it may not overlap an
  * active sibling grid or reach outside the community's boundary (when the
  * community has one), beyond the sliver tolerance of a split. Each fault is
  * named with its area; check-coverage reports the same faults of grids
  * already stored.
  */
-async function assertFitsCommunity(em: EntityManager, communityCode: string, boundary: string): Promise<void> {
+async function assertFitsCommunity(em: EntityManager, communityCode: string, boundary: string, redrawn?: string): Promise<void> {
   const [fit] = await em.query<{ area: number; outside: number | null; overlaps: { code: string; area: number }[] | null }[]>(
     `WITH new AS (SELECT ${boundaryFromGeoJson('$2')} AS geom)
      SELECT ST_Area(new.geom::geography) AS area,
             (SELECT ST_Area(ST_Difference(new.geom, c.boundary)::geography) FROM area c WHERE c.code = $1 AND c.boundary IS NOT NULL) AS outside,
             (SELECT json_agg(json_build_object('code', s.code, 'area', ST_Area(ST_Intersection(new.geom, s.boundary)::geography)) ORDER BY s.code)
-               FROM area s WHERE s.parent_code = $1 AND ${isActiveGrid('s')} AND ST_Intersects(new.geom, s.boundary)) AS overlaps
+               FROM area s WHERE s.parent_code = $1 AND s.code IS DISTINCT FROM $3 AND ${isActiveGrid('s')} AND ST_Intersects(new.geom, s.boundary)) AS overlaps
        FROM new`,
-    [communityCode, boundary],
+    [communityCode, boundary, redrawn ?? null],
   );
   const tolerance = Math.max(1, fit!.area * SPLIT_TOLERANCE_SHARE);
   const messages = (fit!.overlaps ?? [])
