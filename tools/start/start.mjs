@@ -19,9 +19,12 @@
 //   <APP>_HTTP_PORT  e.g. DISPATCH_HTTP_PORT=4003 moves one app
 //   LOG_FORMAT=pretty  shorter log lines instead of raw JSON
 //   READY_TIMEOUT_MS   how long to wait for every /health/ready (default 120000)
+//   GATEWAY_TOKEN_SECRET  the gateway's token key (default: a new one each run)
+//   GATEWAY_ADMIN_USERNAME, GATEWAY_ADMIN_PASSWORD  the first platform admin, made when the gateway has no account
 // Everything else (LOG_LEVEL, NATS_CREDS_FILE, STREAM_REPLICAS, ...) is passed through.
 
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -218,6 +221,17 @@ function pipe(stream, out, prefix) {
   });
 }
 
+// The gateway signs access tokens with GATEWAY_TOKEN_SECRET. On one machine
+// a secret made for this run will do: sign-ins then end when it stops.
+const gatewayEnv = {};
+if (apps.includes('gateway') && !process.env.GATEWAY_TOKEN_SECRET) {
+  gatewayEnv.GATEWAY_TOKEN_SECRET = randomBytes(48).toString('base64url');
+  say('gateway: GATEWAY_TOKEN_SECRET is not set, so this run made one (sign-ins end when it stops; set it to keep them)');
+}
+if (apps.includes('gateway') && !process.env.GATEWAY_ADMIN_USERNAME) {
+  say('gateway: to create the first platform admin, start once with GATEWAY_ADMIN_USERNAME and GATEWAY_ADMIN_PASSWORD (12+ characters)');
+}
+
 apps.forEach((app, i) => {
   const child = spawn(process.execPath, [mainOf(app)], {
     cwd: ROOT,
@@ -231,6 +245,7 @@ apps.forEach((app, i) => {
       NATS_URL,
       HTTP_HOST,
       HTTP_PORT: String(portOf[app]),
+      ...(app === 'gateway' ? gatewayEnv : {}),
     },
   });
   const prefix = paint(PREFIX_COLORS[i % PREFIX_COLORS.length], `[${app}]`);

@@ -1,8 +1,18 @@
 import type { ServiceDefinition } from '@gridwork/runtime';
+import { accountsFeature } from './accounts/accounts.module.js';
+import { adminFeature } from './admin/admin.module.js';
+import { auditFeature } from './audit/audit.module.js';
+import { authFeature } from './auth/auth.module.js';
+import { dispatchFeature } from './dispatch/dispatch.module.js';
+import { GatewayHttpModule } from './http/gateway-http.module.js';
+import { sessionsFeature } from './sessions/sessions.module.js';
 
-/** The gateway service: HTTP edge for people and tools that do not speak NATS. Its features join `features` as they are built. */
+/**
+ * The gateway: the HTTP edge for people. It keeps accounts, sign-ins and the
+ * audit record in its own database, and forwards to the services over NATS.
+ */
 export const gatewayService: ServiceDefinition = {
   service: 'gateway',
   defaultHttpPort: 3000,
-  features: [],
+  features: [{ module: GatewayHttpModule }, accountsFeature, sessionsFeature, auditFeature, authFeature, adminFeature, dispatchFeature],
 };

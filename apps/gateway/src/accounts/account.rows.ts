@@ -1,0 +1,35 @@
+import type { Grant } from '../auth/grants.js';
+
+export interface AccountRow {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  grants: Grant[];
+  failed_sign_ins: number;
+  locked_until: Date | null;
+  disabled_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** An account as the admin endpoints answer it: never the hash. */
+export interface AccountView {
+  id: string;
+  username: string;
+  displayName: string;
+  grants: Grant[];
+  lockedUntil?: string;
+  disabledAt?: string;
+  createdAt: string;
+}
+
+export const accountViewOf = (row: AccountRow): AccountView => ({
+  id: row.id,
+  username: row.username,
+  displayName: row.display_name,
+  grants: row.grants,
+  ...(row.locked_until && row.locked_until > new Date() ? { lockedUntil: row.locked_until.toISOString() } : {}),
+  ...(row.disabled_at ? { disabledAt: row.disabled_at.toISOString() } : {}),
+  createdAt: row.created_at.toISOString(),
+});

@@ -1,0 +1,67 @@
+import { Body, Controller, Get, Param, Patch, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
+import type { AccountView } from '../accounts/account.rows.js';
+import { CreateAccountRequest, ListAccountsRequest, UpdateAccountRequest } from '../accounts/accounts.requests.js';
+import { AccountsService } from '../accounts/accounts.service.js';
+import { SearchAuditRequest, type AuditRecord } from '../audit/audit.requests.js';
+import { AuditService } from '../audit/audit.service.js';
+import { Audited } from '../audit/audited.interceptor.js';
+import { Acting, SignedIn } from '../auth/auth.guard.js';
+import { isPlatformAdmin, type Principal } from '../auth/grants.js';
+import { SessionsService } from '../sessions/sessions.service.js';
+import { forbidden } from '../http/errors.js';
+import { valid } from '../http/body.js';
+import { uuidParam } from '../http/params.js';
+
+const adminOnly = (principal: Principal): void => {
+  if (!isPlatformAdmin(principal)) throw forbidden(`${principal.username} is not a platform admin: only platform admins manage accounts and read the audit record`);
+};
+
+/** `/admin`: accounts and the audit record, for platform admins. */
+@Controller('admin')
+@UseGuards(SignedIn)
+@UseInterceptors(Audited)
+export class AdminController {
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly sessions: SessionsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  @Post('accounts')
+  async create(@Acting() principal: Principal, @Body() body: unknown): Promise<AccountView> {
+    adminOnly(principal);
+    return this.accounts.create(await valid(CreateAccountRequest, body));
+  }
+
+  @Get('accounts')
+  async list(@Acting() principal: Principal, @Query() query: unknown): Promise<{ items: AccountView[]; nextAfter?: string }> {
+    adminOnly(principal);
+    return this.accounts.list(await valid(ListAccountsRequest, query));
+  }
+
+  @Get('accounts/:id')
+  async get(@Acting() principal: Principal, @Param('id') id: string): Promise<AccountView> {
+    adminOnly(principal);
+    return this.accounts.get(uuidParam(id, 'id'));
+  }
+
+  /** Changes names, password, grants; disables or unlocks. A new password, new grants or disabling ends the account's sign-ins. */
+  @Patch('accounts/:id')
+  async update(@Acting() principal: Principal, @Param('id') id: string, @Body() body: unknown): Promise<AccountView> {
+    adminOnly(principal);
+    uuidParam(id, 'id');
+    const request = await valid(UpdateAccountRequest, body);
+    if (id === principal.accountId && (request.disabled || request.grants?.every((grant) => grant.role !== 'platform-admin'))) {
+      throw forbidden('a platform admin cannot disable their own account or take away their own admin grant: ask another admin');
+    }
+    const { account, endSessions } = await this.accounts.update(id, request);
+    if (endSessions) await this.sessions.endAllOf(id, 'account changed by an admin');
+    return account;
+  }
+
+  @Get('audit')
+  async searchAudit(@Acting() principal: Principal, @Query() query: unknown): Promise<{ items: AuditRecord[]; nextAfter?: string }> {
+    adminOnly(principal);
+    return this.audit.search(await valid(SearchAuditRequest, query));
+  }
+}

@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { newId } from '@gridwork/persistence';
+import type { AuditRecord, SearchAuditRequest } from './audit.requests.js';
+
+export type NewAuditRecord = Omit<AuditRecord, 'id' | 'at'>;
+
+interface AuditRow {
+  id: string;
+  at: Date;
+  account_id: string | null;
+  username: string | null;
+  method: string;
+  route: string;
+  path: string;
+  target: Record<string, string>;
+  status: number;
+  address: string | null;
+  user_agent: string | null;
+}
+
+/** The sole writer of `audit_record` (it only ever inserts), and its search. */
+@Injectable()
+export class AuditService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async record(entry: NewAuditRecord): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO audit_record (id, account_id, username, method, route, path, target, status, address, user_agent)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        newId(),
+        entry.accountId ?? null,
+        entry.username ?? null,
+        entry.method,
+        entry.route,
+        entry.path.slice(0, 500),
+        JSON.stringify(entry.target),
+        entry.status,
+        entry.address ?? null,
+        entry.userAgent?.slice(0, 300) ?? null,
+      ],
+    );
+  }
+
+  async search(request: SearchAuditRequest): Promise<{ items: AuditRecord[]; nextAfter?: string }> {
+    const limit = request.limit ?? 100;
+    const rows = await this.dataSource.query<AuditRow[]>(
+      `SELECT * FROM audit_record r
+        WHERE ($1::uuid IS NULL OR account_id = $1)
+          AND ($2::text IS NULL OR lower(username) = lower($2))
+          AND ($3::text IS NULL OR starts_with(route, $3))
+          AND ($4::text IS NULL OR method = $4)
+          AND ($5::int IS NULL OR status = $5)
+          AND ($6::timestamptz IS NULL OR at >= $6)
+          AND ($7::timestamptz IS NULL OR at < $7)
+          AND ($8::uuid IS NULL OR (at, id) < (SELECT at, id FROM audit_record WHERE id = $8))
+        ORDER BY at DESC, id DESC LIMIT $9`,
+      [
+        request.accountId ?? null,
+        request.username ?? null,
+        request.route ?? null,
+        request.method ?? null,
+        request.status ?? null,
+        request.from ?? null,
+        request.to ?? null,
+        request.after ?? null,
+        limit + 1,
+      ],
+    );
+    const items = rows.slice(0, limit).map(recordOf);
+    return rows.length > limit ? { items, nextAfter: items.at(-1)!.id } : { items };
+  }
+}
+
+const recordOf = (row: AuditRow): AuditRecord => ({
+  id: row.id,
+  at: row.at.toISOString(),
+  ...(row.account_id ? { accountId: row.account_id } : {}),
+  ...(row.username ? { username: row.username } : {}),
+  method: row.method,
+  route: row.route,
+  path: row.path,
+  target: row.target,
+  status: row.status,
+  ...(row.address ? { address: row.address } : {}),
+  ...(row.user_agent ? { userAgent: row.user_agent } : {}),
+});

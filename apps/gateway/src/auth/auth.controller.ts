@@ -1,0 +1,44 @@
+import { Body, Controller, Get, HttpCode, Post, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Audited } from '../audit/audited.interceptor.js';
+import { valid } from '../http/body.js';
+import { FromWhere, type Origin } from '../http/request.js';
+import { RefreshRequest, SignInRequest, type TokenReply } from '../sessions/sessions.requests.js';
+import { SessionsService } from '../sessions/sessions.service.js';
+import { Acting, SignedIn } from './auth.guard.js';
+import type { Principal } from './grants.js';
+
+/** Signing in and out. Sign-in and refresh answer OAuth 2.0's token response; every attempt is in the audit record. */
+@Controller('auth')
+@UseInterceptors(Audited)
+export class AuthController {
+  constructor(private readonly sessions: SessionsService) {}
+
+  @Post('sign-in')
+  @HttpCode(200)
+  async signIn(@Body() body: unknown, @FromWhere() where: Origin): Promise<TokenReply> {
+    const request = await valid(SignInRequest, body);
+    return (await this.sessions.signIn(request.username, request.password, where)).tokens;
+  }
+
+  @Post('refresh')
+  @HttpCode(200)
+  async refresh(@Body() body: unknown): Promise<TokenReply> {
+    return this.sessions.refresh((await valid(RefreshRequest, body)).refreshToken);
+  }
+
+  /** Ends this sign-in: its refresh token and every access token it gave stop working at once. */
+  @Post('sign-out')
+  @HttpCode(204)
+  @UseGuards(SignedIn)
+  async signOut(@Acting() principal: Principal): Promise<void> {
+    await this.sessions.signOut(principal.sessionId);
+  }
+
+  /** Who the token stands for, with the grants as they are now. */
+  @Get('me')
+  @UseGuards(SignedIn)
+  me(@Acting() principal: Principal): Omit<Principal, 'sessionId'> {
+    const { sessionId: _session, ...who } = principal;
+    return who;
+  }
+}

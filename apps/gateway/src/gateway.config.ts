@@ -1,0 +1,35 @@
+import { IsInt, IsString, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { loadConfig } from '@gridwork/observability';
+
+/** The gateway's own settings, read from the environment when it starts (a wrong value stops it with the variable named). */
+export class GatewayConfig {
+  /** Signs access tokens (HMAC-SHA-256). Every replica must have the same one; at least 32 characters of randomness. */
+  @IsString() @MinLength(32, { message: 'GATEWAY_TOKEN_SECRET must be at least 32 characters (e.g. `openssl rand -base64 48`)' })
+  GATEWAY_TOKEN_SECRET = '';
+
+  /** How long an access token is good for. Short, because it is checked without asking the database for its account. */
+  @IsInt() @Min(30) @Max(3600)
+  GATEWAY_ACCESS_TOKEN_SECONDS = 900;
+
+  /** How long a sign-in lasts without being used; every refresh starts the time again. */
+  @IsInt() @Min(1) @Max(24 * 90)
+  GATEWAY_SESSION_HOURS = 24 * 14;
+
+  /** Failed sign-ins in a row that lock an account, and for how long. */
+  @IsInt() @Min(1) @Max(100)
+  GATEWAY_LOCKOUT_FAILURES = 5;
+
+  @IsInt() @Min(1) @Max(24 * 60)
+  GATEWAY_LOCKOUT_MINUTES = 15;
+
+  /** The first platform admin, created when the gateway starts with no account at all (and never again). */
+  @ValidateIf((config: GatewayConfig) => config.GATEWAY_ADMIN_PASSWORD !== '') @IsString() @MinLength(2)
+  GATEWAY_ADMIN_USERNAME = '';
+
+  @ValidateIf((config: GatewayConfig) => config.GATEWAY_ADMIN_USERNAME !== '') @IsString() @MinLength(12, { message: 'GATEWAY_ADMIN_PASSWORD must be at least 12 characters' })
+  GATEWAY_ADMIN_PASSWORD = '';
+}
+
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
+
+export const gatewayConfig = (env: NodeJS.ProcessEnv = process.env): GatewayConfig => loadConfig(GatewayConfig, env);
