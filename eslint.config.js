@@ -67,8 +67,9 @@ export default tseslint.config(
         'error',
         {
           // Not imported, but loaded by what is: Nest loads its HTTP platform
-          // itself, rxjs is a peer of every Nest package, pino-http of nestjs-pino.
-          ignoredDependencies: ['@nestjs/platform-express', 'rxjs', 'pino-http'],
+          // itself, rxjs is a peer of every Nest package, pino-http of nestjs-pino;
+          // the gateway serves swagger-ui-dist's files from where it is installed.
+          ignoredDependencies: ['@nestjs/platform-express', 'rxjs', 'pino-http', 'swagger-ui-dist'],
         },
       ],
     },

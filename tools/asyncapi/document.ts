@@ -1,81 +1,13 @@
-import { createRequire } from 'node:module';
-import { ValidationTypes, getMetadataStorage } from 'class-validator';
-import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata.js';
-import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import {
-  BOUNDARY_SCHEMA,
   ERROR_CODES,
-  LATITUDE_SCHEMA,
-  LON_LAT_SCHEMA,
-  LONGITUDE_SCHEMA,
-  RESIDENT_ID_NUMBER_SCHEMA,
-  ROUTE_SCHEMA,
   allDefinitions,
   departmentSubjectOf,
   withAddressToken,
   type EndpointDefinition,
   type EventDefinition,
 } from '@gridwork/contracts';
-import { fieldDoc, readClassDocs, type ClassDocs } from './field-docs.js';
+import { classSchemas, contractsSourceDir, ref } from '../schemas/class-schemas.js';
 
-// class-transformer keeps nested-type metadata (@Type) in a storage it does not
-// export from its entry point; the schema generator needs it to follow nesting.
-const { defaultMetadataStorage } = createRequire(import.meta.url)('class-transformer/cjs/storage.js');
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-
-/** JSON Schemas of our own validators (`registerDecorator`), by validator name. */
-const CUSTOM_VALIDATOR_SCHEMAS: Record<string, Record<string, unknown>> = {
-  isBoundary: BOUNDARY_SCHEMA,
-  isPointLongitude: LONGITUDE_SCHEMA,
-  isPointLatitude: LATITUDE_SCHEMA,
-  isLonLat: LON_LAT_SCHEMA,
-  isRoute: ROUTE_SCHEMA,
-  isResidentIdNumber: RESIDENT_ID_NUMBER_SCHEMA,
-};
-
-type Schema = Record<string, unknown> & { properties?: Record<string, Record<string, unknown>> };
-
-/** A property's schema with a description in front (a `$ref` cannot take siblings in JSON Schema draft 7, so it is wrapped). */
-function described(schema: Record<string, unknown>, description: string): Record<string, unknown> {
-  if ('$ref' in schema) return { description, allOf: [schema] };
-  const own = typeof schema.description === 'string' ? `${description}\n\n${schema.description}` : description;
-  return { ...schema, description: own };
-}
-
-/** Each class schema with its class's doc comment and each field's, inherited ones included. */
-function withDocComments(schemas: Record<string, Schema>, classes: Map<string, ClassDocs>): Record<string, Schema> {
-  return Object.fromEntries(
-    Object.entries(schemas).map(([name, schema]) => {
-      const docs = classes.get(name);
-      if (!docs) return [name, schema];
-      const properties = Object.fromEntries(
-        Object.entries(schema.properties ?? {}).map(([field, property]) => {
-          const doc = fieldDoc(classes, name, field);
-          return [field, doc ? described(property, doc) : property];
-        }),
-      );
-      return [name, { ...(docs.description ? { description: docs.description } : {}), ...schema, ...(schema.properties ? { properties } : {}) }];
-    }),
-  );
-}
-
-/**
- * A property checked by a custom validator: its known schema, or a schema of
- * its declared type. (The library's default would point at a schema named
- * after the type, e.g. `Object`, which does not exist.)
- */
-function customValidationSchema(meta: ValidationMetadata): Record<string, unknown> {
-  const [constraint] = meta.constraintCls ? getMetadataStorage().getTargetValidatorConstraints(meta.constraintCls) : [];
-  const known = constraint?.name ? CUSTOM_VALIDATOR_SCHEMAS[constraint.name] : undefined;
-  if (known) return known;
-  const type = Reflect.getMetadata('design:type', (meta.target as Function).prototype, meta.propertyName) as unknown;
-  if (type === String) return { type: 'string' };
-  if (type === Number) return { type: 'number' };
-  if (type === Boolean) return { type: 'boolean' };
-  if (type === Array) return { type: 'array' };
-  return { type: 'object' };
-}
 const channelId = (subject: string) => subject.replace(/\./g, '_');
 
 /** A channel's address: the subject, with an addressed event's department token as the parameter `{department}`. */
@@ -90,13 +22,8 @@ export function channelAddressOf(def: EndpointDefinition<object, unknown> | Even
  */
 export function buildAsyncApiDocument(version: string): Record<string, unknown> {
   const definitions = allDefinitions().sort((a, b) => a.subject.localeCompare(b.subject));
-  const generated = validationMetadatasToSchemas({
-    refPointerPrefix: '#/components/schemas/',
-    classTransformerMetadataStorage: defaultMetadataStorage,
-    additionalConverters: { [ValidationTypes.CUSTOM_VALIDATION]: customValidationSchema },
-  }) as Record<string, Schema>;
   const schemas: Record<string, unknown> = {
-    ...withDocComments(generated, readClassDocs()),
+    ...classSchemas([contractsSourceDir()]),
     ErrorReply: {
       type: 'object',
       required: ['ok', 'error'],

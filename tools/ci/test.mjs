@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The whole test suite, as README says and .ci/run calls: build and typecheck
-// everything, lint, check the AsyncAPI document, then run every test file
+// everything, lint, check the AsyncAPI and OpenAPI documents, then run every test file
 // against the real PostgreSQL and NATS servers.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -33,6 +33,7 @@ run('build', 'npx', ['tsc', '-b', 'tsconfig.build.json']);
 run('typecheck tests', 'npx', ['tsc', '-p', 'tsconfig.spec.json']);
 run('lint', 'npx', ['nx', 'run-many', '-t', 'lint', '--outputStyle=static']);
 run('asyncapi', 'node', ['tools/dist/asyncapi/generate.js', '--check']);
+run('openapi', 'node', ['tools/dist/openapi/generate.js', '--check']);
 
 const report = join(mkdtempSync(join(tmpdir(), 'gridwork-vitest-')), 'report.json');
 const tests = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], {

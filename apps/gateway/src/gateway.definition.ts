@@ -1,5 +1,6 @@
 import type { ServiceDefinition } from '@gridwork/runtime';
 import { accountsFeature } from './accounts/accounts.module.js';
+import { apiDocsFeature } from './api-docs/api-docs.module.js';
 import { adminFeature } from './admin/admin.module.js';
 import { auditFeature } from './audit/audit.module.js';
 import { authFeature } from './auth/auth.module.js';
@@ -14,5 +15,5 @@ import { sessionsFeature } from './sessions/sessions.module.js';
 export const gatewayService: ServiceDefinition = {
   service: 'gateway',
   defaultHttpPort: 3000,
-  features: [{ module: GatewayHttpModule }, accountsFeature, sessionsFeature, auditFeature, authFeature, adminFeature, dispatchFeature],
+  features: [{ module: GatewayHttpModule }, accountsFeature, sessionsFeature, auditFeature, authFeature, adminFeature, dispatchFeature, apiDocsFeature],
 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { allDefinitions } from '@gridwork/contracts';
 import { buildAsyncApiDocument, channelAddressOf } from '../document.js';
-import { fieldDoc, readClassDocs } from '../field-docs.js';
+import { fieldDoc, readClassDocs } from '../../schemas/field-docs.js';
 
 describe('AsyncAPI document', () => {
   const doc = buildAsyncApiDocument('test') as {

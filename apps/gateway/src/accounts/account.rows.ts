@@ -1,4 +1,5 @@
 import type { Grant } from '../auth/grants.js';
+import type { AccountView } from './accounts.requests.js';
 
 export interface AccountRow {
   id: string;
@@ -13,16 +14,6 @@ export interface AccountRow {
   updated_at: Date;
 }
 
-/** An account as the admin endpoints answer it: never the hash. */
-export interface AccountView {
-  id: string;
-  username: string;
-  displayName: string;
-  grants: Grant[];
-  lockedUntil?: string;
-  disabledAt?: string;
-  createdAt: string;
-}
 
 export const accountViewOf = (row: AccountRow): AccountView => ({
   id: row.id,

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, Equals, IsArray, IsBoolean, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, Equals, IsArray, IsBoolean, IsDateString, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { Grant } from '../auth/grants.js';
 
 const USERNAME = /^[\p{L}\p{N}][\p{L}\p{N}._@-]{1,63}$/u;
@@ -26,4 +26,22 @@ export class UpdateAccountRequest {
 export class ListAccountsRequest {
   @IsOptional() @IsUUID() after?: string;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+}
+
+/** An account as the admin endpoints answer it: never the password's hash. */
+export class AccountView {
+  @IsUUID() id: string;
+  @IsString() username: string;
+  @IsString() displayName: string;
+  @ValidateNested({ each: true }) @Type(() => Grant) grants: Grant[];
+  /** Set while failed sign-ins keep it locked. */
+  @IsOptional() @IsDateString() lockedUntil?: string;
+  @IsOptional() @IsDateString() disabledAt?: string;
+  @IsDateString() createdAt: string;
+}
+
+export class AccountPage {
+  @ValidateNested({ each: true }) @Type(() => AccountView) items: AccountView[];
+  /** Pass as `after` for the next page; absent on the last. */
+  @IsOptional() @IsUUID() nextAfter?: string;
 }

@@ -6,8 +6,8 @@ import { PINO_LOGGER } from '@gridwork/observability';
 import { newId } from '@gridwork/persistence';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config.js';
 import { Unauthenticated } from '../http/errors.js';
-import { accountViewOf, type AccountRow, type AccountView } from './account.rows.js';
-import type { CreateAccountRequest, ListAccountsRequest, UpdateAccountRequest } from './accounts.requests.js';
+import { accountViewOf, type AccountRow } from './account.rows.js';
+import type { AccountPage, AccountView, CreateAccountRequest, ListAccountsRequest, UpdateAccountRequest } from './accounts.requests.js';
 import { hashPassword, passwordMatches, spendVerifyTime } from './passwords.js';
 
 /** One answer for an unknown username and a wrong password, so sign-in does not tell which usernames exist. */
@@ -65,7 +65,7 @@ export class AccountsService implements OnApplicationBootstrap {
     return accountViewOf(row);
   }
 
-  async list(request: ListAccountsRequest): Promise<{ items: AccountView[]; nextAfter?: string }> {
+  async list(request: ListAccountsRequest): Promise<AccountPage> {
     const limit = request.limit ?? 50;
     const rows = await this.dataSource.query<AccountRow[]>(`SELECT * FROM account WHERE id > $1 ORDER BY id LIMIT $2`, [
       request.after ?? '00000000-0000-0000-0000-000000000000',

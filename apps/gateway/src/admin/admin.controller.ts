@@ -1,8 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
-import type { AccountView } from '../accounts/account.rows.js';
-import { CreateAccountRequest, ListAccountsRequest, UpdateAccountRequest } from '../accounts/accounts.requests.js';
+import { AccountPage, AccountView, CreateAccountRequest, ListAccountsRequest, UpdateAccountRequest } from '../accounts/accounts.requests.js';
 import { AccountsService } from '../accounts/accounts.service.js';
-import { SearchAuditRequest, type AuditRecord } from '../audit/audit.requests.js';
+import { AuditPage, SearchAuditRequest } from '../audit/audit.requests.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Audited } from '../audit/audited.interceptor.js';
 import { Acting, SignedIn } from '../auth/auth.guard.js';
@@ -11,6 +10,7 @@ import { SessionsService } from '../sessions/sessions.service.js';
 import { forbidden } from '../http/errors.js';
 import { valid } from '../http/body.js';
 import { uuidParam } from '../http/params.js';
+import { Operation } from '../api-docs/operation.js';
 
 const adminOnly = (principal: Principal): void => {
   if (!isPlatformAdmin(principal)) throw forbidden(`${principal.username} is not a platform admin: only platform admins manage accounts and read the audit record`);
@@ -28,18 +28,21 @@ export class AdminController {
   ) {}
 
   @Post('accounts')
+  @Operation({ summary: 'Creates an account with its grants.', who: 'platform admins', body: CreateAccountRequest, reply: AccountView, errors: ['FORBIDDEN', 'CONFLICT'] })
   async create(@Acting() principal: Principal, @Body() body: unknown): Promise<AccountView> {
     adminOnly(principal);
     return this.accounts.create(await valid(CreateAccountRequest, body));
   }
 
   @Get('accounts')
-  async list(@Acting() principal: Principal, @Query() query: unknown): Promise<{ items: AccountView[]; nextAfter?: string }> {
+  @Operation({ summary: 'Lists accounts, paged.', who: 'platform admins', query: ListAccountsRequest, reply: AccountPage, errors: ['FORBIDDEN'] })
+  async list(@Acting() principal: Principal, @Query() query: unknown): Promise<AccountPage> {
     adminOnly(principal);
     return this.accounts.list(await valid(ListAccountsRequest, query));
   }
 
   @Get('accounts/:id')
+  @Operation({ summary: 'One account.', who: 'platform admins', reply: AccountView, errors: ['FORBIDDEN', 'NOT_FOUND'] })
   async get(@Acting() principal: Principal, @Param('id') id: string): Promise<AccountView> {
     adminOnly(principal);
     return this.accounts.get(uuidParam(id, 'id'));
@@ -47,6 +50,13 @@ export class AdminController {
 
   /** Changes names, password, grants; disables or unlocks. A new password, new grants or disabling ends the account's sign-ins. */
   @Patch('accounts/:id')
+  @Operation({
+    summary: 'Changes an account: names, password, grants; disables or unlocks it. A new password, new grants or disabling end its sign-ins.',
+    who: 'platform admins',
+    body: UpdateAccountRequest,
+    reply: AccountView,
+    errors: ['FORBIDDEN', 'NOT_FOUND'],
+  })
   async update(@Acting() principal: Principal, @Param('id') id: string, @Body() body: unknown): Promise<AccountView> {
     adminOnly(principal);
     uuidParam(id, 'id');
@@ -60,7 +70,8 @@ export class AdminController {
   }
 
   @Get('audit')
-  async searchAudit(@Acting() principal: Principal, @Query() query: unknown): Promise<{ items: AuditRecord[]; nextAfter?: string }> {
+  @Operation({ summary: 'Searches the record of writes, newest first, paged.', who: 'platform admins', query: SearchAuditRequest, reply: AuditPage, errors: ['FORBIDDEN'] })
+  async searchAudit(@Acting() principal: Principal, @Query() query: unknown): Promise<AuditPage> {
     adminOnly(principal);
     return this.audit.search(await valid(SearchAuditRequest, query));
   }

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsDateString, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsDateString, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateNested } from 'class-validator';
 
 export class SearchAuditRequest {
   @IsOptional() @IsUUID() accountId?: string;
@@ -15,16 +15,27 @@ export class SearchAuditRequest {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
 }
 
-export interface AuditRecord {
-  id: string;
-  at: string;
-  accountId?: string;
-  username?: string;
-  method: string;
-  route: string;
-  path: string;
-  target: Record<string, string>;
-  status: number;
-  address?: string;
-  userAgent?: string;
+/** One write through the gateway. */
+export class AuditRecord {
+  @IsUUID() id: string;
+  @IsDateString() at: string;
+  /** The signed-in account; absent for a sign-in attempt, which has `username` only. */
+  @IsOptional() @IsUUID() accountId?: string;
+  @IsOptional() @IsString() username?: string;
+  @IsString() method: string;
+  /** The route as declared, e.g. `/dispatch/cases/:caseId/:action`. */
+  @IsString() route: string;
+  /** The path as called. */
+  @IsString() path: string;
+  /** The route's parameters: what was acted on. */
+  @IsObject() target: Record<string, string>;
+  /** The HTTP status it was answered with. */
+  @IsInt() status: number;
+  @IsOptional() @IsString() address?: string;
+  @IsOptional() @IsString() userAgent?: string;
+}
+
+export class AuditPage {
+  @ValidateNested({ each: true }) @Type(() => AuditRecord) items: AuditRecord[];
+  @IsOptional() @IsUUID() nextAfter?: string;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { newId } from '@gridwork/persistence';
-import type { AuditRecord, SearchAuditRequest } from './audit.requests.js';
+import type { AuditPage, AuditRecord, SearchAuditRequest } from './audit.requests.js';
 
 export type NewAuditRecord = Omit<AuditRecord, 'id' | 'at'>;
 
@@ -43,7 +43,7 @@ export class AuditService {
     );
   }
 
-  async search(request: SearchAuditRequest): Promise<{ items: AuditRecord[]; nextAfter?: string }> {
+  async search(request: SearchAuditRequest): Promise<AuditPage> {
     const limit = request.limit ?? 100;
     const rows = await this.dataSource.query<AuditRow[]>(
       `SELECT * FROM audit_record r

@@ -2,7 +2,8 @@ import { Body, Controller, Get, HttpCode, Post, UseGuards, UseInterceptors } fro
 import { Audited } from '../audit/audited.interceptor.js';
 import { valid } from '../http/body.js';
 import { FromWhere, type Origin } from '../http/request.js';
-import { RefreshRequest, SignInRequest, type TokenReply } from '../sessions/sessions.requests.js';
+import { MeReply, RefreshRequest, SignInRequest, TokenReply } from '../sessions/sessions.requests.js';
+import { Operation } from '../api-docs/operation.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { Acting, SignedIn } from './auth.guard.js';
 import type { Principal } from './grants.js';
@@ -15,6 +16,12 @@ export class AuthController {
 
   @Post('sign-in')
   @HttpCode(200)
+  @Operation({
+    summary: 'Signs in with a username and password; answers an access token and a refresh token. Failures in a row lock the account for a while.',
+    body: SignInRequest,
+    reply: TokenReply,
+    signedIn: false,
+  })
   async signIn(@Body() body: unknown, @FromWhere() where: Origin): Promise<TokenReply> {
     const request = await valid(SignInRequest, body);
     return (await this.sessions.signIn(request.username, request.password, where)).tokens;
@@ -22,6 +29,7 @@ export class AuthController {
 
   @Post('refresh')
   @HttpCode(200)
+  @Operation({ summary: 'Trades a refresh token (once) for new tokens; a refresh token used twice ends the sign-in.', body: RefreshRequest, reply: TokenReply, signedIn: false })
   async refresh(@Body() body: unknown): Promise<TokenReply> {
     return this.sessions.refresh((await valid(RefreshRequest, body)).refreshToken);
   }
@@ -29,6 +37,7 @@ export class AuthController {
   /** Ends this sign-in: its refresh token and every access token it gave stop working at once. */
   @Post('sign-out')
   @HttpCode(204)
+  @Operation({ summary: 'Ends this sign-in: its tokens stop working at once.' })
   @UseGuards(SignedIn)
   async signOut(@Acting() principal: Principal): Promise<void> {
     await this.sessions.signOut(principal.sessionId);
@@ -37,7 +46,8 @@ export class AuthController {
   /** Who the token stands for, with the grants as they are now. */
   @Get('me')
   @UseGuards(SignedIn)
-  me(@Acting() principal: Principal): Omit<Principal, 'sessionId'> {
+  @Operation({ summary: 'Who the access token stands for, with the grants as they are now.', reply: MeReply })
+  me(@Acting() principal: Principal): MeReply {
     const { sessionId: _session, ...who } = principal;
     return who;
   }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, Inject, Param, Post, Query, Res, UseGuards, UseInterceptors } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { ErrorCode, GridworkError, subjects, type Case, type CasePage, type CaseDetail, type EndpointDefinition, type ReportCaseReply } from '@gridwork/contracts';
+import { CaseDetail, CasePage, ErrorCode, GridworkError, ListCasesRequest, ReportCaseReply, ReportCaseRequest, subjects, type Case, type EndpointDefinition } from '@gridwork/contracts';
 import { GridworkClient } from '@gridwork/client';
 import { NATS_CONNECTION } from '@gridwork/messaging';
 import { Audited } from '../audit/audited.interceptor.js';
@@ -8,6 +8,7 @@ import { Acting as ActingPrincipal, SignedIn } from '../auth/auth.guard.js';
 import type { Principal } from '../auth/grants.js';
 import { forbidden } from '../http/errors.js';
 import { uuidParam } from '../http/params.js';
+import { Operation } from '../api-docs/operation.js';
 import { ACTIONS_OF, DESK_ROLES, actingOnCase, actingToReport, departmentGrantOf, refuseActor, type Acting } from './case-access.js';
 import { listQueryOf } from './list-query.js';
 
@@ -18,6 +19,22 @@ const COMMANDS = new Map(
     .map((endpoint) => [endpoint.subject.split('.').at(-1)!, endpoint]),
 );
 const ALL_ACTIONS = new Set(Object.values(ACTIONS_OF).flat());
+
+/** Each action's roles, in words, for the document. */
+const whoMay = (action: string): string =>
+  [ACTIONS_OF.desk.includes(action) && 'the desk', ACTIONS_OF['department-staff'].includes(action) && "department staff (their department's cases)", ACTIONS_OF['grid-worker'].includes(action) && "grid workers (their grid's cases)"]
+    .filter(Boolean)
+    .join(', ');
+
+/** The document's view of each action: the command's request, less what the path (caseId) and the sign-in (actor) give. */
+const ACTION_DOCS = Object.fromEntries(
+  [...ALL_ACTIONS].map((action) => {
+    const endpoint = COMMANDS.get(action)!;
+    return [action, { summary: `${endpoint.summary} Who: ${whoMay(action)}.`, body: endpoint.request, reply: endpoint.reply, without: ['caseId', 'actor'] }];
+  }),
+);
+
+const DESK = 'platform admins anywhere; dispatchers and area admins inside their area';
 
 interface Reply {
   status(code: number): Reply;
@@ -42,6 +59,13 @@ export class CasesController {
   }
 
   @Post()
+  @Operation({
+    summary: 'Reports a case. Department staff report as their department; a grid worker as the reporter on patrol.',
+    who: `${DESK}; department staff; grid workers`,
+    body: ReportCaseRequest,
+    reply: ReportCaseReply,
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'NOT_ADMITTED', 'TOO_LARGE'],
+  })
   async report(@ActingPrincipal() principal: Principal, @Body() body: unknown): Promise<ReportCaseReply> {
     const request = refuseActor(body);
     const acting = actingToReport(principal);
@@ -52,6 +76,13 @@ export class CasesController {
   }
 
   @Get()
+  @Operation({
+    summary: "Lists cases, newest first, paged. The desk's list is its area unless it asks for an area inside it; a grid worker's, their own cases; department staff's, their department's.",
+    who: `${DESK}; department staff; grid workers`,
+    query: ListCasesRequest,
+    reply: CasePage,
+    errors: ['FORBIDDEN'],
+  })
   async list(@ActingPrincipal() principal: Principal, @Query() query: Record<string, unknown>): Promise<CasePage> {
     const request = listQueryOf(query);
     const department = departmentGrantOf(principal);
@@ -68,6 +99,12 @@ export class CasesController {
 
   /** One case with its timeline. Its ETag changes with its version, so a client polling with If-None-Match gets 304 until it changes. */
   @Get(':idOrNumber')
+  @Operation({
+    summary: 'One case with its timeline, by id or number. Its ETag changes with the case: with If-None-Match it answers 304 until then.',
+    who: `${DESK} (cases in the area); department staff (cases their department owns or owned, reported, or was whistled to); grid workers (their grid's cases)`,
+    reply: CaseDetail,
+    errors: ['FORBIDDEN', 'NOT_FOUND'],
+  })
   async get(
     @ActingPrincipal() principal: Principal,
     @Param('idOrNumber') idOrNumber: string,
@@ -85,6 +122,7 @@ export class CasesController {
   }
 
   @Post(':caseId/:action')
+  @Operation({ summary: 'Acts on a case.', errors: ['FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'NOT_ADMITTED'], commands: { parameter: 'action', each: ACTION_DOCS } })
   async act(@ActingPrincipal() principal: Principal, @Param('caseId') caseId: string, @Param('action') action: string, @Body() body: unknown): Promise<unknown> {
     uuidParam(caseId, 'caseId');
     const endpoint = COMMANDS.get(action);

@@ -20,6 +20,9 @@ export const HTTP_STATUS_OF: Record<ErrorCode, number> = {
 };
 
 export type GatewayErrorCode = ErrorCode | 'UNAUTHENTICATED' | 'TOO_LARGE';
+
+/** The status of every code the gateway answers. */
+export const GATEWAY_ERROR_STATUS: Record<GatewayErrorCode, number> = { ...HTTP_STATUS_OF, UNAUTHENTICATED: HttpStatus.UNAUTHORIZED, TOO_LARGE: HttpStatus.PAYLOAD_TOO_LARGE };
 export type GatewayErrorBody = Omit<ErrorBody, 'code'> & { code: GatewayErrorCode };
 
 /** No sign-in, a bad or expired token, or a wrong password: 401. */
