@@ -6,7 +6,7 @@ import {
   type EndpointDefinition,
   type EventDefinition,
 } from '@gridwork/contracts';
-import { classSchemas, contractsSourceDir, ref } from '../schemas/class-schemas.js';
+import { classSchemas, contractsSourceDir, ref, schemaOfClass, type Schema } from '../schemas/class-schemas.js';
 
 const channelId = (subject: string) => subject.replace(/\./g, '_');
 
@@ -48,10 +48,10 @@ export function buildAsyncApiDocument(version: string): Record<string, unknown> 
       },
     },
   };
-  // A message class without fields (e.g. an empty request) has no validation metadata, hence no generated schema.
+  // A message class with no rules of its own (empty, or only inherited fields) has no generated schema.
   for (const def of definitions) {
     const classes = def.kind === 'endpoint' ? [def.request, def.reply] : [(def as EventDefinition<object>).payload];
-    for (const type of classes) schemas[type.name] ??= { type: 'object', properties: {}, additionalProperties: false };
+    for (const type of classes) schemas[type.name] ??= schemaOfClass(schemas as Record<string, Schema>, type);
   }
   const sortedSchemas = Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b)));
   const channels: Record<string, unknown> = {};

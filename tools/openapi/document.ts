@@ -4,7 +4,7 @@ import { HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/comm
 import { RequestMethod } from '@nestjs/common';
 import { gatewayService } from '@gridwork/gateway-service/definition';
 import { GATEWAY_ERROR_STATUS, OPERATION_DOC, type OperationDoc } from '@gridwork/gateway-service/api-docs';
-import { classSchemas, contractsSourceDir, ref, type Schema } from '../schemas/class-schemas.js';
+import { classSchemas, contractsSourceDir, ref, schemaOfClass, type Schema } from '../schemas/class-schemas.js';
 
 /*
  * The gateway's OpenAPI 3.1 document, built from its controllers: each
@@ -91,10 +91,30 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
   const all: Record<string, Schema> = { ...classSchemas([contractsSourceDir(), gatewaySource]), Error: ERROR_BODY as Schema };
   const paths: Record<string, Record<string, unknown>> = {};
 
+  /** A class's schema less the fields the caller does not send, under a name of its own (numbered when two routes leave out different fields). */
+  const without = (type: Function, fields: string[] | undefined, suffix: string): string => {
+    const source = (all[type.name] ??= schemaOfClass(all, type));
+    const left = Object.keys(source.properties ?? {}).filter((field) => fields?.includes(field));
+    if (left.length === 0) return type.name;
+    const schema = {
+      ...source,
+      properties: Object.fromEntries(Object.entries(source.properties ?? {}).filter(([field]) => !fields!.includes(field))),
+      required: ((source.required as string[] | undefined) ?? []).filter((field) => !fields!.includes(field)),
+    };
+    for (let n = 1; ; n++) {
+      const name = `${type.name}${suffix}${n > 1 ? n : ''}`;
+      if (!all[name] || JSON.stringify(all[name]) === JSON.stringify(schema)) {
+        all[name] = schema;
+        return name;
+      }
+    }
+  };
+
   const add = (route: Route, path: string, summary: string, body: Function | undefined, reply: Function | undefined, bodySchemaName?: string) => {
+    if (reply) all[reply.name] ??= schemaOfClass(all, reply);
     const parameters = [
       ...[...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
-      ...(route.doc.query ? queryParameters(all[route.doc.query.name]) : []),
+      ...(route.doc.query ? queryParameters(all[without(route.doc.query, route.doc.without, 'Query')]) : []),
     ];
     (paths[path] ??= {})[route.method.toLowerCase()] = {
       summary,
@@ -103,7 +123,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       tags: [path.split('/')[1]],
       ...(route.doc.signedIn === false ? { security: [] } : {}),
       ...(parameters.length ? { parameters } : {}),
-      ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: ref(bodySchemaName ?? body.name) } } } } : {}),
+      ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: ref(bodySchemaName ?? without(body, route.doc.without, 'Body')) } } } } : {}),
       responses: responsesOf(route, reply, route.doc.errors ?? []),
     };
   };
@@ -116,12 +136,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       continue;
     }
     for (const [name, command] of Object.entries(commands.each)) {
-      // The command's request without what the path and the sign-in fill in.
-      const source = all[command.body.name] ?? { type: 'object', properties: {} };
-      const bodyName = `${command.body.name}Body`;
-      const properties = Object.fromEntries(Object.entries(source.properties ?? {}).filter(([field]) => !command.without.includes(field)));
-      all[bodyName] = { ...source, properties, required: ((source.required as string[] | undefined) ?? []).filter((field) => !command.without.includes(field)) };
-      add(route, path.replace(`{${commands.parameter}}`, name), command.summary, command.body, command.reply, bodyName);
+      add(route, path.replace(`{${commands.parameter}}`, name), command.summary, command.body, command.reply, without(command.body, command.without, 'Body'));
     }
   }
 

@@ -91,3 +91,17 @@ export function classSchemas(docDirs: string[]): Record<string, Schema> {
   for (const dir of docDirs) for (const [name, classDocs] of readClassDocs(dir)) docs.set(name, classDocs);
   return withDocComments(generated, docs);
 }
+
+/**
+ * The schema of a class that adds no field to the class it extends (e.g.
+ * `ClaimCaseRequest extends CaseCommand`): its nearest ancestor's, since the
+ * generator makes schemas only for classes with rules of their own; an
+ * empty object for a class with no fields at all.
+ */
+export function schemaOfClass(schemas: Record<string, Schema>, type: Function): Schema {
+  for (let cls: unknown = type; typeof cls === 'function' && cls !== Function.prototype; cls = Object.getPrototypeOf(cls)) {
+    const own = schemas[(cls as Function).name];
+    if (own) return own;
+  }
+  return { type: 'object', properties: {}, additionalProperties: false };
+}

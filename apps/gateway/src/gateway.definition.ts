@@ -5,6 +5,7 @@ import { adminFeature } from './admin/admin.module.js';
 import { auditFeature } from './audit/audit.module.js';
 import { authFeature } from './auth/auth.module.js';
 import { dispatchFeature } from './dispatch/dispatch.module.js';
+import { forwardingFeature } from './forwarding/forwarding.module.js';
 import { GatewayHttpModule } from './http/gateway-http.module.js';
 import { sessionsFeature } from './sessions/sessions.module.js';
 
@@ -15,5 +16,5 @@ import { sessionsFeature } from './sessions/sessions.module.js';
 export const gatewayService: ServiceDefinition = {
   service: 'gateway',
   defaultHttpPort: 3000,
-  features: [{ module: GatewayHttpModule }, accountsFeature, sessionsFeature, auditFeature, authFeature, adminFeature, dispatchFeature, apiDocsFeature],
+  features: [{ module: GatewayHttpModule }, accountsFeature, sessionsFeature, auditFeature, authFeature, adminFeature, dispatchFeature, forwardingFeature, apiDocsFeature],
 };

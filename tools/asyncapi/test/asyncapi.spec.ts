@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { getMetadataStorage } from 'class-validator';
 import { allDefinitions } from '@gridwork/contracts';
 import { buildAsyncApiDocument, channelAddressOf } from '../document.js';
 import { fieldDoc, readClassDocs } from '../../schemas/field-docs.js';
@@ -34,6 +35,19 @@ describe('AsyncAPI document', () => {
     const list = doc.components.schemas['ListDeadLettersReply']!;
     expect(JSON.stringify(list.properties)).toContain('#/components/schemas/DeadLetter');
     expect(doc.components.schemas['ReplayDeadLetterRequest']!.properties).toHaveProperty('sequence');
+  });
+
+  it('gives every message the fields its class validates, also a class that only inherits them (ClaimCaseRequest extends CaseCommand)', () => {
+    const short: string[] = [];
+    for (const def of allDefinitions()) {
+      for (const type of def.kind === 'endpoint' ? [def.request, def.reply] : [def.payload]) {
+        const fields = new Set(getMetadataStorage().getTargetValidationMetadatas(type, '', true, false).map((m) => m.propertyName));
+        const documented = Object.keys(doc.components.schemas[type.name]?.properties ?? {});
+        for (const field of fields) if (!documented.includes(field)) short.push(`${type.name}.${field}`);
+      }
+    }
+    expect(short).toEqual([]);
+    expect(Object.keys(doc.components.schemas['ClaimCaseRequest']!.properties!)).toEqual(expect.arrayContaining(['caseId', 'actor']));
   });
 
   it("describes every field with its class's doc comment, inherited ones too, and the validators' ranges", () => {

@@ -15,6 +15,8 @@ export interface OperationDoc {
   query?: Function;
   /** The answer's class; omitted when it answers 204 without a body or 304. */
   reply?: Function;
+  /** Fields of `body` or `query` that the caller does not send: the path's parameters, and what the sign-in gives. */
+  without?: string[];
   /** Error codes beyond those every route may answer (VALIDATION_FAILED, UNAUTHENTICATED, UNAVAILABLE, INTERNAL). */
   errors?: GatewayErrorCode[];
   /** False for the routes that need no sign-in. */
