@@ -65,6 +65,8 @@ export class EventConsumers {
   async start(): Promise<void> {
     for (const source of this.sources) {
       const stream = streamNameOf(source);
+      // The histogram's series exist from the start, so a rate over them counts the first events too.
+      this.metrics.eventDelay.zero({ stream });
       this.running.push(
         await startDurableConsumer(this.nc, {
           stream,

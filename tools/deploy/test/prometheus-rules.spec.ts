@@ -97,21 +97,32 @@ describe('deploy/prometheus', () => {
     let prometheus: PrometheusProcess | undefined;
     afterAll(() => prometheus?.dispose());
 
+    /** The parts of a Deployment that kubernetes_sd turns into a pod's labels. */
+    interface Deployment {
+      kind: string;
+      metadata: { name: string };
+      spec: {
+        template: {
+          metadata: { labels?: Record<string, string>; annotations?: Record<string, string> };
+          spec: { containers: { ports?: { name: string; containerPort: number }[] }[] };
+        };
+      };
+    }
     const deployments = readdirSync(KUBERNETES_DIR)
       .filter((f) => f.endsWith('.yaml'))
-      .flatMap((f) => parseAllDocuments(readFileSync(join(KUBERNETES_DIR, f), 'utf8')).map((d) => d.toJSON()))
-      .filter((doc) => doc?.kind === 'Deployment');
+      .flatMap((f) => parseAllDocuments(readFileSync(join(KUBERNETES_DIR, f), 'utf8')).map((d) => d.toJSON() as Deployment | null))
+      .filter((doc): doc is Deployment => doc?.kind === 'Deployment');
 
     /** What kubernetes_sd (role pod) reports for one replica of a Deployment, one entry per container port. */
-    const discovered = (deployment: Record<string, any>, podIp: string) => {
+    const discovered = (deployment: Deployment, podIp: string) => {
       const template = deployment.spec.template;
       const meta: Record<string, string> = {
         __meta_kubernetes_namespace: 'gridwork',
         __meta_kubernetes_pod_name: `${deployment.metadata.name}-7d9f8-abcde`,
       };
-      for (const [k, v] of Object.entries<string>(template.metadata.labels ?? {})) meta[`__meta_kubernetes_pod_label_${k.replace(/[^a-zA-Z0-9_]/g, '_')}`] = v;
-      for (const [k, v] of Object.entries<string>(template.metadata.annotations ?? {})) meta[`__meta_kubernetes_pod_annotation_${k.replace(/[^a-zA-Z0-9_]/g, '_')}`] = v;
-      return template.spec.containers.flatMap((c: { ports?: { name: string; containerPort: number }[] }) =>
+      for (const [k, v] of Object.entries(template.metadata.labels ?? {})) meta[`__meta_kubernetes_pod_label_${k.replace(/[^a-zA-Z0-9_]/g, '_')}`] = v;
+      for (const [k, v] of Object.entries(template.metadata.annotations ?? {})) meta[`__meta_kubernetes_pod_annotation_${k.replace(/[^a-zA-Z0-9_]/g, '_')}`] = v;
+      return template.spec.containers.flatMap((c) =>
         (c.ports ?? []).map((p) => ({ targets: [`${podIp}:${p.containerPort}`], labels: { ...meta, __meta_kubernetes_pod_container_port_name: p.name } })),
       );
     };

@@ -69,6 +69,8 @@ export class DeadlineTimers implements OnApplicationBootstrap, BeforeApplication
       labelNames: ['kind'] as const,
       registers: [metrics.registry],
     });
+    // Every kind exists from the start, so a rate over them counts the first timer fired too.
+    for (const kind of ['remind', 'escalate', 'flag', 'failed']) this.fired.inc({ kind }, 0);
     this.lateness = new Histogram({
       name: 'gov_dispatch_timer_lateness_seconds',
       help: 'How late each deadline timer fired: from when it was due (timer_at) to when a replica took it up, counted once its batch committed.',
