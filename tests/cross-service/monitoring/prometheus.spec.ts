@@ -38,11 +38,21 @@ const rules = (): Rule[] =>
   );
 
 interface Panel {
+  id: number;
   type: string;
   title: string;
+  gridPos: { x: number; y: number; w: number; h: number };
+  datasource?: { type: string; uid: string };
   targets?: { expr: string }[];
 }
-const dashboards = (): [string, { title: string; panels: Panel[]; templating: { list: { name: string; type: string }[] } }][] =>
+interface Dashboard {
+  uid: string;
+  title: string;
+  schemaVersion: number;
+  panels: Panel[];
+  templating: { list: { name: string; type: string; query?: string }[] };
+}
+const dashboards = (): [string, Dashboard][] =>
   readdirSync(DASHBOARDS_DIR)
     .filter((f) => f.endsWith('.json'))
     .map((f) => [f, JSON.parse(readFileSync(join(DASHBOARDS_DIR, f), 'utf8'))]);
@@ -191,10 +201,15 @@ describe('monitoring: Prometheus scraping the running services', () => {
       ].sort(),
     );
     let queries = 0;
+    expect(new Set(files.map(([, d]) => d.uid)).size).toBe(files.length);
     for (const [file, dashboard] of files) {
+      expect(dashboard, file).toMatchObject({ uid: expect.any(String), title: expect.any(String), schemaVersion: expect.any(Number) });
       // Importable anywhere: the Prometheus is chosen with a datasource variable.
-      expect(dashboard.templating.list).toContainEqual(expect.objectContaining({ name: 'datasource', type: 'datasource' }));
+      expect(dashboard.templating.list).toContainEqual(expect.objectContaining({ name: 'datasource', type: 'datasource', query: 'prometheus' }));
+      expect(new Set(dashboard.panels.map((p) => p.id)).size, `${file}: panel ids`).toBe(dashboard.panels.length);
+      for (const panel of dashboard.panels) expect(panel.gridPos, `${file}: ${panel.title}`).toMatchObject({ w: expect.any(Number), h: expect.any(Number) });
       for (const panel of dashboard.panels.filter((p) => p.type !== 'row')) {
+        expect(panel.datasource, `${file}: ${panel.title}`).toEqual({ type: 'prometheus', uid: '${datasource}' });
         expect(panel.targets?.length, `${file}: ${panel.title}`).toBeGreaterThan(0);
         queries += panel.targets!.length;
       }
