@@ -71,7 +71,9 @@ describe('deploy/prometheus', () => {
     // The dead-letter alert made to need two letters: its test, which has one, must fail.
     const dir = mkdtempSync(join(tmpdir(), 'gridwork-rules-'));
     try {
-      const alerts = readFileSync(join(PROMETHEUS_DIR, 'rules/alerts.yml'), 'utf8').replace('gridwork:dead_letter_messages:max > 0', 'gridwork:dead_letter_messages:max > 1');
+      const shipped = readFileSync(join(PROMETHEUS_DIR, 'rules/alerts.yml'), 'utf8');
+      const alerts = shipped.replace('(gov_dead_letter_messages) > 0', '(gov_dead_letter_messages) > 1');
+      expect(alerts).not.toBe(shipped);
       writeFileSync(join(dir, 'alerts.yml'), alerts);
       writeFileSync(join(dir, 'recording.yml'), readFileSync(join(PROMETHEUS_DIR, 'rules/recording.yml')));
       const test = parse(readFileSync(join(PROMETHEUS_DIR, 'tests/alerts.test.yml'), 'utf8'));
@@ -153,6 +155,14 @@ describe('deploy/prometheus', () => {
           .sort(),
       );
       expect(targets.droppedTargets).toHaveLength(1);
+    });
+
+    it('lets Prometheus list and watch the pods of the namespace it discovers, and nothing more', () => {
+      const docs = parseAllDocuments(readFileSync(join(PROMETHEUS_DIR, 'kubernetes-rbac.yaml'), 'utf8')).map((d) => d.toJSON());
+      const role = docs.find((d) => d.kind === 'Role');
+      const binding = docs.find((d) => d.kind === 'RoleBinding');
+      expect(role).toMatchObject({ metadata: { namespace: 'gridwork' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }] });
+      expect(binding).toMatchObject({ metadata: { namespace: 'gridwork' }, roleRef: { kind: 'Role', name: role.metadata.name }, subjects: [{ kind: 'ServiceAccount' }] });
     });
   });
 });
