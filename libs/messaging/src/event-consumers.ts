@@ -65,6 +65,8 @@ export class EventConsumers {
   async start(): Promise<void> {
     for (const source of this.sources) {
       const stream = streamNameOf(source);
+      // The histogram's series exist from the start, so a rate over them counts the first events too.
+      this.metrics.eventDelay.zero({ stream });
       this.running.push(
         await startDurableConsumer(this.nc, {
           stream,
@@ -75,11 +77,11 @@ export class EventConsumers {
           isPermanent,
           handle: async (message) => {
             const outcome = await this.apply(source, storedEventOf(message));
-            this.metrics.eventsConsumed.inc({ stream, outcome });
+            this.count(stream, message, outcome);
           },
           handleBatch: async (messages) => {
             const outcomes = await this.applyBatch(source, messages.map(storedEventOf));
-            for (const outcome of outcomes) this.metrics.eventsConsumed.inc({ stream, outcome });
+            outcomes.forEach((outcome, i) => this.count(stream, messages[i]!, outcome));
           },
           onWaiting: (missing, err) => this.log.warn({ stream: missing, err }, `waiting for stream ${missing}: has its service run yet?`),
           onError: (message, err, willRetry) => {
@@ -93,6 +95,12 @@ export class EventConsumers {
         }),
       );
     }
+  }
+
+  /** Counts a handled event, and for an applied one how long it waited since its stream stored it (the event-delay objective). */
+  private count(stream: string, message: JsMsg, outcome: ApplyOutcome): void {
+    this.metrics.eventsConsumed.inc({ stream, outcome });
+    if (outcome === 'applied') this.metrics.eventDelay.observe({ stream }, Math.max(0, Date.now() - message.info.timestampNanos / 1e6) / 1000);
   }
 
   async stop(): Promise<void> {

@@ -4,7 +4,7 @@ import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jet
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { operationsOf, streamNameOf, type EndpointDefinition, type EventDefinition } from '@gridwork/contracts';
+import { deadLetterStreamOf, operationsOf, streamNameOf, type EndpointDefinition, type EventDefinition } from '@gridwork/contracts';
 import { PINO_LOGGER, ServiceMetrics } from '@gridwork/observability';
 import { DeadLetters } from './dead-letters.js';
 import { ENDPOINT_METADATA, EVENT_HANDLER_METADATA } from './decorators.js';
@@ -46,7 +46,7 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
     metrics.onScrape(() => this.scrapeQueues(metrics, dataSource));
   }
 
-  /** Queue depths for operators: each consumer's pending, ack-pending and redelivered counts, and the outbox backlog. */
+  /** Queue depths for operators: each consumer's pending, ack-pending and redelivered counts, the dead letters and the outbox backlog. */
   private async scrapeQueues(metrics: ServiceMetrics, dataSource: DataSource): Promise<void> {
     const jsm = await this.manager();
     // Each gauge on its own: a consumer not created yet (its source has not run) must not hide the others.
@@ -58,6 +58,11 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
       metrics.consumerAckPending.set(labels, info.num_ack_pending);
       metrics.consumerRedelivered.set(labels, info.num_redelivered);
     });
+    scrapes.push(
+      jsm.streams.info(deadLetterStreamOf(this.options.service)).then(({ state }) => {
+        metrics.deadLetters.set({ stream: deadLetterStreamOf(this.options.service) }, state.messages);
+      }),
+    );
     scrapes.push(
       dataSource.query('SELECT count(*)::int AS pending FROM outbox WHERE sent_at IS NULL').then(([{ pending }]: { pending: number }[]) => {
         metrics.outboxPending.set(pending);

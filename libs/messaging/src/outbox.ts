@@ -137,6 +137,8 @@ export const outboxInsert = (param: string, keep: string): string =>
 
 interface PendingRow {
   id: string;
+  /** Seconds since the row was committed, by the database's clock (the one `created_at` was written with). */
+  waited: number;
   subject: string;
   headers: Record<string, string>;
   payload: unknown;
@@ -216,7 +218,7 @@ export class OutboxRelay {
       const [{ locked }] = await em.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK_KEY]);
       if (!locked) return 0; // another replica is relaying; its listener saw the same NOTIFY
       const rows: PendingRow[] = await em.query(
-        'SELECT id, subject, headers, payload FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT $1',
+        'SELECT id, subject, headers, payload, EXTRACT(EPOCH FROM clock_timestamp() - created_at)::float AS waited FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT $1',
         [this.options.batchSize],
       );
       if (rows.length === 0) return 0;
@@ -229,6 +231,7 @@ export class OutboxRelay {
       );
       await em.query('UPDATE outbox SET sent_at = now() WHERE id = ANY($1::uuid[])', [rows.map((r) => r.id)]);
       this.metrics.outboxPublished.inc(rows.length);
+      for (const row of rows) this.metrics.outboxPublishDelay.observe(Math.max(0, row.waited));
       return rows.length;
     });
   }

@@ -26,9 +26,29 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  /**
+   * How long an event waited in JetStream before this service applied it: the
+   * stream's store time to the commit of the handler's transaction. The outbox
+   * part of an event's journey is `gov_outbox_publish_delay_seconds`.
+   */
+  readonly eventDelay = new Histogram({
+    name: 'gov_event_delay_seconds',
+    help: 'Time from an event being stored in its stream to this service applying it, by source stream.',
+    labelNames: ['stream'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [this.registry],
+  });
+
   readonly outboxPublished = new Counter({
     name: 'gov_outbox_published_total',
     help: 'Events the outbox relay has published to JetStream.',
+    registers: [this.registry],
+  });
+
+  readonly outboxPublishDelay = new Histogram({
+    name: 'gov_outbox_publish_delay_seconds',
+    help: 'Time from an event being committed to the outbox to the relay publishing it to JetStream.',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
     registers: [this.registry],
   });
 
@@ -60,6 +80,30 @@ export class ServiceMetrics {
   readonly outboxPending = new Gauge({
     name: 'gov_outbox_pending_events',
     help: 'Events committed to the outbox and not yet published.',
+    registers: [this.registry],
+    collect: () => this.scrape(),
+  });
+
+  readonly deadLetters = new Gauge({
+    name: 'gov_dead_letter_messages',
+    help: 'Events in this service\'s dead-letter stream, waiting for an operator to replay or drop them.',
+    labelNames: ['stream'] as const,
+    registers: [this.registry],
+    collect: () => this.scrape(),
+  });
+
+  /** Filled at scrape time by the health check: what readiness (`/health/ready`) answers, as numbers. */
+  readonly dependencyUp = new Gauge({
+    name: 'gov_dependency_up',
+    help: 'Whether this service reaches a dependency (postgresql, nats): 1 up, 0 down.',
+    labelNames: ['dependency'] as const,
+    registers: [this.registry],
+    collect: () => this.scrape(),
+  });
+
+  readonly ready = new Gauge({
+    name: 'gov_service_ready',
+    help: 'Whether this service is ready (every dependency up), as /health/ready answers: 1 ready, 0 not.',
     registers: [this.registry],
     collect: () => this.scrape(),
   });

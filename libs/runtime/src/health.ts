@@ -15,10 +15,17 @@ export class HealthService implements OnModuleInit {
     private readonly dataSource: DataSource,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     private readonly messaging: Messaging,
+    private readonly metrics: ServiceMetrics,
   ) {}
 
   onModuleInit(): void {
     this.messaging.serve(operationsOf(this.messaging.options.service).health.check, () => this.check());
+    // Readiness as series, so an alert sees a dependency outage from each service's side even while Kubernetes holds its traffic back.
+    this.metrics.onScrape(async () => {
+      const report = await this.check();
+      for (const dependency of report.dependencies) this.metrics.dependencyUp.set({ dependency: dependency.name }, dependency.status === 'up' ? 1 : 0);
+      this.metrics.ready.set(report.status === 'up' ? 1 : 0);
+    });
   }
 
   async check(): Promise<HealthCheckReply> {

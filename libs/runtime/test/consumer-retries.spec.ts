@@ -9,11 +9,12 @@ import { testWorld, type TestWorld } from './world.js';
 describe('consumer retries and dead letters', () => {
   let world: TestWorld;
   let tally: INestApplication;
+  let probeApp: INestApplication;
   const tallyOps = operationsOf('tally');
 
   beforeAll(async () => {
     world = await testWorld(['probe', 'tally']);
-    await world.start(probeService(), 'probe');
+    probeApp = await world.start(probeService(), 'probe');
     tally = await world.start(tallyService(), 'tally'); // EVENT_MAX_DELIVER=4 in tests
   });
   afterAll(() => world?.dispose());
@@ -142,5 +143,16 @@ describe('consumer retries and dead letters', () => {
     expect(text).toMatch(/gov_consumer_redelivered_messages\{[^}]*stream="GOV_PROBE"[^}]*\} \d+/);
     expect(text).toMatch(/gov_outbox_pending_events\{[^}]*\} 0/);
     expect(text).toMatch(/gov_events_consumed_total\{[^}]*outcome="dead_lettered"[^}]*\} [1-9]/);
+    // The malformed event and the retired one are still there (the poisoned one was replayed and removed).
+    expect(text).toMatch(/^gov_dead_letter_messages\{stream="GOV_TALLY_DLQ",service="tally"\} 2$/m);
+    // Every applied event's wait in the stream was measured, and every event the probe published its wait in the outbox.
+    const applied = Number(/^gov_events_consumed_total\{stream="GOV_PROBE",outcome="applied",service="tally"\} (\d+)$/m.exec(text)![1]);
+    expect(text).toMatch(new RegExp(`^gov_event_delay_seconds_count\\{[^}]*stream="GOV_PROBE"[^}]*\\} ${applied}$`, 'm'));
+    const probeUrl = (await probeApp.getUrl()).replace('[::1]', '127.0.0.1');
+    const probeText = await (await fetch(`${probeUrl}/metrics`)).text();
+    const published = Number(/^gov_outbox_published_total\{service="probe"\} (\d+)$/m.exec(probeText)![1]);
+    expect(published).toBeGreaterThan(60);
+    expect(probeText).toMatch(new RegExp(`^gov_outbox_publish_delay_seconds_count\\{service="probe"\\} ${published}$`, 'm'));
+    expect(text).toMatch(/^gov_service_ready\{service="tally"\} 1$/m);
   });
 });

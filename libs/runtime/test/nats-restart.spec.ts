@@ -52,10 +52,18 @@ describe('NATS restart mid-stream', () => {
     const ready = await fetch(`${probeHttp}/health/ready`);
     expect(ready.status).toBe(503);
     expect(((await ready.json()) as { dependencies: unknown[] }).dependencies).toContainEqual(expect.objectContaining({ name: 'nats', status: 'down' }));
+    // The same answer as series, for the "NATS unreachable" and "service not ready" alerts.
+    const down = await (await fetch(`${probeHttp}/metrics`)).text();
+    expect(down).toMatch(/^gov_dependency_up\{dependency="nats",service="probe"\} 0$/m);
+    expect(down).toMatch(/^gov_dependency_up\{dependency="postgresql",service="probe"\} 1$/m);
+    expect(down).toMatch(/^gov_service_ready\{service="probe"\} 0$/m);
     await nats.start();
     await writeEvents(700, total);
 
     await waitFor('all 1,000 events to be applied', async () => (await tallied()) === total, 60_000);
+    const up = await (await fetch(`${probeHttp}/metrics`)).text();
+    expect(up).toMatch(/^gov_dependency_up\{dependency="nats",service="probe"\} 1$/m);
+    expect(up).toMatch(/^gov_service_ready\{service="probe"\} 1$/m);
     await new Promise((r) => setTimeout(r, 1_000));
     const [{ widgets }] = await world.query<{ widgets: number }>('tally', 'SELECT widgets FROM tally_total');
     expect(widgets).toBe(total);

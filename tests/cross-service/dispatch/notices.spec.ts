@@ -33,6 +33,7 @@ describe('department notices', () => {
   let world: TestWorld;
   let housing: GridworkClient;
   let water: GridworkClient;
+  let dispatchHttp: string;
   let n = 0;
   const report = async (overrides: Partial<ReportCaseRequest> = {}): Promise<Case> =>
     (
@@ -54,12 +55,13 @@ describe('department notices', () => {
 
   beforeAll(async () => {
     world = await testWorld(['grid', 'dispatch']);
-    await world.start(dispatchService, 'dispatch');
+    dispatchHttp = (await (await world.start(dispatchService, 'dispatch')).getUrl()).replace('[::1]', '127.0.0.1');
     housing = new GridworkClient(world.nc, { department: 'housing', timeoutMs: 5_000 });
     water = new GridworkClient(world.nc, { department: 'water', timeoutMs: 5_000 });
     for (const [code, responsible] of [
       ['roads', { kind: 'department', department: 'housing' }],
       ['pipes', { kind: 'department', department: 'water' }],
+      ['trees', { kind: 'department', department: 'greening' }],
       ['environment', { kind: 'level', level: 'grid' }],
     ] as const) {
       await world.client.request(subjects.dispatch.category.define, { code, name: code, responsible, acceptHours: 2, completeHours: 24, hoursKind: 'calendar' });
@@ -220,5 +222,43 @@ describe('department notices', () => {
 
     expect(subjects.dispatch.notice.assigned.subject).toBe('gov.evt.dispatch.notice.*.assigned');
     expect(addressedFilterOf(subjects.dispatch.notice.whistled, 'housing')).toBe('gov.evt.dispatch.notice.housing.>');
+  });
+
+  it("shows operators how many of a department's notices wait and for how long, until the department takes them", async () => {
+    const backlog = async () => {
+      const text = await (await fetch(`${dispatchHttp}/metrics`)).text();
+      const value = (name: string) => {
+        const match = new RegExp(`^${name}\\{department="greening",service="dispatch"\\} (\\S+)$`, 'm').exec(text);
+        return match ? Number(match[1]) : undefined;
+      };
+      return { pending: value('gov_dispatch_department_notices_pending'), waiting: value('gov_dispatch_department_notices_oldest_waiting_seconds') };
+    };
+    // Greening has no consumer yet: every notice published for it waits.
+    expect((await backlog()).pending).toBeUndefined();
+    await report({ categoryCode: 'trees' });
+    await report({ categoryCode: 'trees' });
+    await waitFor('both notices to wait for greening', async () => (await backlog()).pending === 2);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect((await backlog()).waiting).toBeGreaterThanOrEqual(1);
+
+    const greening = new GridworkClient(world.nc, { department: 'greening', timeoutMs: 5_000 });
+    let taken = 0;
+    const consumer = await greening.consumeAddressed(DEPARTMENT_NOTICES, {}, async () => {
+      taken++;
+    });
+    try {
+      await waitFor('greening to take its notices', () => taken === 2);
+      await waitFor('the backlog to empty', async () => (await backlog()).pending === 0);
+      expect((await backlog()).waiting).toBe(0);
+    } finally {
+      await consumer.stop();
+    }
+    // With its consumer stopped, a new notice waits again, counted from the consumer's acknowledgements.
+    await report({ categoryCode: 'trees' });
+    await waitFor('the new notice to wait', async () => (await backlog()).pending === 1);
+    expect((await backlog()).waiting).toBeGreaterThan(0);
+    // Other departments are reported beside it.
+    const text = await (await fetch(`${dispatchHttp}/metrics`)).text();
+    expect(text).toMatch(/^gov_dispatch_department_notices_pending\{department="water",service="dispatch"\} \d+$/m);
   });
 });

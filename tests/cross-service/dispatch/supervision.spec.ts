@@ -270,6 +270,11 @@ describe('dispatch deadlines and supervision', () => {
     expect(escalated.flag).toBe('yellow');
     await settle();
     expect((await actions(c.id)).filter((a) => a === 'escalate')).toHaveLength(1);
+    // It fired at least 1.3 s late (due a second before the stop, plus the 0.3 s stopped): the lateness objective sees it.
+    const metrics = await (await fetch(`${(await replica.getUrl()).replace('[::1]', '127.0.0.1')}/metrics`)).text();
+    expect(metrics).toMatch(/^gov_dispatch_timer_lateness_seconds_bucket\{le="1",service="dispatch"\} 0$/m);
+    expect(Number(/^gov_dispatch_timer_lateness_seconds_count\{service="dispatch"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
+    expect(Number(/^gov_dispatch_timer_lateness_seconds_sum\{service="dispatch"\} (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1.3);
   });
 
   it('takes the reminder share from DISPATCH_REMIND_AT_PERCENT, for deadlines set from then on', async () => {

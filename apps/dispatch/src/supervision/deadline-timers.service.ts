@@ -1,6 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { Counter, Gauge } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Logger } from 'pino';
 import { subjects, type CaseOwner, type Deadline, type Flag } from '@gridwork/contracts';
 import { MESSAGING_OPTIONS, publishInTransaction, publishManyInTransaction, runsEvents, type MessagingOptions } from '@gridwork/messaging';
@@ -53,6 +53,7 @@ export class DeadlineTimers implements OnApplicationBootstrap, BeforeApplication
   /** Cases whose timer threw, and when this replica tries them again (a bug must not stall the others). */
   private readonly failing = new Map<string, number>();
   private readonly fired: Counter<'kind'>;
+  private readonly lateness: Histogram;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -66,6 +67,14 @@ export class DeadlineTimers implements OnApplicationBootstrap, BeforeApplication
       name: 'gov_dispatch_timers_fired_total',
       help: 'Deadline timers fired by this replica, by kind (remind, escalate, flag) or failed.',
       labelNames: ['kind'] as const,
+      registers: [metrics.registry],
+    });
+    // Every kind exists from the start, so a rate over them counts the first timer fired too.
+    for (const kind of ['remind', 'escalate', 'flag', 'failed']) this.fired.inc({ kind }, 0);
+    this.lateness = new Histogram({
+      name: 'gov_dispatch_timer_lateness_seconds',
+      help: 'How late each deadline timer fired: from when it was due (timer_at) to when a replica took it up, counted once its batch committed.',
+      buckets: [0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900, 3600],
       registers: [metrics.registry],
     });
     new Gauge({
@@ -98,10 +107,12 @@ export class DeadlineTimers implements OnApplicationBootstrap, BeforeApplication
 
 
   /** Locks up to a batch of due cases, fires each, commits; returns how many were locked. */
-  private fireBatch(): Promise<number> {
+  private async fireBatch(): Promise<number> {
     const now = Date.now();
     for (const [id, until] of this.failing) if (until <= now) this.failing.delete(id);
-    return this.dataSource.transaction(async (em) => {
+    // Seconds late of each timer fired; observed only once the batch has committed, since a rolled-back batch fired nothing.
+    const late: number[] = [];
+    const locked = await this.dataSource.transaction(async (em) => {
       const rows = await em.query<(TimedCaseRow & { polled_at: Date })[]>(
         `SELECT c.*, now() AS polled_at FROM "case" c
           WHERE c.timer_at <= now() AND c.id <> ALL ($2::uuid[])
@@ -117,6 +128,7 @@ export class DeadlineTimers implements OnApplicationBootstrap, BeforeApplication
         try {
           await this.fire(em, row, row.polled_at, lookups);
           await em.query(`RELEASE SAVEPOINT deadline_timer`);
+          late.push(Math.max(0, (row.polled_at.getTime() - row.timer_at!.getTime()) / 1000));
         } catch (err) {
           await em.query(`ROLLBACK TO SAVEPOINT deadline_timer`);
           this.failing.set(row.id, Date.now() + RETRY_FAILED_MS);
@@ -126,6 +138,8 @@ export class DeadlineTimers implements OnApplicationBootstrap, BeforeApplication
       }
       return rows.length;
     });
+    for (const seconds of late) this.lateness.observe(seconds);
+    return locked;
   }
 
   private lookups(em: EntityManager): BatchLookups {
