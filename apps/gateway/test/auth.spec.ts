@@ -163,4 +163,14 @@ describe('gateway sign-in and accounts', () => {
     // No password is ever written to it.
     expect(JSON.stringify(await world.query('gateway', `SELECT * FROM audit_record`))).not.toContain(PASSWORD);
   });
+
+  it('will not start without a token secret, and says which setting is wrong', async () => {
+    const secret = process.env.GATEWAY_TOKEN_SECRET;
+    process.env.GATEWAY_TOKEN_SECRET = 'too short';
+    try {
+      await expect(world.start(gatewayService, 'gateway')).rejects.toThrow(/GATEWAY_TOKEN_SECRET="too short": GATEWAY_TOKEN_SECRET must be at least 32 characters/);
+    } finally {
+      process.env.GATEWAY_TOKEN_SECRET = secret;
+    }
+  });
 });

@@ -65,7 +65,8 @@ export async function checkDependencies(config: ServiceConfig, extensions: strin
 
 /** Builds and starts a service: HTTP for health and metrics, NATS for everything else. */
 export async function startService(definition: ServiceDefinition, config: ServiceConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(ServiceModule.forRoot(definition, config), { bufferLogs: true });
+  // abortOnError false: a failing start throws to the caller (runService prints it; a test sees it) instead of ending the process.
+  const app = await NestFactory.create(ServiceModule.forRoot(definition, config), { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);

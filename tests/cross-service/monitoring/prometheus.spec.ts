@@ -11,6 +11,7 @@ import { startPrometheus, waitFor, type PrometheusProcess } from '@gridwork/test
 import { admissionService } from '@gridwork/admission-service/definition';
 import { dispatchService } from '@gridwork/dispatch-service/definition';
 import { gatewayService } from '@gridwork/gateway-service/definition';
+import { GATEWAY_ENV } from '@gridwork/gateway-service/test-fixtures';
 import { gridService } from '@gridwork/grid-service/definition';
 import { orgService } from '@gridwork/org-service/definition';
 import { timebankService } from '@gridwork/timebank-service/definition';
@@ -95,6 +96,8 @@ describe('monitoring: Prometheus scraping the running services', () => {
 
   beforeAll(async () => {
     world = await testWorld(SERVICES.map((s) => s.service));
+    // The gateway signs its tokens with a secret from the environment.
+    Object.assign(process.env, GATEWAY_ENV);
     for (const definition of SERVICES) {
       const app = await world.start(definition, definition.service);
       targets[definition.service] = new URL((await app.getUrl()).replace('[::1]', '127.0.0.1')).host;
