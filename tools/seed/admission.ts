@@ -1,13 +1,16 @@
 import { parseArgs } from 'node:util';
 import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { subjects } from '@gridwork/contracts';
+import { GridworkClient } from '@gridwork/client';
 import { generateAdmissionWorld } from './admission-world.js';
 
 /*
  * Fills running grid and admission services with an admission world at the
  * issue's scale (3,000 areas, 5,000 items, the lists of every area) over
- * NATS; see admission-world.ts and tools/README.md. Run it once on empty
- * services: a second run finds the areas and items there and fails on the
- * first list it cannot publish as planned.
+ * NATS; see admission-world.ts and tools/README.md. It needs empty services
+ * (it refuses an admission service that has items already: a second world
+ * on top of the first would publish its lists as new versions of the first's).
  *
  * Usage: node tools/dist/seed/admission.js [--nats URL] [--areas N] [--items N] [--seed N] [--city CODE] [--concurrency N]
  */
@@ -41,8 +44,14 @@ const positive = (name: string, value: string | undefined): number => {
 };
 
 const log = (line: string) => process.stderr.write(`[seed] ${line}\n`);
-const nc = await connect({ servers: values.nats, name: 'seed-admission' });
-try {
+
+async function main(nc: NatsConnection): Promise<void> {
+  const held = await new GridworkClient(nc).request(subjects.admission.item.list, { withdrawn: true, limit: 1 });
+  if (held.items.length > 0) {
+    log(`the admission service at ${values.nats} has items already (${held.items[0]!.code}, …): generate into empty grid and admission services`);
+    process.exitCode = 1;
+    return;
+  }
   const summary = await generateAdmissionWorld(nc, {
     areas: positive('areas', values.areas),
     items: positive('items', values.items),
@@ -52,6 +61,11 @@ try {
     log,
   });
   process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+}
+
+const nc = await connect({ servers: values.nats, name: 'seed-admission' });
+try {
+  await main(nc);
 } finally {
   await nc.close();
 }
