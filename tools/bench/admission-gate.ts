@@ -46,7 +46,7 @@ import { closedLoop, fmt, fmtInt, int, p95PerSecond, paced, summarize, table, un
  *      BENCH_BATCH (100), BENCH_BATCH_RATE (20/s), BENCH_WARMUP (3000), BENCH_CHECK (500),
  *      BENCH_AREAS (3000), BENCH_ITEMS (5000), BENCH_SEED (13),
  *      BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/gridwork_bench_admission; grid's is it with _grid),
- *      BENCH_FRESH=1 (generate again even when the world is there), BENCH_SERVICE_NODE_ARGS.
+ *      BENCH_FRESH=1 (generate again even when the world is there), BENCH_LOG_LEVEL (error), BENCH_SERVICE_NODE_ARGS.
  */
 
 const RATE = int('BENCH_RATE', 1_000);
@@ -65,6 +65,8 @@ const ITEMS = int('BENCH_ITEMS', 5_000);
 const SEED = int('BENCH_SEED', 13);
 const CITY = '4499';
 const FRESH = process.env.BENCH_FRESH === '1';
+/** The services' log level: at warn, admission says every few seconds that it waits for dispatch's stream (dispatch does not run here). */
+const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'error';
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/gridwork_bench_admission';
 const GRID_DATABASE_URL = DATABASE_URL.replace(/\/([^/?]+)(\?|$)/, '/$1_grid$2');
 const TARGET_P95_MS = 5;
@@ -123,8 +125,8 @@ async function startWorld(): Promise<{ world: World; generate: boolean }> {
   cleanups.push(() => nc.close());
   const client = new GridworkClient(nc, { timeoutMs: 10_000 });
   const t0 = performance.now();
-  const grid = startService('grid', GRID_DATABASE_URL, nats.url);
-  const admission = startService('admission', DATABASE_URL, nats.url);
+  const grid = startService('grid', GRID_DATABASE_URL, nats.url, { LOG_LEVEL });
+  const admission = startService('admission', DATABASE_URL, nats.url, { LOG_LEVEL });
   await serviceAnswers(client, subjects.grid.health.check, grid, 120_000);
   await serviceAnswers(client, subjects.admission.health.check, admission, 120_000);
   log(`private nats-server ${nats.url}; grid and admission services up in ${fmt((performance.now() - t0) / 1000, 1)} s`);
