@@ -116,6 +116,10 @@ describe('the admission gate, in admission and in dispatch', () => {
       inDispatch.push(...(await answerGate((sql, parameters) => world.query<GateFactsRow>('dispatch', sql, parameters), ADMISSION_GATE_FACTS_SQL, questions)));
     }
     expect(inDispatch).toEqual(inAdmission);
+    // gate.check asks one question through its own statement (planned once): it answers as the batch does.
+    const sample = asks.map((ask, i) => ({ ask, i })).filter(({ i }) => i % 23 === 0);
+    const alone = await Promise.all(sample.map(({ ask }) => world.client.request(subjects.admission.gate.check, ask)));
+    expect(alone).toEqual(sample.map(({ i }) => inAdmission[i]));
     // The generated set exercises every way of deciding.
     const tally = new Map<string, number>();
     for (const answer of inAdmission) tally.set(answer.reason ?? 'admitted', (tally.get(answer.reason ?? 'admitted') ?? 0) + 1);
