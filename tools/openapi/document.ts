@@ -55,7 +55,7 @@ const ERROR_BODY = {
   },
 };
 
-const EVERY_ROUTE: OperationDoc['errors'] = ['VALIDATION_FAILED', 'UNAVAILABLE', 'INTERNAL'];
+const EVERY_ROUTE: OperationDoc['errors'] = ['VALIDATION_FAILED', 'RATE_LIMITED', 'UNAVAILABLE', 'INTERNAL'];
 
 function responsesOf(route: Route, reply: Function | undefined, errors: NonNullable<OperationDoc['errors']>): Record<string, unknown> {
   const success = (Reflect.getMetadata(HTTP_CODE_METADATA, route.handler) as number | undefined) ?? (route.method === 'POST' ? 201 : 200);

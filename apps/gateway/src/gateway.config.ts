@@ -22,6 +22,29 @@ export class GatewayConfig {
   @IsInt() @Min(1) @Max(24 * 60)
   GATEWAY_LOCKOUT_MINUTES = 15;
 
+  /** Requests a minute from one client address, and with one access token, on every route but health and metrics. */
+  @IsInt() @Min(1) @Max(1_000_000)
+  GATEWAY_RATE_LIMIT_PER_ADDRESS = 1200;
+
+  @IsInt() @Min(1) @Max(1_000_000)
+  GATEWAY_RATE_LIMIT_PER_TOKEN = 1200;
+
+  /** Sign-in attempts a minute from one address, whatever the account: against guessing many accounts' passwords. */
+  @IsInt() @Min(1) @Max(10_000)
+  GATEWAY_SIGN_IN_PER_ADDRESS = 30;
+
+  /**
+   * Which proxies in front of the gateway to believe about the client's
+   * address (Express's `trust proxy`: \`loopback\`, a number of hops, or
+   * addresses and subnets). Empty: none, the address is the connection's.
+   */
+  @IsString()
+  GATEWAY_TRUST_PROXY = '';
+
+  /** Origins whose web pages may call the API from a browser (CORS), comma separated; empty: none. */
+  @IsString()
+  GATEWAY_CORS_ORIGINS = '';
+
   /** The first platform admin, created when the gateway starts with no account at all (and never again). */
   @ValidateIf((config: GatewayConfig) => config.GATEWAY_ADMIN_PASSWORD !== '') @IsString() @MinLength(2)
   GATEWAY_ADMIN_USERNAME = '';

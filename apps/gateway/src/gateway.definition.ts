@@ -7,6 +7,7 @@ import { authFeature } from './auth/auth.module.js';
 import { dispatchFeature } from './dispatch/dispatch.module.js';
 import { forwardingFeature } from './forwarding/forwarding.module.js';
 import { GatewayHttpModule } from './http/gateway-http.module.js';
+import { rateLimitsFeature } from './rate-limits/rate-limits.module.js';
 import { sessionsFeature } from './sessions/sessions.module.js';
 
 /**
@@ -16,5 +17,5 @@ import { sessionsFeature } from './sessions/sessions.module.js';
 export const gatewayService: ServiceDefinition = {
   service: 'gateway',
   defaultHttpPort: 3000,
-  features: [{ module: GatewayHttpModule }, accountsFeature, sessionsFeature, auditFeature, authFeature, adminFeature, dispatchFeature, forwardingFeature, apiDocsFeature],
+  features: [{ module: GatewayHttpModule }, rateLimitsFeature, accountsFeature, sessionsFeature, auditFeature, authFeature, adminFeature, dispatchFeature, forwardingFeature, apiDocsFeature],
 };

@@ -17,7 +17,7 @@ export interface OperationDoc {
   reply?: Function;
   /** Fields of `body` or `query` that the caller does not send: the path's parameters, and what the sign-in gives. */
   without?: string[];
-  /** Error codes beyond those every route may answer (VALIDATION_FAILED, UNAUTHENTICATED, UNAVAILABLE, INTERNAL). */
+  /** Error codes beyond those every route may answer (VALIDATION_FAILED, UNAUTHENTICATED, RATE_LIMITED, UNAVAILABLE, INTERNAL). */
   errors?: GatewayErrorCode[];
   /** False for the routes that need no sign-in. */
   signedIn?: boolean;

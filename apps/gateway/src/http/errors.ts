@@ -6,8 +6,8 @@ import { PINO_LOGGER } from '@gridwork/observability';
 /**
  * Errors over HTTP. A service's reply envelope keeps its code, message and
  * details; the code picks the status. The gateway's own refusals use the
- * same body, with two codes NATS callers never see: UNAUTHENTICATED (401,
- * no or a bad sign-in) and TOO_LARGE (413).
+ * same body, with codes NATS callers never see: UNAUTHENTICATED (401,
+ * no or a bad sign-in), TOO_LARGE (413) and RATE_LIMITED (429).
  */
 export const HTTP_STATUS_OF: Record<ErrorCode, number> = {
   [ErrorCode.VALIDATION_FAILED]: HttpStatus.BAD_REQUEST,
@@ -19,10 +19,15 @@ export const HTTP_STATUS_OF: Record<ErrorCode, number> = {
   [ErrorCode.INTERNAL]: HttpStatus.INTERNAL_SERVER_ERROR,
 };
 
-export type GatewayErrorCode = ErrorCode | 'UNAUTHENTICATED' | 'TOO_LARGE';
+export type GatewayErrorCode = ErrorCode | 'UNAUTHENTICATED' | 'TOO_LARGE' | 'RATE_LIMITED';
 
 /** The status of every code the gateway answers. */
-export const GATEWAY_ERROR_STATUS: Record<GatewayErrorCode, number> = { ...HTTP_STATUS_OF, UNAUTHENTICATED: HttpStatus.UNAUTHORIZED, TOO_LARGE: HttpStatus.PAYLOAD_TOO_LARGE };
+export const GATEWAY_ERROR_STATUS: Record<GatewayErrorCode, number> = {
+  ...HTTP_STATUS_OF,
+  UNAUTHENTICATED: HttpStatus.UNAUTHORIZED,
+  TOO_LARGE: HttpStatus.PAYLOAD_TOO_LARGE,
+  RATE_LIMITED: HttpStatus.TOO_MANY_REQUESTS,
+};
 export type GatewayErrorBody = Omit<ErrorBody, 'code'> & { code: GatewayErrorCode };
 
 /** No sign-in, a bad or expired token, or a wrong password: 401. */
@@ -66,6 +71,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     const status = error.getStatus();
     const cause = error.cause as { type?: string; message?: string } | undefined;
     if (status === HttpStatus.PAYLOAD_TOO_LARGE) return [status, bodyOf('TOO_LARGE', 'the request body is too large')];
+    if (status === HttpStatus.TOO_MANY_REQUESTS) return [status, bodyOf('RATE_LIMITED', error.message)];
     if (status === HttpStatus.BAD_REQUEST) {
       const message = cause?.message ?? error.message;
       return [status, bodyOf(ErrorCode.VALIDATION_FAILED, `invalid fields: $`, [{ field: '$', messages: [`malformed body: ${message}`] }])];
