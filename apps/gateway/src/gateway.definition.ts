@@ -1,12 +1,14 @@
 import type { ServiceDefinition } from '@gridwork/runtime';
 import { accountsFeature } from './accounts/accounts.module.js';
 import { apiDocsFeature } from './api-docs/api-docs.module.js';
+import { apiKeysFeature } from './api-keys/api-keys.module.js';
 import { adminFeature } from './admin/admin.module.js';
 import { auditFeature } from './audit/audit.module.js';
 import { authFeature } from './auth/auth.module.js';
 import { dispatchFeature } from './dispatch/dispatch.module.js';
 import { forwardingFeature } from './forwarding/forwarding.module.js';
 import { GatewayHttpModule } from './http/gateway-http.module.js';
+import { open311Feature } from './open311/open311.module.js';
 import { rateLimitsFeature } from './rate-limits/rate-limits.module.js';
 import { sessionsFeature } from './sessions/sessions.module.js';
 
@@ -17,5 +19,5 @@ import { sessionsFeature } from './sessions/sessions.module.js';
 export const gatewayService: ServiceDefinition = {
   service: 'gateway',
   defaultHttpPort: 3000,
-  features: [{ module: GatewayHttpModule }, rateLimitsFeature, accountsFeature, sessionsFeature, auditFeature, authFeature, adminFeature, dispatchFeature, forwardingFeature, apiDocsFeature],
+  features: [{ module: GatewayHttpModule }, rateLimitsFeature, accountsFeature, sessionsFeature, auditFeature, apiKeysFeature, authFeature, adminFeature, dispatchFeature, forwardingFeature, open311Feature, apiDocsFeature],
 };

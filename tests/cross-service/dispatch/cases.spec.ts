@@ -181,6 +181,19 @@ describe('dispatch cases', () => {
     }
   });
 
+  it('lists cases by category (and those under it) and by when they were reported', async () => {
+    const before = new Date().toISOString();
+    const garbage = (await report()).case;
+    const list = (filters: object) => world.client.request(subjects.dispatch.case.list, { limit: 200, ...filters });
+    const underEnvironment = (await list({ categoryCode: 'environment', reportedFrom: before })).items.map((c) => c.id);
+    expect(underEnvironment).toContain(garbage.id);
+    expect((await list({ categoryCode: 'environment.garbage', reportedFrom: before })).items.map((c) => c.id)).toEqual([garbage.id]);
+    expect((await list({ categoryCode: 'safety', reportedFrom: before })).items).toEqual([]);
+    expect((await list({ reportedTo: before })).items.map((c) => c.id)).not.toContain(garbage.id);
+    const bad = await errorOf(list({ categoryCode: 'Not A Code', reportedFrom: 'yesterday' }));
+    expect(bad?.details?.map((d) => d.field).sort()).toEqual(['categoryCode', 'reportedFrom']);
+  });
+
   it('takes a category change into account at once: a retired category is refused', async () => {
     const parking = {
       code: 'parking',

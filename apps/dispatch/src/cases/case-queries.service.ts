@@ -41,6 +41,9 @@ export class CaseQueriesService {
     if (request.ownerWorkerId) cases.where('owner_worker_id = ?', request.ownerWorkerId);
     if (request.areaCode) cases.where('area_path @> ARRAY[?::text]', request.areaCode);
     if (request.flag) cases.where('flag = ?', request.flag);
+    if (request.categoryCode) cases.where(`starts_with(category_code || '.', ? || '.')`, request.categoryCode);
+    if (request.reportedFrom) cases.where('reported_at >= ?', request.reportedFrom);
+    if (request.reportedTo) cases.where('reported_at < ?', request.reportedTo);
     return cases.page(this.dataSource.manager, request, caseOf);
   }
 }

@@ -1,7 +1,9 @@
-import { Body, Controller, Get, Param, Patch, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
 import { AccountPage, AccountView, CreateAccountRequest, ListAccountsRequest, UpdateAccountRequest } from '../accounts/accounts.requests.js';
 import { AccountsService } from '../accounts/accounts.service.js';
 import { AuditPage, SearchAuditRequest } from '../audit/audit.requests.js';
+import { ApiKeyList, ApiKeyView, CreateApiKeyRequest, CreatedApiKey } from '../api-keys/api-keys.requests.js';
+import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Audited } from '../audit/audited.interceptor.js';
 import { Acting, SignedIn } from '../auth/auth.guard.js';
@@ -25,6 +27,7 @@ export class AdminController {
     private readonly accounts: AccountsService,
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
+    private readonly apiKeys: ApiKeysService,
   ) {}
 
   @Post('accounts')
@@ -74,5 +77,27 @@ export class AdminController {
   async searchAudit(@Acting() principal: Principal, @Query() query: unknown): Promise<AuditPage> {
     adminOnly(principal);
     return this.audit.search(await valid(SearchAuditRequest, query));
+  }
+
+  @Post('api-keys')
+  @Operation({ summary: 'Issues a key for an outside app that posts Open311 requests; the key is shown this once.', who: 'platform admins', body: CreateApiKeyRequest, reply: CreatedApiKey, errors: ['FORBIDDEN'] })
+  async issueApiKey(@Acting() principal: Principal, @Body() body: unknown): Promise<CreatedApiKey> {
+    adminOnly(principal);
+    return this.apiKeys.issue((await valid(CreateApiKeyRequest, body)).name, principal.accountId);
+  }
+
+  @Get('api-keys')
+  @Operation({ summary: 'Lists the outside apps’ keys (never the keys themselves).', who: 'platform admins', reply: ApiKeyList, errors: ['FORBIDDEN'] })
+  async listApiKeys(@Acting() principal: Principal): Promise<ApiKeyList> {
+    adminOnly(principal);
+    return this.apiKeys.list();
+  }
+
+  @Post('api-keys/:id/revoke')
+  @HttpCode(200)
+  @Operation({ summary: 'Revokes a key: its app can post no more.', who: 'platform admins', reply: ApiKeyView, errors: ['FORBIDDEN', 'NOT_FOUND'] })
+  async revokeApiKey(@Acting() principal: Principal, @Param('id') id: string): Promise<ApiKeyView> {
+    adminOnly(principal);
+    return this.apiKeys.revoke(uuidParam(id, 'id'));
   }
 }

@@ -18,6 +18,8 @@ interface Incoming {
   ip?: string;
   headers: Record<string, string | string[] | undefined>;
   principal?: Principal;
+  /** Who acted when no one is signed in (an outside app by its key), set by the route. */
+  auditAs?: string;
 }
 
 const statusOf = (error: unknown): number =>
@@ -53,7 +55,7 @@ export class Audited implements NestInterceptor {
     try {
       await this.audit.record({
         accountId: request.principal?.accountId,
-        username: request.principal?.username ?? (typeof attempted === 'string' ? attempted.slice(0, 64) : undefined),
+        username: request.principal?.username ?? request.auditAs ?? (typeof attempted === 'string' ? attempted.slice(0, 64) : undefined),
         method: request.method,
         route: request.route?.path ?? request.originalUrl,
         path: request.originalUrl,

@@ -31,7 +31,8 @@ import { ACTOR_KINDS, Actor, CaseOwner, FLAGS, Responsibility, type ActorKind, t
  * never rewritten.
  */
 
-export const CHANNELS = ['patrol', 'hotline-12345', 'suggestion-box', 'courier-whistle', 'department'] as const;
+/** How a case came in; `open311` is an outside app (a resident's phone app, a city portal) over Open311 GeoReport v2 at the gateway. */
+export const CHANNELS = ['patrol', 'hotline-12345', 'suggestion-box', 'courier-whistle', 'department', 'open311'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export const CASE_STATES = [
@@ -169,6 +170,12 @@ export class ListCasesRequest {
   /** Cases anywhere under this area. */
   @IsOptional() @Matches(AREA_CODE, { message: 'areaCode must be an area code' }) areaCode?: string;
   @IsOptional() @IsIn(FLAGS) flag?: Flag;
+  /** Cases of this category and those under it. */
+  @IsOptional() @Matches(CATEGORY_CODE, { message: 'categoryCode must be a category code, e.g. environment.garbage' }) categoryCode?: string;
+  /** Cases reported at or after this time. */
+  @IsOptional() @IsISO8601() reportedFrom?: string;
+  /** Cases reported before this time. */
+  @IsOptional() @IsISO8601() reportedTo?: string;
   /** Start after this case id (paging, newest first). */
   @IsOptional() @IsUUID() after?: string;
   @IsOptional() @IsInt() @Min(1) @Max(200) limit?: number;

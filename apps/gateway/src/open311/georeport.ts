@@ -1,0 +1,127 @@
+import { XMLBuilder } from 'fast-xml-parser';
+import { FINAL_STATES, type Case, type CaseDetail, type Category, type FieldError } from '@gridwork/contracts';
+import { LOCAL_OFFSET_MS } from '@gridwork/local-time';
+
+/*
+ * Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2): its names
+ * for our things, and its two formats. Services are dispatch's categories;
+ * service requests are cases. What a request shows is what the spec names,
+ * never the reporter (their name and phone stay in the platform).
+ */
+
+export const SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2';
+export type Format = 'json' | 'xml';
+
+/** A W3C datetime in China time, as GeoReport's examples give them: `2026-12-07T22:30:00+08:00`. */
+export const w3c = (iso: string | undefined): string | undefined =>
+  iso === undefined ? undefined : `${new Date(Date.parse(iso) + LOCAL_OFFSET_MS).toISOString().slice(0, 19)}+08:00`;
+
+export interface Service {
+  service_code: string;
+  service_name: string;
+  description: string;
+  metadata: boolean;
+  type: 'realtime' | 'batch' | 'blackbox';
+  keywords: string;
+  group: string;
+}
+
+export const serviceOf = (category: Category, names: Map<string, string>): Service => ({
+  service_code: category.code,
+  service_name: category.name,
+  description: category.name,
+  // No category asks for attributes yet, so no service has a definition beyond its code.
+  metadata: false,
+  // Answered at once with the case number.
+  type: 'realtime',
+  keywords: category.code.split('.').join(','),
+  group: names.get(category.code.split('.')[0]!) ?? category.code.split('.')[0]!,
+});
+
+export interface ServiceRequest {
+  service_request_id: string;
+  status: 'open' | 'closed';
+  status_notes?: string;
+  service_name?: string;
+  service_code: string;
+  description: string;
+  agency_responsible?: string;
+  service_notice: string;
+  requested_datetime?: string;
+  updated_datetime?: string;
+  expected_datetime?: string;
+  address?: string;
+  address_id?: string;
+  zipcode?: string;
+  lat?: number;
+  long?: number;
+  media_url?: string;
+}
+
+const agencyOf = (c: Case): string | undefined =>
+  !c.owner ? undefined : c.owner.kind === 'department' ? c.owner.department : `${c.owner.level} ${c.owner.areaCode}`;
+
+/** A case as a service request; its number is the request's id. With the timeline, the status notes are its last reason. */
+export function requestOf(c: Case | CaseDetail, names: Map<string, string>): ServiceRequest {
+  const notes = 'timeline' in c ? [...c.timeline].reverse().find((entry) => entry.reason)?.reason : undefined;
+  const media = c.attachments.find((attachment) => /^https?:\/\//.test(attachment.ref));
+  return compact({
+    service_request_id: c.number,
+    status: FINAL_STATES.includes(c.state) ? 'closed' : 'open',
+    status_notes: notes,
+    service_name: names.get(c.categoryCode),
+    service_code: c.categoryCode,
+    description: c.description,
+    agency_responsible: agencyOf(c),
+    service_notice: '',
+    requested_datetime: w3c(c.reportedAt),
+    updated_datetime: w3c(c.updatedAt),
+    expected_datetime: w3c(c.completeDueAt),
+    address: c.address,
+    lat: c.location?.latitude,
+    long: c.location?.longitude,
+    media_url: media?.ref,
+  });
+}
+
+const compact = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+
+/** GeoReport's names of a case report's fields, for errors that name what the app sent. */
+const FIELD_NAMES: Record<string, string> = {
+  categoryCode: 'service_code',
+  'location.latitude': 'lat',
+  'location.longitude': 'long',
+  location: 'lat',
+  address: 'address_string',
+  'reporter.name': 'first_name',
+  'reporter.phone': 'phone',
+  attachments: 'media_url',
+};
+
+export const open311Field = (field: string): string => FIELD_NAMES[field] ?? (field.startsWith('attachments') ? 'media_url' : field);
+
+export interface Open311Error {
+  code: number;
+  description: string;
+}
+
+export const errorsOf = (status: number, message: string, details?: FieldError[]): Open311Error[] =>
+  details?.length ? details.map((detail) => ({ code: status, description: `${open311Field(detail.field)}: ${detail.messages.join('; ')}` })) : [{ code: status, description: message }];
+
+const xml = new XMLBuilder({ format: true, suppressEmptyNode: false });
+
+/** A body in the asked format: JSON as it is; XML under `root`, each item as an `item` element. */
+export function render(format: Format, value: unknown, root: string, item?: string): string {
+  if (format === 'json') return JSON.stringify(value);
+  const body = Array.isArray(value) ? { [item!]: value } : value;
+  return `<?xml version="1.0" encoding="utf-8"?>\n${xml.build({ [root]: body })}`;
+}
+
+export const CONTENT_TYPE: Record<Format, string> = { json: 'application/json; charset=utf-8', xml: 'text/xml; charset=utf-8' };
+
+/** `requests.json` → `requests`, `json`; undefined for a format GeoReport does not have. */
+export function splitFormat(file: string): { name: string; format: Format } | undefined {
+  const dot = file.lastIndexOf('.');
+  const format = file.slice(dot + 1);
+  return dot > 0 && (format === 'json' || format === 'xml') ? { name: file.slice(0, dot), format } : undefined;
+}
