@@ -56,13 +56,15 @@ const ERROR_BODY = {
 };
 
 const EVERY_ROUTE: OperationDoc['errors'] = ['VALIDATION_FAILED', 'RATE_LIMITED', 'UNAVAILABLE', 'INTERNAL'];
+/** What every route with a body may answer besides. */
+const EVERY_BODY: OperationDoc['errors'] = ['TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'];
 
 function responsesOf(route: Route, reply: Function | undefined, errors: NonNullable<OperationDoc['errors']>): Record<string, unknown> {
   const success = (Reflect.getMetadata(HTTP_CODE_METADATA, route.handler) as number | undefined) ?? (route.method === 'POST' ? 201 : 200);
   const responses: Record<string, unknown> = {
     [success]: reply ? { description: 'Done.', content: { 'application/json': { schema: ref(reply.name) } } } : { description: 'Done; no body.' },
   };
-  const codes = [...EVERY_ROUTE!, ...(route.doc.signedIn === false ? [] : (['UNAUTHENTICATED'] as const)), ...errors];
+  const codes = [...EVERY_ROUTE!, ...(route.method === 'GET' ? [] : EVERY_BODY!), ...(route.doc.signedIn === false ? [] : (['UNAUTHENTICATED'] as const)), ...errors];
   for (const code of [...new Set(codes)].sort((a, b) => GATEWAY_ERROR_STATUS[a] - GATEWAY_ERROR_STATUS[b])) {
     const status = String(GATEWAY_ERROR_STATUS[code]);
     const entry = (responses[status] ??= { description: '', content: { 'application/json': { schema: ref('Error') } } }) as { description: string };

@@ -87,6 +87,8 @@ describe('gateway: Open311 GeoReport v2', () => {
     const wrong = await post('requests.json', { ...pothole(), service_code: '', lat: 'north', description: '' });
     expect(wrong.status).toBe(400);
     expect(wrong.body.map((e: { description: string }) => e.description.split(':')[0]).sort()).toEqual(['description', 'lat', 'service_code']);
+    const plain = await fetch(`${base}/open311/v2/requests.json`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: new URLSearchParams(pothole()).toString() });
+    expect({ status: plain.status, body: await plain.json() }).toEqual({ status: 415, body: [{ code: 415, description: expect.stringMatching(/text\/plain/) }] });
     const before = await world.query<{ n: number }>('dispatch', `SELECT count(*)::int AS n FROM "case"`);
     expect(before[0]!.n).toBe(0);
 

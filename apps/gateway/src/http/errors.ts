@@ -1,45 +1,11 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Inject, type ExceptionFilter } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { ErrorCode, GridworkError, type ErrorBody, type FieldError } from '@gridwork/contracts';
+import { ErrorCode, GridworkError, type FieldError } from '@gridwork/contracts';
 import { PINO_LOGGER } from '@gridwork/observability';
+import { HTTP_STATUS_OF, Unauthenticated, type GatewayErrorBody, type GatewayErrorCode } from './error-codes.js';
+import { Open311ErrorFilter } from '../open311/open311-errors.js';
 
-/**
- * Errors over HTTP. A service's reply envelope keeps its code, message and
- * details; the code picks the status. The gateway's own refusals use the
- * same body, with codes NATS callers never see: UNAUTHENTICATED (401,
- * no or a bad sign-in), TOO_LARGE (413) and RATE_LIMITED (429).
- */
-export const HTTP_STATUS_OF: Record<ErrorCode, number> = {
-  [ErrorCode.VALIDATION_FAILED]: HttpStatus.BAD_REQUEST,
-  [ErrorCode.NOT_FOUND]: HttpStatus.NOT_FOUND,
-  [ErrorCode.CONFLICT]: HttpStatus.CONFLICT,
-  [ErrorCode.FORBIDDEN]: HttpStatus.FORBIDDEN,
-  [ErrorCode.NOT_ADMITTED]: HttpStatus.UNPROCESSABLE_ENTITY,
-  [ErrorCode.UNAVAILABLE]: HttpStatus.SERVICE_UNAVAILABLE,
-  [ErrorCode.INTERNAL]: HttpStatus.INTERNAL_SERVER_ERROR,
-};
-
-export type GatewayErrorCode = ErrorCode | 'UNAUTHENTICATED' | 'TOO_LARGE' | 'RATE_LIMITED';
-
-/** The status of every code the gateway answers. */
-export const GATEWAY_ERROR_STATUS: Record<GatewayErrorCode, number> = {
-  ...HTTP_STATUS_OF,
-  UNAUTHENTICATED: HttpStatus.UNAUTHORIZED,
-  TOO_LARGE: HttpStatus.PAYLOAD_TOO_LARGE,
-  RATE_LIMITED: HttpStatus.TOO_MANY_REQUESTS,
-};
-export type GatewayErrorBody = Omit<ErrorBody, 'code'> & { code: GatewayErrorCode };
-
-/** No sign-in, a bad or expired token, or a wrong password: 401. */
-export class Unauthenticated extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'Unauthenticated';
-  }
-}
-
-/** A refusal as a GridworkError: FORBIDDEN with the reason. */
-export const forbidden = (reason: string): GridworkError => new GridworkError(ErrorCode.FORBIDDEN, reason);
+export * from './error-codes.js';
 
 interface Reply {
   status(code: number): Reply;
@@ -49,9 +15,13 @@ interface Reply {
 
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
+  private readonly open311 = new Open311ErrorFilter();
+
   constructor(@Inject(PINO_LOGGER) private readonly log: Logger) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
+    // GeoReport's routes answer errors in GeoReport's form, also those that fail before the route (a body of the wrong type).
+    if (host.switchToHttp().getRequest<{ originalUrl?: string }>().originalUrl?.startsWith('/open311/')) return this.open311.catch(error, host);
     const reply = host.switchToHttp().getResponse<Reply>();
     const [status, body] = this.answer(error);
     if (status === HttpStatus.UNAUTHORIZED) reply.header('WWW-Authenticate', 'Bearer');
@@ -72,6 +42,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     const cause = error.cause as { type?: string; message?: string } | undefined;
     if (status === HttpStatus.PAYLOAD_TOO_LARGE) return [status, bodyOf('TOO_LARGE', 'the request body is too large')];
     if (status === HttpStatus.TOO_MANY_REQUESTS) return [status, bodyOf('RATE_LIMITED', error.message)];
+    if (status === HttpStatus.UNSUPPORTED_MEDIA_TYPE) return [status, bodyOf('UNSUPPORTED_MEDIA_TYPE', error.message)];
     if (status === HttpStatus.BAD_REQUEST) {
       const message = cause?.message ?? error.message;
       return [status, bodyOf(ErrorCode.VALIDATION_FAILED, `invalid fields: $`, [{ field: '$', messages: [`malformed body: ${message}`] }])];

@@ -1,9 +1,11 @@
 import { Global, Inject, Module, type MiddlewareConsumer, type NestModule, type OnApplicationBootstrap } from '@nestjs/common';
-import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
 import cors from 'cors';
 import helmet from 'helmet';
 import { GATEWAY_CONFIG, gatewayConfig, type GatewayConfig } from '../gateway.config.js';
 import { HttpErrorFilter } from './errors.js';
+import { onlyKnownBodies } from './media-type.js';
+import { DeclaredQueryOnly } from './declared-query.interceptor.js';
 
 /**
  * The gateway's settings for every feature that injects `GATEWAY_CONFIG`;
@@ -17,6 +19,7 @@ import { HttpErrorFilter } from './errors.js';
   providers: [
     { provide: GATEWAY_CONFIG, useFactory: () => gatewayConfig() },
     { provide: APP_FILTER, useClass: HttpErrorFilter },
+    { provide: APP_INTERCEPTOR, useClass: DeclaredQueryOnly },
   ],
   exports: [GATEWAY_CONFIG],
 })
@@ -28,7 +31,7 @@ export class GatewayHttpModule implements NestModule, OnApplicationBootstrap {
 
   configure(consumer: MiddlewareConsumer): void {
     const origins = this.config.GATEWAY_CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean);
-    consumer.apply(helmet(), cors({ origin: origins.length > 0 ? origins : false, exposedHeaders: ['ETag', 'Retry-After'], maxAge: 600 })).forRoutes('*');
+    consumer.apply(helmet(), cors({ origin: origins.length > 0 ? origins : false, exposedHeaders: ['ETag', 'Retry-After'], maxAge: 600 }), onlyKnownBodies).forRoutes('*');
   }
 
   /** Behind a proxy, the client's address (for rate limits and the audit record) is what the trusted proxies say. */

@@ -1,21 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  ArgumentsHost,
-  Body,
-  Catch,
-  Controller,
-  Get,
-  HttpException,
-  Inject,
-  Param,
-  Post,
-  Query,
-  Req,
-  Res,
-  UseFilters,
-  UseInterceptors,
-  type ExceptionFilter,
-} from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res, UseFilters, UseInterceptors } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { CASE_STATES, ErrorCode, FINAL_STATES, GridworkError, subjects, type Case, type ListCasesRequest } from '@gridwork/contracts';
 import { GridworkClient } from '@gridwork/client';
@@ -23,8 +7,8 @@ import { NATS_CONNECTION } from '@gridwork/messaging';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { Audited } from '../audit/audited.interceptor.js';
 import { Operation } from '../api-docs/operation.js';
-import { GATEWAY_ERROR_STATUS, Unauthenticated } from '../http/errors.js';
-import { CONTENT_TYPE, SPECIFICATION, errorsOf, render, requestOf, serviceOf, splitFormat, type Format } from './georeport.js';
+import { CONTENT_TYPE, SPECIFICATION, render, requestOf, serviceOf, splitFormat, type Format } from './georeport.js';
+import { Open311ErrorFilter } from './open311-errors.js';
 
 interface Sent {
   status(code: number): Sent;
@@ -33,38 +17,8 @@ interface Sent {
 }
 
 interface Incoming {
-  path: string;
   protocol: string;
-  headers: Record<string, string | string[] | undefined>;
   get(name: string): string | undefined;
-}
-
-/** The format a request's path asks for (`.xml` or `.json`; XML when it names none that GeoReport has). */
-const formatOfPath = (path: string): Format => (path.endsWith('.json') ? 'json' : 'xml');
-
-/** Every error on these routes in GeoReport's own form: `[{code, description}]`, as JSON or XML, with the HTTP status. */
-@Catch()
-export class Open311ErrorFilter implements ExceptionFilter {
-  catch(error: unknown, host: ArgumentsHost): void {
-    const request = host.switchToHttp().getRequest<Incoming>();
-    const reply = host.switchToHttp().getResponse<Sent>();
-    const format = formatOfPath(request.path);
-    let status = 500;
-    let body = errorsOf(500, 'internal error');
-    if (error instanceof GridworkError) {
-      status = GATEWAY_ERROR_STATUS[error.code] ?? 500;
-      body = errorsOf(status, error.message, error.details);
-    } else if (error instanceof Unauthenticated) {
-      status = 403;
-      body = errorsOf(403, error.message);
-    } else if (error instanceof HttpException) {
-      status = error.getStatus();
-      body = errorsOf(status, status === 400 ? 'malformed request body' : error.message);
-    }
-    reply.status(status);
-    reply.setHeader('Content-Type', CONTENT_TYPE[format]);
-    reply.send(render(format, body, 'errors', 'error'));
-  }
 }
 
 const DAY_MS = 86_400_000;
