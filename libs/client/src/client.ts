@@ -1,4 +1,4 @@
-import { headers as natsHeaders, type MsgHdrs, type NatsConnection, NoRespondersError, RequestError, TimeoutError } from '@nats-io/nats-core';
+import { createInbox, headers as natsHeaders, type MsgHdrs, type NatsConnection, NoRespondersError, RequestError, TimeoutError } from '@nats-io/nats-core';
 import type { JsMsg } from '@nats-io/jetstream';
 import { startDurableConsumer, type RetryPolicy, type RunningConsumer } from './consumer.js';
 import {
@@ -9,6 +9,7 @@ import {
   addressedSubjectOf,
   assertDepartment,
   continueTrace,
+  departmentInboxOf,
   departmentSubjectOf,
   eventSubjectFor,
   parseMessage,
@@ -103,7 +104,7 @@ export class GridworkClient {
     const subject = department ? departmentSubjectOf(endpoint, department) : endpoint.subject;
     let reply;
     try {
-      reply = await this.nc.request(subject, JSON.stringify(payload), { timeout, headers: h });
+      reply = await this.nc.request(subject, JSON.stringify(payload), { timeout, headers: h, ...this.replyOptions() });
     } catch (err) {
       if (err instanceof NoRespondersError || (err instanceof RequestError && err.isNoResponders())) {
         throw new GridworkError(ErrorCode.UNAVAILABLE, `no ${endpoint.service} service is serving ${subject}`);
@@ -116,6 +117,21 @@ export class GridworkClient {
     const envelope = decodeJson(reply.data) as ReplyEnvelope<Reply>;
     if (envelope.ok) return envelope.data;
     throw new GridworkError(envelope.error.code, envelope.error.message, envelope.error.details);
+  }
+
+  /**
+   * A department's requests carry a reply subject under its own inbox,
+   * `_INBOX_<code>.`: the services answer a department nowhere else. A
+   * connection opened with that `inboxPrefix` (a department system's) has it
+   * already and shares one reply subscription; on any other connection (the
+   * platform's, a test's) each request gets its own reply subscription there.
+   */
+  private replyOptions(): { noMux?: boolean; reply?: string } {
+    const department = this.defaults.department;
+    if (!department) return {};
+    const inbox = departmentInboxOf(department);
+    if ((this.nc as { options?: { inboxPrefix?: string } }).options?.inboxPrefix === inbox) return {};
+    return { noMux: true, reply: createInbox(inbox) };
   }
 
   /**

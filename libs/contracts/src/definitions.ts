@@ -84,6 +84,13 @@ export const DEPARTMENT_CODE = /^[a-z][a-z0-9-]{1,39}$/;
 export const departmentSubjectOf = (endpoint: EndpointDefinition<object, unknown>, department: string): string =>
   `gov.ext.${department}.${endpoint.subject.slice('gov.'.length)}`;
 
+/**
+ * The inbox prefix a department system's connection uses (`inboxPrefix`): its
+ * replies arrive on `_INBOX_<code>.…`, the only inbox it may subscribe to, and
+ * the only reply subject the services answer a request of that department on.
+ */
+export const departmentInboxOf = (department: string): string => `_INBOX_${department}`;
+
 export function defineEvent<Payload extends object>(spec: {
   service: string;
   aggregate: string;
