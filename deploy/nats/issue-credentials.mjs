@@ -121,9 +121,9 @@ if (kind === 'service') {
     `gov.ext.${d}.>`, // requests the services serve for this department
     '$JS.API.INFO', // the JetStream client's availability check
     `$JS.API.CONSUMER.INFO.GOV_DISPATCH.${d}`, // its own durable consumer, named <code>
-    // Create/update it filtered to its own notices only (all kinds, or one kind). The server
-    // refuses a body whose filter differs from the subject's (nats-server >= 2.9, error 10131).
-    `$JS.API.CONSUMER.CREATE.GOV_DISPATCH.${d}.${notices}.>`,
+    // No CONSUMER.CREATE: the platform makes that consumer (dispatch, DEPARTMENTS=...,<code>). A
+    // department allowed to create it could give it a deliver_subject and have its notices pushed
+    // to any subject, another department's inbox included.
     `$JS.API.CONSUMER.MSG.NEXT.GOV_DISPATCH.${d}`, // pull from it
     `$JS.ACK.GOV_DISPATCH.${d}.>`, // ack / nak / term what it pulled
   ];
@@ -150,7 +150,8 @@ if (kind === 'department') {
     `\nThe department connects with its seed and its own inbox prefix (its replies arrive only there):\n` +
       `  connect({ servers, authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)), inboxPrefix: '_INBOX_${name}' })\n` +
       `It publishes requests under gov.ext.${name}.> and consumes its notices (gov.evt.dispatch.notice.${name}.>)\n` +
-      `with one durable consumer named '${name}' on the stream GOV_DISPATCH:\n` +
+      `with one durable consumer named '${name}' on the stream GOV_DISPATCH, which dispatch creates:\n` +
+      `add ${name} to dispatch's DEPARTMENTS setting (comma-separated) and restart dispatch.\n` +
       `  new GridworkClient(nc, { department: '${name}' }).consumeAddressed(DEPARTMENT_NOTICES, {}, handler)\n`,
   );
 }

@@ -231,6 +231,8 @@ apps.forEach((app, i) => {
       NATS_URL,
       HTTP_HOST,
       HTTP_PORT: String(portOf[app]),
+      // Dispatch makes these departments' notice consumers (a department cannot); the example department system is housing.
+      DEPARTMENTS: process.env.DEPARTMENTS ?? 'housing,water',
     },
   });
   const prefix = paint(PREFIX_COLORS[i % PREFIX_COLORS.length], `[${app}]`);

@@ -156,6 +156,10 @@ export class GridworkClient {
     },
     handler: (payload: Payload, meta: EventMeta) => Promise<void>,
   ): Promise<RunningConsumer> {
+    if (event.addressed && this.defaults.department) {
+      // A department system has one consumer for all its notices (see consumeAddressed): this kind is handled, the others acknowledged unseen.
+      return this.consumeAddressed([event], options, (payload, meta) => handler(payload, meta));
+    }
     const filterSubject = eventSubjectFor(event, event.addressed ? this.addressee(event, options.department) : options.department, 'consume');
     return startDurableConsumer(this.nc, {
       stream: streamNameOf(event.service),
@@ -177,6 +181,13 @@ export class GridworkClient {
    * The durable defaults to the department's code, the one name a department
    * system's NATS permissions allow. An event of a kind not in `events` (one
    * added to the platform later) is acknowledged without calling `handler`.
+   *
+   * A department system's client does not create the consumer: the platform
+   * does (dispatch at its start, for each department in its DEPARTMENTS
+   * setting), as a pull consumer on the department's notices with the
+   * platform's ack wait and redelivery limit, and the department may only
+   * pull from it and acknowledge. Its client binds to that consumer, named
+   * after its code, and fails with UNAVAILABLE when it does not exist.
    */
   async consumeAddressed<Payload extends object>(
     events: readonly EventDefinition<Payload>[],
@@ -199,9 +210,15 @@ export class GridworkClient {
       }
       bySubject.set(addressedSubjectOf(event, department), event);
     }
+    const own = this.defaults.department;
+    const durable = options.durable ?? department;
+    if (own && durable !== own) {
+      throw new GridworkError(ErrorCode.FORBIDDEN, `${own} consumes its notices with its own consumer, named ${own}, not ${durable}`);
+    }
     return startDurableConsumer(this.nc, {
       stream: streamNameOf(first.service),
-      durable: options.durable ?? department,
+      durable,
+      bind: own !== undefined,
       filterSubject,
       retry: options.retry,
       handle: async (message) => {

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type ConsumerMessages, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/nats-core';
+import { ErrorCode, GridworkError } from '@gridwork/contracts';
 
 export interface RetryPolicy {
   /** Deliveries before a message is given up on (dead-lettered). */
@@ -19,6 +20,12 @@ export interface DurableConsumerSpec {
   /** Durable consumer name; replicas sharing it share the work. */
   durable: string;
   filterSubject: string;
+  /**
+   * Use the durable as it is, never create or change it: a department
+   * system's notice consumer is made by the platform (its NATS rights do not
+   * include creating one), and its settings are the platform's.
+   */
+  bind?: boolean;
   retry?: Partial<RetryPolicy>;
   /** Messages fetched ahead of processing. */
   batch?: number;
@@ -97,16 +104,24 @@ export async function startDurableConsumer(nc: NatsConnection, spec: DurableCons
   };
 }
 
+/**
+ * The settings of a durable pull consumer with explicit acks from the first
+ * event on. JetStream's `max_deliver` is a little above the retry policy's,
+ * so a message whose dead-lettering failed is still redelivered.
+ */
+export const durableConsumerConfig = (durable: string, filterSubject: string, retry: RetryPolicy) => ({
+  durable_name: durable,
+  ack_policy: AckPolicy.Explicit,
+  deliver_policy: DeliverPolicy.All,
+  filter_subject: filterSubject,
+  max_deliver: retry.maxDeliver + 5,
+  ack_wait: nanos(retry.ackWaitMs),
+});
+
 /** Creates the durable consumer, or brings an existing one's retry settings up to date, and starts pulling from it. */
 async function subscribeDurable(nc: NatsConnection, jsm: JetStreamManager, spec: DurableConsumerSpec, retry: RetryPolicy): Promise<ConsumerMessages> {
-  const config = {
-    durable_name: spec.durable,
-    ack_policy: AckPolicy.Explicit,
-    deliver_policy: DeliverPolicy.All,
-    filter_subject: spec.filterSubject,
-    max_deliver: retry.maxDeliver + 5,
-    ack_wait: nanos(retry.ackWaitMs),
-  };
+  if (spec.bind) return bindDurable(nc, jsm, spec);
+  const config = durableConsumerConfig(spec.durable, spec.filterSubject, retry);
   try {
     await jsm.consumers.info(spec.stream, spec.durable);
     await jsm.consumers.update(spec.stream, spec.durable, { max_deliver: config.max_deliver, ack_wait: config.ack_wait });
@@ -117,6 +132,30 @@ async function subscribeDurable(nc: NatsConnection, jsm: JetStreamManager, spec:
   const consumer = await jetstream(nc).consumers.get(spec.stream, spec.durable);
   // Short pull expiries (heartbeat every 2.5 s) let a consumer notice a lost
   // server and pull again within seconds instead of the default 30 s.
+  return consumer.consume({ max_messages: spec.batch ?? 256, expires: 5_000 });
+}
+
+/** Pulls from a durable someone else made; refuses one that is missing or not the pull consumer on the filter asked for. */
+async function bindDurable(nc: NatsConnection, jsm: JetStreamManager, spec: DurableConsumerSpec): Promise<ConsumerMessages> {
+  let info;
+  try {
+    info = await jsm.consumers.info(spec.stream, spec.durable);
+  } catch (err) {
+    if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.ConsumerNotFound) {
+      throw new GridworkError(
+        ErrorCode.UNAVAILABLE,
+        `the consumer ${spec.durable} on ${spec.stream} does not exist: the platform creates it (dispatch's DEPARTMENTS setting lists ${spec.durable})`,
+      );
+    }
+    throw err;
+  }
+  if (info.config.deliver_subject || info.config.filter_subject !== spec.filterSubject) {
+    throw new GridworkError(
+      ErrorCode.UNAVAILABLE,
+      `the consumer ${spec.durable} on ${spec.stream} is not a pull consumer filtered to ${spec.filterSubject}; the platform recreates it at dispatch's start`,
+    );
+  }
+  const consumer = await jetstream(nc).consumers.get(spec.stream, spec.durable);
   return consumer.consume({ max_messages: spec.batch ?? 256, expires: 5_000 });
 }
 

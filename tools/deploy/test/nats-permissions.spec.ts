@@ -19,8 +19,8 @@ import {
   type GridworkError,
   type NoticeKind,
 } from '@gridwork/contracts';
-import { GridworkClient } from '@gridwork/client';
-import { ensureServiceStreams, natsAuthenticator } from '@gridwork/messaging';
+import { DEFAULT_RETRY, GridworkClient } from '@gridwork/client';
+import { ensureDepartmentConsumers, ensureServiceStreams, natsAuthenticator } from '@gridwork/messaging';
 import { natsServerBinary, waitFor, waitForPortsFile } from '@gridwork/testing';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -52,6 +52,9 @@ describe('deploy/nats: department permissions on a live nats-server', () => {
   let service: NatsConnection;
   const departments: Record<string, NatsConnection> = {};
   let sequence = 0;
+  const platformWarnings: string[] = [];
+  /** Housing's notice published in the push-consumer test: its pull consumer has it first. */
+  let noticeWhilePushRefused = '';
 
   const issue = (kind: 'service' | 'department', name: string): string =>
     execFileSync(process.execPath, [join(NATS_DIR, 'issue-credentials.mjs'), kind, name, '--out', join(dir, 'creds')], { encoding: 'utf8' });
@@ -98,7 +101,12 @@ describe('deploy/nats: department permissions on a live nats-server', () => {
 
     // The dispatch service signs in with its .creds file, as in Kubernetes.
     service = await connect({ servers: url, authenticator: natsAuthenticator(join(dir, 'creds', 'dispatch.creds')) });
-    await ensureServiceStreams(await jetstreamManager(service), 'dispatch', 1);
+    const jsm = await jetstreamManager(service);
+    await ensureServiceStreams(jsm, 'dispatch', 1);
+    // A leftover of the old rights: housing had made itself a push consumer delivering to water's inbox.
+    await jsm.consumers.add('GOV_DISPATCH', { durable_name: 'housing', ack_policy: AckPolicy.Explicit, deliver_subject: '_INBOX_water.stolen' });
+    // What dispatch does at start with DEPARTMENTS=housing,water.
+    await ensureDepartmentConsumers(jsm, 'dispatch', ['housing', 'water'], DEFAULT_RETRY, { warn: (_o: object, message: string) => void platformWarnings.push(message) } as never);
     await asDepartment('housing');
     await asDepartment('water');
   });
@@ -125,13 +133,14 @@ describe('deploy/nats: department permissions on a live nats-server', () => {
     await refused(housing.request('$JS.API.CONSUMER.DURABLE.CREATE.GOV_DISPATCH.housing', JSON.stringify({ stream_name: 'GOV_DISPATCH', config: { durable_name: 'housing' } })));
     await refused(housing.request('$JS.API.CONSUMER.CREATE.GOV_DISPATCH', JSON.stringify({ stream_name: 'GOV_DISPATCH', config: { ack_policy: 'explicit' } })));
 
-    // The allowed subject with another department's filter in the body: nats-server compares the two and refuses.
-    const smuggled = await housing.request(
-      '$JS.API.CONSUMER.CREATE.GOV_DISPATCH.housing.gov.evt.dispatch.notice.housing.>',
-      JSON.stringify({ stream_name: 'GOV_DISPATCH', config: { durable_name: 'housing', ack_policy: 'explicit', filter_subject: 'gov.evt.dispatch.notice.water.>' } }),
-      { timeout: 2_000 },
+    // Its own consumer on its own notices: the platform makes it, the department may not (nor change it).
+    await refused(
+      housing.request(
+        '$JS.API.CONSUMER.CREATE.GOV_DISPATCH.housing.gov.evt.dispatch.notice.housing.>',
+        JSON.stringify({ stream_name: 'GOV_DISPATCH', config: { durable_name: 'housing', ack_policy: 'explicit', filter_subject: 'gov.evt.dispatch.notice.housing.>' } }),
+        { timeout: 2_000 },
+      ),
     );
-    expect(JSON.parse(new TextDecoder().decode(smuggled.data))).toMatchObject({ error: { err_code: 10131 } });
 
     // Water's own consumer exists; housing can neither read its state nor pull from it.
     const waterSeen: string[] = [];
@@ -154,6 +163,45 @@ describe('deploy/nats: department permissions on a live nats-server', () => {
     await refused(housing.request('gov.ext.water.dispatch.case.get', '{}', { timeout: 2_000 }));
   });
 
+  it('refuses a department a push consumer that would deliver its notices to another inbox, and the platform replaces one left from before', async () => {
+    const housing = departments.housing!;
+    const water = departments.water!;
+    const stolen = water.subscribe('_INBOX_water.>');
+    await water.flush();
+    const heardByWater: string[] = [];
+    void (async () => {
+      for await (const m of stolen) heardByWater.push(m.subject);
+    })();
+    // The attack from issue #10: the department's own consumer, its own filter, and a deliver_subject of water's inbox.
+    for (const deliver of ['_INBOX_water.stolen', 'gov.evt.dispatch.notice.water.assigned', '_INBOX_housing.push']) {
+      await refused(
+        housing.request(
+          '$JS.API.CONSUMER.CREATE.GOV_DISPATCH.housing.gov.evt.dispatch.notice.housing.>',
+          JSON.stringify({
+            stream_name: 'GOV_DISPATCH',
+            config: { durable_name: 'housing', ack_policy: 'explicit', filter_subject: 'gov.evt.dispatch.notice.housing.>', deliver_subject: deliver },
+          }),
+          { timeout: 2_000 },
+        ),
+      );
+    }
+    await refused(housing.request('$JS.API.CONSUMER.CREATE.GOV_DISPATCH.housing', JSON.stringify({ stream_name: 'GOV_DISPATCH', config: { durable_name: 'housing', deliver_subject: '_INBOX_water.x' } }), { timeout: 2_000 }));
+    await refused(housing.request('$JS.API.CONSUMER.DELETE.GOV_DISPATCH.housing', '', { timeout: 2_000 }));
+    noticeWhilePushRefused = await notify('housing');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(heardByWater).toEqual([]);
+    stolen.unsubscribe();
+
+    // The push consumer made under the old rights was replaced by the platform's pull consumer on housing's notices.
+    expect(platformWarnings).toEqual([expect.stringMatching(/the consumer housing on GOV_DISPATCH was not the platform's pull consumer/)]);
+    const info = await (await jetstreamManager(service)).consumers.info('GOV_DISPATCH', 'housing');
+    expect({ deliver: info.config.deliver_subject, filter: info.config.filter_subject, ack: info.config.ack_policy }).toEqual({
+      deliver: undefined,
+      filter: 'gov.evt.dispatch.notice.housing.>',
+      ack: AckPolicy.Explicit,
+    });
+  });
+
   it('lets a department consume its own notices durably, resuming after a stop, and make requests on its own subjects', async () => {
     const housing = departments.housing!;
     const client = new GridworkClient(housing, { department: 'housing', timeoutMs: 2_000 });
@@ -165,14 +213,15 @@ describe('deploy/nats: department permissions on a live nats-server', () => {
         seen.push(notice.caseId);
       });
     let consumer = await consume();
-    await waitFor('its two notices', () => seen.length === 2);
+    // Its consumer was made by the platform before any notice: it has the one from the push-consumer test too.
+    await waitFor('its three notices', () => seen.length === 3);
     await consumer.stop();
     const whileAway = await notify('housing', 'reminded');
     consumer = await consume();
-    await waitFor('the notice published while away', () => seen.length === 3);
+    await waitFor('the notice published while away', () => seen.length === 4);
     await new Promise((r) => setTimeout(r, 300));
     await consumer.stop();
-    expect(seen).toEqual([first[0], first[2], whileAway]);
+    expect(seen).toEqual([noticeWhilePushRefused, first[0], first[2], whileAway]);
 
     // Core NATS: its own notices live, and replies on its own inbox prefix.
     const live = housing.subscribe('gov.evt.dispatch.notice.housing.>', { max: 1 });
