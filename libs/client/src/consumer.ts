@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type ConsumerMessages, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
-import { nanos, type NatsConnection } from '@nats-io/nats-core';
-import { ErrorCode, GridworkError } from '@gridwork/contracts';
+import { PermissionViolationError, nanos, type NatsConnection } from '@nats-io/nats-core';
+import { DEPARTMENT_JS_API_PREFIX, ErrorCode, GridworkError } from '@gridwork/contracts';
 
 export interface RetryPolicy {
   /** Deliveries before a message is given up on (dead-lettered). */
@@ -73,7 +73,8 @@ export const backoffFor = (deliveryCount: number, retry: RetryPolicy): number =>
  */
 export async function startDurableConsumer(nc: NatsConnection, spec: DurableConsumerSpec): Promise<RunningConsumer> {
   const retry = { ...DEFAULT_RETRY, ...spec.retry };
-  const jsm = await jetstreamManager(nc);
+  // A department system's account has no JetStream of its own ($JS.API.INFO): only its consumer's API is imported.
+  const jsm = await jetstreamManager(nc, { checkAPI: !spec.bind });
   const subscribe = () => subscribeDurable(nc, jsm, spec, retry);
 
   // Aborted by stop(), so a wait for the stream ends at once instead of after its delay (up to 10 s).
@@ -135,8 +136,34 @@ async function subscribeDurable(nc: NatsConnection, jsm: JetStreamManager, spec:
   return consumer.consume({ max_messages: spec.batch ?? 256, expires: 5_000 });
 }
 
-/** Pulls from a durable someone else made; refuses one that is missing or not the pull consumer on the filter asked for. */
+/**
+ * What `$JS.API` gives a department system's account, which has only its
+ * consumer's API, imported under another prefix: JetStream not enabled, or a
+ * permissions violation (its user may not publish there).
+ */
+function isNotThisAccountsApi(err: unknown): boolean {
+  if (err instanceof JetStreamApiError) return err.code === JetStreamApiCodes.JetStreamNotEnabledForAccount;
+  for (let e = err as { cause?: unknown } | undefined; e; e = e.cause as typeof e) if (e instanceof PermissionViolationError) return true;
+  return false;
+}
+
+/**
+ * Pulls from a durable someone else made; refuses one that is missing or not
+ * the pull consumer on the filter asked for. On the platform's own account
+ * (and a development server) the API is `$JS.API`; a department system's
+ * account has it under DEPARTMENT_JS_API_PREFIX.
+ */
 async function bindDurable(nc: NatsConnection, jsm: JetStreamManager, spec: DurableConsumerSpec): Promise<ConsumerMessages> {
+  try {
+    return await bindDurableVia(nc, jsm, spec, undefined);
+  } catch (err) {
+    if (!isNotThisAccountsApi(err)) throw err;
+    const apiPrefix = DEPARTMENT_JS_API_PREFIX;
+    return bindDurableVia(nc, await jetstreamManager(nc, { checkAPI: false, apiPrefix }), spec, apiPrefix);
+  }
+}
+
+async function bindDurableVia(nc: NatsConnection, jsm: JetStreamManager, spec: DurableConsumerSpec, apiPrefix: string | undefined): Promise<ConsumerMessages> {
   let info;
   try {
     info = await jsm.consumers.info(spec.stream, spec.durable);
@@ -155,7 +182,7 @@ async function bindDurable(nc: NatsConnection, jsm: JetStreamManager, spec: Dura
       `the consumer ${spec.durable} on ${spec.stream} is not a pull consumer filtered to ${spec.filterSubject}; the platform recreates it at dispatch's start`,
     );
   }
-  const consumer = await jetstream(nc).consumers.get(spec.stream, spec.durable);
+  const consumer = await jetstream(nc, apiPrefix ? { apiPrefix } : {}).consumers.get(spec.stream, spec.durable);
   return consumer.consume({ max_messages: spec.batch ?? 256, expires: 5_000 });
 }
 

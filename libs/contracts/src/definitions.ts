@@ -91,6 +91,15 @@ export const departmentSubjectOf = (endpoint: EndpointDefinition<object, unknown
  */
 export const departmentInboxOf = (department: string): string => `_INBOX_${department}`;
 
+/**
+ * Where a department system's account reaches its notice consumer's
+ * JetStream API: the platform account exports `$JS.API.CONSUMER.INFO` and
+ * `.MSG.NEXT` of `GOV_DISPATCH/<code>` to it, imported under this prefix
+ * (nats-server answers `$JS.API.…` itself in an account without JetStream).
+ * deploy/nats/issue-credentials.mjs uses the same.
+ */
+export const DEPARTMENT_JS_API_PREFIX = 'gridwork.API';
+
 export function defineEvent<Payload extends object>(spec: {
   service: string;
   aggregate: string;

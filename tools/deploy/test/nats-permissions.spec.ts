@@ -1,15 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { headers, nkeyAuthenticator, type NatsConnection } from '@nats-io/nats-core';
-import { createUser } from '@nats-io/nkeys';
+import { headers, type NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import {
   DEPARTMENT_NOTICES,
-  SERVICES,
   ErrorCode,
   Headers,
   addressedSubjectOf,
@@ -21,10 +16,8 @@ import {
 } from '@gridwork/contracts';
 import { DEFAULT_RETRY, GridworkClient } from '@gridwork/client';
 import { ensureDepartmentConsumers, ensureServiceStreams, natsAuthenticator } from '@gridwork/messaging';
-import { natsServerBinary, waitFor, waitForPortsFile } from '@gridwork/testing';
-
-const ROOT = resolve(import.meta.dirname, '../../..');
-const NATS_DIR = join(ROOT, 'deploy/nats');
+import { waitFor } from '@gridwork/testing';
+import { startShippedNats, type ShippedNats } from './shipped-nats.js';
 
 /** What a refused publish looks like to a client: the request fails with the server's permissions violation. */
 async function refused(promise: Promise<unknown>): Promise<string> {
@@ -46,9 +39,7 @@ async function refused(promise: Promise<unknown>): Promise<string> {
  * reading another department's.
  */
 describe('deploy/nats: department permissions on a live nats-server', () => {
-  let dir: string;
-  let server: ChildProcess;
-  let url: string;
+  let nats: ShippedNats;
   let service: NatsConnection;
   const departments: Record<string, NatsConnection> = {};
   let sequence = 0;
@@ -56,8 +47,6 @@ describe('deploy/nats: department permissions on a live nats-server', () => {
   /** Housing's notice published in the push-consumer test: its pull consumer has it first. */
   let noticeWhilePushRefused = '';
 
-  const issue = (kind: 'service' | 'department', name: string): string =>
-    execFileSync(process.execPath, [join(NATS_DIR, 'issue-credentials.mjs'), kind, name, '--out', join(dir, 'creds')], { encoding: 'utf8' });
   /** The dispatch service publishes a notice as its outbox relay does. */
   const notify = async (department: string, kind: NoticeKind = 'assigned'): Promise<string> => {
     const caseId = `0190f0f0-0000-7000-8000-${String(++sequence).padStart(12, '0')}`;
@@ -68,53 +57,24 @@ describe('deploy/nats: department permissions on a live nats-server', () => {
     await jetstream(service).publish(addressedSubjectOf(event, department), JSON.stringify(notice), { msgID: caseId, headers: h });
     return caseId;
   };
-  const asDepartment = async (code: string) => {
-    const seed = readFileSync(join(dir, 'creds', `${code}.nk`), 'utf8').trim();
-    departments[code] = await connect({ servers: url, authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)), inboxPrefix: `_INBOX_${code}` });
-    return departments[code]!;
-  };
 
   beforeAll(async () => {
-    const binary = natsServerBinary();
-    if (!binary) throw new Error('nats-server is not installed: set NATS_SERVER_BIN');
-    dir = mkdtempSync(join(tmpdir(), 'gridwork-nats-auth-'));
-    const env: Record<string, string> = {};
-    for (const name of SERVICES) env[`GRIDWORK_NKEY_${name.toUpperCase()}`] = createUser().getPublicKey();
-    env.GRIDWORK_NKEY_DISPATCH = /GRIDWORK_NKEY_DISPATCH=(U[A-Z2-7]+)/.exec(issue('service', 'dispatch'))![1]!;
-    const blocks = ['housing', 'water'].map((code) => /^\{ nkey: [\s\S]*?\} \}$/m.exec(issue('department', code))![0]);
-
-    // The shipped files, with the departments' blocks added as an operator would, on a spare port and a scratch store.
-    const accounts = readFileSync(join(NATS_DIR, 'accounts.conf'), 'utf8');
-    const marker = '      # Departments (one block each';
-    expect(accounts).toContain(marker);
-    writeFileSync(join(dir, 'accounts.conf'), accounts.replace(marker, `${blocks.join('\n')}\n${marker}`));
-    const conf = readFileSync(join(NATS_DIR, 'nats-server.conf'), 'utf8');
-    const local = conf
-      .replace(/^listen: .*$/m, 'listen: 127.0.0.1:-1')
-      .replace(/^http: .*$/m, '')
-      .replace(/store_dir: .*$/m, `store_dir: "${join(dir, 'store')}"`);
-    expect(local).not.toMatch(/4222|8222|\/data/);
-    writeFileSync(join(dir, 'nats-server.conf'), local);
-
-    server = spawn(binary, ['-c', join(dir, 'nats-server.conf'), '--ports_file_dir', dir], { stdio: 'ignore', env: { ...process.env, ...env } });
-    url = `nats://127.0.0.1:${await waitForPortsFile(server, dir)}`;
-
+    nats = await startShippedNats({ services: ['dispatch'], departments: ['housing', 'water'] });
     // The dispatch service signs in with its .creds file, as in Kubernetes.
-    service = await connect({ servers: url, authenticator: natsAuthenticator(join(dir, 'creds', 'dispatch.creds')) });
+    service = await connect({ servers: nats.url, authenticator: natsAuthenticator(join(nats.creds, 'dispatch.creds')) });
     const jsm = await jetstreamManager(service);
     await ensureServiceStreams(jsm, 'dispatch', 1);
     // A leftover of the old rights: housing had made itself a push consumer delivering to water's inbox.
     await jsm.consumers.add('GOV_DISPATCH', { durable_name: 'housing', ack_policy: AckPolicy.Explicit, deliver_subject: '_INBOX_water.stolen' });
     // What dispatch does at start with DEPARTMENTS=housing,water.
     await ensureDepartmentConsumers(jsm, 'dispatch', ['housing', 'water'], DEFAULT_RETRY, { warn: (_o: object, message: string) => void platformWarnings.push(message) } as never);
-    await asDepartment('housing');
-    await asDepartment('water');
+    departments.housing = await nats.connectAs('housing', { department: true });
+    departments.water = await nats.connectAs('water', { department: true });
   });
 
   afterAll(async () => {
-    for (const nc of [...Object.values(departments), service]) await nc?.close().catch(() => undefined);
-    server?.kill('SIGKILL');
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await service?.close().catch(() => undefined);
+    await nats?.dispose();
   });
 
   it("refuses a department every way of consuming another department's notices", async () => {
@@ -125,7 +85,8 @@ describe('deploy/nats: department permissions on a live nats-server', () => {
     const local = await client.consume(subjects.dispatch.notice.assigned, { durable: 'housing', department: 'water' }, async () => undefined).catch((e: GridworkError) => e);
     expect((local as GridworkError).code).toBe(ErrorCode.FORBIDDEN);
 
-    const jsm = await jetstreamManager(housing, { timeout: 2_000 });
+    // A department's account has no JetStream of its own: $JS.API.INFO is not imported.
+    const jsm = await jetstreamManager(housing, { timeout: 2_000, checkAPI: false });
     // Its own consumer name with another department's filter, or another department's consumer name.
     await refused(jsm.consumers.add('GOV_DISPATCH', { durable_name: 'housing', ack_policy: AckPolicy.Explicit, filter_subject: 'gov.evt.dispatch.notice.water.>' }));
     await refused(jsm.consumers.add('GOV_DISPATCH', { durable_name: 'water', ack_policy: AckPolicy.Explicit, filter_subject: 'gov.evt.dispatch.notice.water.>' }));

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { ErrorCode, subjects, type GridworkError } from '@gridwork/contracts';
+import { GridworkClient, decodeJson } from '@gridwork/client';
+import { startTestService } from '@gridwork/runtime/test-world';
+import { createTestDatabase, waitFor, type TestDatabase } from '@gridwork/testing';
+import { dispatchService } from '@gridwork/dispatch-service/definition';
+import { startShippedNats, type ShippedNats } from './shipped-nats.js';
+
+const errorOf = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as GridworkError & { code: string });
+
+/**
+ * The shipped NATS configuration with accounts: the real dispatch service in
+ * the PLATFORM account with its issued credentials, departments in accounts
+ * of their own, reaching it through service imports; a department added and
+ * revoked on the running server.
+ */
+describe('deploy/nats: departments in accounts of their own, on a live nats-server', () => {
+  let nats: ShippedNats;
+  let db: TestDatabase;
+  let dispatch: INestApplication;
+  let platform: NatsConnection;
+
+  beforeAll(async () => {
+    nats = await startShippedNats({ services: ['dispatch', 'grid'], departments: ['housing', 'water'] });
+    db = await createTestDatabase('gridwork_dispatch');
+    dispatch = await startTestService(dispatchService, {
+      DATABASE_URL: db.url,
+      NATS_URL: nats.url,
+      NATS_CREDS_FILE: join(nats.creds, 'dispatch.creds'),
+      DEPARTMENTS: 'housing,water',
+    });
+    // Another service of the platform account, to watch what dispatch publishes.
+    platform = await nats.connectAs('grid');
+  }, 60_000);
+  afterAll(async () => {
+    await dispatch?.close();
+    await nats?.dispose();
+    await db?.drop();
+  });
+
+  it('serves a department through its import, as that department, with the reply routed back by the server', async () => {
+    const housing = new GridworkClient(await nats.connectAs('housing', { department: true }), { department: 'housing', timeoutMs: 5_000 });
+    const missing = await errorOf(housing.request(subjects.dispatch.case.get, { idOrNumber: '2026112300000001' }));
+    expect(missing?.code).toBe(ErrorCode.NOT_FOUND);
+    const page = await housing.request(subjects.dispatch.case.list, { limit: 5 });
+    expect(page.items).toEqual([]);
+  });
+
+  it('gives a steered reply subject nowhere to go: the server replaces it and the service answers only the caller', async () => {
+    const nc = await nats.connectAs('housing', { department: true });
+    const jsm = await jetstreamManager(platform);
+    const heard: string[] = [];
+    for (const subject of ['gov.evt.>', 'gov.ext.>', 'gov.dlq.>']) platform.subscribe(subject, { callback: (_e, m) => heard.push(m.subject) });
+    await platform.flush();
+    const before = (await jsm.streams.info('GOV_DISPATCH')).state.messages;
+    const steered = [
+      'gov.evt.dispatch.notice.water.assigned',
+      'gov.evt.grid.area.changed',
+      'gov.ext.water.dispatch.case.report',
+      '$JS.API.STREAM.PURGE.GOV_DISPATCH',
+      '$JS.API.STREAM.DELETE.GOV_DISPATCH',
+      '_INBOX_water.stolen',
+    ];
+    // Each reply lands, if anywhere, in housing's own account: listen there too (its user may subscribe only to its inbox).
+    const own = nc.subscribe('_INBOX_housing.>');
+    const ownReplies: string[] = [];
+    void (async () => {
+      for await (const m of own) ownReplies.push(m.subject);
+    })();
+    for (const reply of steered) nc.publish('gov.ext.housing.dispatch.case.get', JSON.stringify({ idOrNumber: '2026112300000001' }), { reply });
+    await nc.flush();
+    await sleep(700);
+    expect(heard.filter((s) => !s.startsWith('gov.ext.housing.'))).toEqual([]);
+    const info = await jsm.streams.info('GOV_DISPATCH');
+    expect(info.state.messages).toBe(before);
+    expect(ownReplies).toEqual([]);
+  });
+
+  it('adds a department on the running server, and revokes it: its connection is closed and it cannot sign in again', async () => {
+    await expect(nats.connectAs('parks', { department: true })).rejects.toThrow(); // no credentials yet
+    const added = nats.issue(['department', 'parks'], { push: true });
+    expect(added).toMatch(/pushed parks/);
+    expect(added).toMatch(/pushed PLATFORM/);
+    const parksNc = await nats.connectAs('parks', { department: true });
+    const parks = new GridworkClient(parksNc, { department: 'parks', timeoutMs: 5_000 });
+    expect((await parks.request(subjects.dispatch.case.list, { limit: 1 })).items).toEqual([]);
+
+    const revoked = nats.issue(['revoke', 'parks'], { push: true });
+    expect(revoked).toMatch(/pushed parks/);
+    await waitFor('the revoked connection closed', () => parksNc.isClosed() || undefined);
+    const again = await nats.connectAs('parks', { department: true }).catch((e: unknown) => e);
+    expect(String(again)).toMatch(/authorization|authentication/i);
+    // The others are untouched.
+    const housing = new GridworkClient(await nats.connectAs('housing', { department: true }), { department: 'housing', timeoutMs: 5_000 });
+    expect((await housing.request(subjects.dispatch.case.list, { limit: 1 })).items).toEqual([]);
+  });
+
+  it("gives each department's consumer to it alone, made by dispatch from DEPARTMENTS", async () => {
+    const jsm = await jetstreamManager(platform);
+    for (const code of ['housing', 'water']) {
+      const info = await jsm.consumers.info('GOV_DISPATCH', code);
+      expect({ filter: info.config.filter_subject, deliver: info.config.deliver_subject }).toEqual({ filter: `gov.evt.dispatch.notice.${code}.>`, deliver: undefined });
+    }
+    const water = await nats.connectAs('water', { department: true });
+    // Water asks for housing's consumer under its own import prefix: it has no such import, and its user may not publish there.
+    const raw = await water.request('gridwork.API.CONSUMER.INFO.GOV_DISPATCH.housing', '', { timeout: 2_000 }).catch((e: unknown) => e);
+    expect(String((raw as Error).cause ?? raw)).toMatch(/permissions violation/i);
+    const own = decodeJson((await water.request('gridwork.API.CONSUMER.INFO.GOV_DISPATCH.water', '', { timeout: 2_000 })).data) as { name?: string };
+    expect(own.name).toBe('water');
+  });
+});
