@@ -32,9 +32,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join, resolve } from 'node:path';
 import { createAccount, createOperator, createUser, fromSeed } from '@nats-io/nkeys';
 import { encodeAccount, encodeActivation, encodeOperator, encodeUser, fmtCreds } from '@nats-io/jwt';
-import { servicePermissions } from './service-permissions.mjs';
+import { SERVICES, servicePermissions } from './service-permissions.mjs';
 
-const SERVICES = ['org', 'grid', 'dispatch', 'timebank', 'admission', 'gateway'];
 // Second subject tokens the platform itself uses under gov.*: never a department code.
 const RESERVED = new Set([...SERVICES, 'evt', 'dlq', 'ext', 'notify', 'notice', 'ops', 'platform', 'sys']);
 // The platform's rule for a department code (DEPARTMENT_CODE in libs/contracts/src/definitions.ts).

@@ -1,10 +1,63 @@
-// What each service's user may publish and subscribe to in the PLATFORM account.
+// What each service's user may publish and subscribe to in the PLATFORM
+// account, derived from the naming rules every service follows (libs/contracts
+// definitions.ts, libs/messaging): a service is never given a subject by hand,
+// so its rights follow the names it uses. tools/deploy/test/nats-matrix.spec.ts
+// checks these rules against libs/contracts (streamNameOf, deadLetterStreamOf,
+// eventSubjectsOf, deadLetterSubjectOf, SERVICES) and runs the real services
+// with them.
+
+export const SERVICES = ['org', 'grid', 'dispatch', 'timebank', 'admission', 'gateway'];
+/** The service that addresses notices to departments, and makes their consumers on its stream (DEPARTMENTS). */
+export const NOTICE_SERVICE = 'dispatch';
+
+/** `GOV_<SERVICE>` (streamNameOf) and its dead letters `GOV_<SERVICE>_DLQ` (deadLetterStreamOf). */
+export const streamOf = (service) => `GOV_${service.toUpperCase()}`;
+export const deadLetterStreamOf = (service) => `${streamOf(service)}_DLQ`;
+/** The inbox prefix a service's connection uses (libs/messaging connectNats): its replies, and no one else's. */
+export const serviceInboxOf = (service) => `_INBOX_${service}`;
+
+/**
+ * A service's user: it publishes its own events (gov.evt.<svc>.>, through
+ * JetStream) and dead letters (gov.dlq.<svc>.>), requests to the platform's
+ * endpoints (gov.<service>.…, never gov.ext.…: it cannot act as a
+ * department, nor gov.evt.<other>: it cannot forge another's events), and
+ * replies (once, to the reply subject of a request it received). It
+ * subscribes to its own endpoints, their department form gov.ext.*.<svc>.>,
+ * the NATS service protocol ($SRV) and its own inbox. In JetStream it manages
+ * its own two streams (no purge, no delete of any stream), reads and deletes
+ * its own dead letters, and creates, reads, pulls from and acknowledges its
+ * own durable consumer (named after it) on any stream. Dispatch also makes,
+ * reads and replaces the departments' consumers on its own stream.
+ */
 export function servicePermissions(service) {
-  void service;
-  return {
-    pub: { allow: ['gov.>', '$JS.API.>', '$JS.ACK.>', '$SRV.>', '_INBOX.>'] },
-    sub: { allow: ['gov.>', '$JS.API.>', '$SRV.>', '_INBOX.>'] },
-    // Answers to requests, on whatever reply subject the server gave them (a department's come as _R_.…), once each.
-    resp: { max: 1, ttl: 0 },
-  };
+  if (!SERVICES.includes(service)) throw new Error(`unknown service ${service}`);
+  const stream = streamOf(service);
+  const dlq = deadLetterStreamOf(service);
+  const inbox = serviceInboxOf(service);
+  const api = '$JS.API';
+  const pub = [
+    `gov.evt.${service}.>`,
+    `gov.dlq.${service}.>`,
+    ...SERVICES.map((s) => `gov.${s}.>`),
+    `${api}.INFO`,
+    ...[stream, dlq].flatMap((s) => [`${api}.STREAM.INFO.${s}`, `${api}.STREAM.CREATE.${s}`, `${api}.STREAM.UPDATE.${s}`]),
+    `${api}.STREAM.MSG.GET.${dlq}`,
+    `${api}.STREAM.MSG.DELETE.${dlq}`,
+    // Its own durable consumer on any stream: create or update (with a filter in the subject, or without), read, pull, ack.
+    `${api}.CONSUMER.CREATE.*.${service}`,
+    `${api}.CONSUMER.CREATE.*.${service}.>`,
+    `${api}.CONSUMER.DURABLE.CREATE.*.${service}`,
+    `${api}.CONSUMER.INFO.*.${service}`,
+    `${api}.CONSUMER.MSG.NEXT.*.${service}`,
+    `$JS.ACK.*.${service}.>`,
+    // Its requests' replies come back to its own inbox; requests to itself included.
+    `${inbox}.>`,
+  ];
+  if (service === NOTICE_SERVICE) {
+    // The departments' consumers on its stream (ensureDepartmentConsumers): never pull from or ack them.
+    pub.push(`${api}.CONSUMER.CREATE.${stream}.*.>`, `${api}.CONSUMER.CREATE.${stream}.*`, `${api}.CONSUMER.INFO.${stream}.*`, `${api}.CONSUMER.DELETE.${stream}.*`);
+  }
+  const sub = [`gov.${service}.>`, `gov.ext.*.${service}.>`, '$SRV.*', `$SRV.*.${service}`, `$SRV.*.${service}.>`, `${inbox}.>`];
+  // Answers to requests, on whatever reply subject the server gave them (a department's come as _R_.…), once each.
+  return { pub: { allow: pub }, sub: { allow: sub }, resp: { max: 1, ttl: 0 } };
 }

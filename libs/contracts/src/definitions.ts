@@ -91,6 +91,9 @@ export const departmentSubjectOf = (endpoint: EndpointDefinition<object, unknown
  */
 export const departmentInboxOf = (department: string): string => `_INBOX_${department}`;
 
+/** The inbox prefix a service's connection uses: its user may subscribe to no other inbox (deploy/nats/service-permissions.mjs). */
+export const serviceInboxOf = (service: string): string => `_INBOX_${service}`;
+
 /**
  * Where a department system's account reaches its notice consumer's
  * JetStream API: the platform account exports `$JS.API.CONSUMER.INFO` and

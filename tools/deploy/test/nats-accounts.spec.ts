@@ -34,8 +34,8 @@ describe('deploy/nats: departments in accounts of their own, on a live nats-serv
       NATS_CREDS_FILE: join(nats.creds, 'dispatch.creds'),
       DEPARTMENTS: 'housing,water',
     });
-    // Another service of the platform account, to watch what dispatch publishes.
-    platform = await nats.connectAs('grid');
+    // The dispatch service's user, to read its streams.
+    platform = await nats.connectAs('dispatch');
   }, 60_000);
   afterAll(async () => {
     await dispatch?.close();
@@ -44,7 +44,7 @@ describe('deploy/nats: departments in accounts of their own, on a live nats-serv
   });
 
   it('serves a department through its import, as that department, with the reply routed back by the server', async () => {
-    const housing = new GridworkClient(await nats.connectAs('housing', { department: true }), { department: 'housing', timeoutMs: 5_000 });
+    const housing = new GridworkClient(await nats.connectAs('housing'), { department: 'housing', timeoutMs: 5_000 });
     const missing = await errorOf(housing.request(subjects.dispatch.case.get, { idOrNumber: '2026112300000001' }));
     expect(missing?.code).toBe(ErrorCode.NOT_FOUND);
     const page = await housing.request(subjects.dispatch.case.list, { limit: 5 });
@@ -52,12 +52,10 @@ describe('deploy/nats: departments in accounts of their own, on a live nats-serv
   });
 
   it('gives a steered reply subject nowhere to go: the server replaces it and the service answers only the caller', async () => {
-    const nc = await nats.connectAs('housing', { department: true });
+    const nc = await nats.connectAs('housing');
     const jsm = await jetstreamManager(platform);
-    const heard: string[] = [];
-    for (const subject of ['gov.evt.>', 'gov.ext.>', 'gov.dlq.>']) platform.subscribe(subject, { callback: (_e, m) => heard.push(m.subject) });
-    await platform.flush();
-    const before = (await jsm.streams.info('GOV_DISPATCH')).state.messages;
+    const counts = async () => Promise.all(['GOV_DISPATCH', 'GOV_DISPATCH_DLQ'].map(async (s) => (await jsm.streams.info(s)).state.messages));
+    const before = await counts();
     const steered = [
       'gov.evt.dispatch.notice.water.assigned',
       'gov.evt.grid.area.changed',
@@ -75,28 +73,30 @@ describe('deploy/nats: departments in accounts of their own, on a live nats-serv
     for (const reply of steered) nc.publish('gov.ext.housing.dispatch.case.get', JSON.stringify({ idOrNumber: '2026112300000001' }), { reply });
     await nc.flush();
     await sleep(700);
-    expect(heard.filter((s) => !s.startsWith('gov.ext.housing.'))).toEqual([]);
-    const info = await jsm.streams.info('GOV_DISPATCH');
-    expect(info.state.messages).toBe(before);
+    // Nothing forged in dispatch's streams, nothing purged or deleted; the replies went to subjects of housing's own account, where nobody listens.
+    expect(await counts()).toEqual(before);
     expect(ownReplies).toEqual([]);
+    const served = await (await fetch(`${(await dispatch.getUrl()).replace('[::1]', '127.0.0.1')}/metrics`)).text();
+    expect(served).toMatch(/gov_requests_total\{subject="gov\.dispatch\.case\.get",outcome="NOT_FOUND",service="dispatch"\} [2-9]/);
+    expect(served).not.toMatch(/gov_requests_refused_total\{/);
   });
 
   it('adds a department on the running server, and revokes it: its connection is closed and it cannot sign in again', async () => {
-    await expect(nats.connectAs('parks', { department: true })).rejects.toThrow(); // no credentials yet
+    await expect(nats.connectAs('parks')).rejects.toThrow(); // no credentials yet
     const added = nats.issue(['department', 'parks'], { push: true });
     expect(added).toMatch(/pushed parks/);
     expect(added).toMatch(/pushed PLATFORM/);
-    const parksNc = await nats.connectAs('parks', { department: true });
+    const parksNc = await nats.connectAs('parks');
     const parks = new GridworkClient(parksNc, { department: 'parks', timeoutMs: 5_000 });
     expect((await parks.request(subjects.dispatch.case.list, { limit: 1 })).items).toEqual([]);
 
     const revoked = nats.issue(['revoke', 'parks'], { push: true });
     expect(revoked).toMatch(/pushed parks/);
     await waitFor('the revoked connection closed', () => parksNc.isClosed() || undefined);
-    const again = await nats.connectAs('parks', { department: true }).catch((e: unknown) => e);
+    const again = await nats.connectAs('parks').catch((e: unknown) => e);
     expect(String(again)).toMatch(/authorization|authentication/i);
     // The others are untouched.
-    const housing = new GridworkClient(await nats.connectAs('housing', { department: true }), { department: 'housing', timeoutMs: 5_000 });
+    const housing = new GridworkClient(await nats.connectAs('housing'), { department: 'housing', timeoutMs: 5_000 });
     expect((await housing.request(subjects.dispatch.case.list, { limit: 1 })).items).toEqual([]);
   });
 
@@ -106,7 +106,7 @@ describe('deploy/nats: departments in accounts of their own, on a live nats-serv
       const info = await jsm.consumers.info('GOV_DISPATCH', code);
       expect({ filter: info.config.filter_subject, deliver: info.config.deliver_subject }).toEqual({ filter: `gov.evt.dispatch.notice.${code}.>`, deliver: undefined });
     }
-    const water = await nats.connectAs('water', { department: true });
+    const water = await nats.connectAs('water');
     // Water asks for housing's consumer under its own import prefix: it has no such import, and its user may not publish there.
     const raw = await water.request('gridwork.API.CONSUMER.INFO.GOV_DISPATCH.housing', '', { timeout: 2_000 }).catch((e: unknown) => e);
     expect(String((raw as Error).cause ?? raw)).toMatch(/permissions violation/i);

@@ -61,15 +61,15 @@ describe('deploy/nats: department permissions on a live nats-server', () => {
   beforeAll(async () => {
     nats = await startShippedNats({ services: ['dispatch'], departments: ['housing', 'water'] });
     // The dispatch service signs in with its .creds file, as in Kubernetes.
-    service = await connect({ servers: nats.url, authenticator: natsAuthenticator(join(nats.creds, 'dispatch.creds')) });
+    service = await connect({ servers: nats.url, authenticator: natsAuthenticator(join(nats.creds, 'dispatch.creds')), inboxPrefix: '_INBOX_dispatch' });
     const jsm = await jetstreamManager(service);
     await ensureServiceStreams(jsm, 'dispatch', 1);
     // A leftover of the old rights: housing had made itself a push consumer delivering to water's inbox.
     await jsm.consumers.add('GOV_DISPATCH', { durable_name: 'housing', ack_policy: AckPolicy.Explicit, deliver_subject: '_INBOX_water.stolen' });
     // What dispatch does at start with DEPARTMENTS=housing,water.
     await ensureDepartmentConsumers(jsm, 'dispatch', ['housing', 'water'], DEFAULT_RETRY, { warn: (_o: object, message: string) => void platformWarnings.push(message) } as never);
-    departments.housing = await nats.connectAs('housing', { department: true });
-    departments.water = await nats.connectAs('water', { department: true });
+    departments.housing = await nats.connectAs('housing');
+    departments.water = await nats.connectAs('water');
   });
 
   afterAll(async () => {

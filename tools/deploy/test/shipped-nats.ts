@@ -15,8 +15,8 @@ export interface ShippedNats {
   creds: string;
   /** Runs issue-credentials.mjs as an admin would; `push` sends the changed accounts to this running server. */
   issue(args: string[], options?: { push?: boolean }): string;
-  /** Connects as one issued user (<name>.creds); a department with its own inbox prefix, as its system does. */
-  connectAs(name: string, options?: { department?: boolean }): Promise<NatsConnection>;
+  /** Connects as one issued user (<name>.creds) with its own inbox prefix (_INBOX_<name>), as a department system and a service do; `inbox: false` without. */
+  connectAs(name: string, options?: { inbox?: boolean }): Promise<NatsConnection>;
   dispose(): Promise<void>;
 }
 
@@ -58,7 +58,7 @@ export async function startShippedNats(setup: { services: string[]; departments:
       const nc = await connect({
         servers: url,
         authenticator: credsAuthenticator(readFileSync(join(creds, `${name}.creds`))),
-        ...(options.department ? { inboxPrefix: `_INBOX_${name}` } : {}),
+        ...(options.inbox === false ? {} : { inboxPrefix: `_INBOX_${name}` }),
         reconnect: false,
       });
       connections.push(nc);
