@@ -10,6 +10,13 @@ export const SERVICES = ['org', 'grid', 'dispatch', 'timebank', 'admission', 'ga
 /** The service that addresses notices to departments, and makes their consumers on its stream (DEPARTMENTS). */
 export const NOTICE_SERVICE = 'dispatch';
 
+/**
+ * JetStream object store buckets a service owns (its stream OBJ_<bucket>):
+ * grid's GRID_IMPORTS (AREA_IMPORT_BUCKET in libs/contracts), where GeoJSON
+ * files wait to be imported.
+ */
+export const BUCKETS = { grid: ['GRID_IMPORTS'] };
+
 /** `GOV_<SERVICE>` (streamNameOf) and its dead letters `GOV_<SERVICE>_DLQ` (deadLetterStreamOf). */
 export const streamOf = (service) => `GOV_${service.toUpperCase()}`;
 export const deadLetterStreamOf = (service) => `${streamOf(service)}_DLQ`;
@@ -53,6 +60,21 @@ export function servicePermissions(service) {
     // Its requests' replies come back to its own inbox; requests to itself included.
     `${inbox}.>`,
   ];
+  for (const bucket of BUCKETS[service] ?? []) {
+    // Its own bucket, whole: make it, put, read (ordered consumers with names of their own, direct get), delete objects (a purge of their subjects).
+    const s = `OBJ_${bucket}`;
+    pub.push(
+      `$O.${bucket}.>`,
+      `${api}.STREAM.*.${s}`,
+      `${api}.STREAM.MSG.*.${s}`,
+      `${api}.DIRECT.GET.${s}`,
+      `${api}.DIRECT.GET.${s}.>`,
+      `${api}.CONSUMER.*.${s}`,
+      `${api}.CONSUMER.*.${s}.>`,
+      `${api}.CONSUMER.MSG.NEXT.${s}.*`,
+      `$JS.ACK.${s}.>`,
+    );
+  }
   if (service === NOTICE_SERVICE) {
     // The departments' consumers on its stream (ensureDepartmentConsumers): never pull from or ack them.
     pub.push(`${api}.CONSUMER.CREATE.${stream}.*.>`, `${api}.CONSUMER.CREATE.${stream}.*`, `${api}.CONSUMER.INFO.${stream}.*`, `${api}.CONSUMER.DELETE.${stream}.*`);

@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { ErrorCode, subjects, type GridworkError } from '@gridwork/contracts';
+import { DEPARTMENT_NOTICES, ErrorCode, subjects, type Case, type GridworkError } from '@gridwork/contracts';
 import { GridworkClient, decodeJson } from '@gridwork/client';
 import { startTestService } from '@gridwork/runtime/test-world';
 import { createTestDatabase, waitFor, type TestDatabase } from '@gridwork/testing';
 import { dispatchService } from '@gridwork/dispatch-service/definition';
+import { gridService } from '@gridwork/grid-service/definition';
+import { smallCity } from '@gridwork/grid-service/test-fixtures';
 import { startShippedNats, type ShippedNats } from './shipped-nats.js';
 
 const errorOf = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as GridworkError & { code: string });
@@ -22,12 +24,19 @@ const errorOf = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) =>
 describe('deploy/nats: departments in accounts of their own, on a live nats-server', () => {
   let nats: ShippedNats;
   let db: TestDatabase;
+  let gridDb: TestDatabase;
   let dispatch: INestApplication;
+  let grid: INestApplication;
   let platform: NatsConnection;
+  /** A platform caller (the gateway service's user), as operators' requests arrive. */
+  let gateway: GridworkClient;
 
   beforeAll(async () => {
-    nats = await startShippedNats({ services: ['dispatch', 'grid'], departments: ['housing', 'water'] });
+    nats = await startShippedNats({ services: ['dispatch', 'grid', 'gateway'], departments: ['housing', 'water'] });
     db = await createTestDatabase('gridwork_dispatch');
+    gridDb = await createTestDatabase('gridwork_grid');
+    // Both services with their own users' least rights: grid's events reach dispatch's read models, dispatch asks grid for boundaries.
+    grid = await startTestService(gridService, { DATABASE_URL: gridDb.url, NATS_URL: nats.url, NATS_CREDS_FILE: join(nats.creds, 'grid.creds') });
     dispatch = await startTestService(dispatchService, {
       DATABASE_URL: db.url,
       NATS_URL: nats.url,
@@ -36,11 +45,50 @@ describe('deploy/nats: departments in accounts of their own, on a live nats-serv
     });
     // The dispatch service's user, to read its streams.
     platform = await nats.connectAs('dispatch');
-  }, 60_000);
+    gateway = new GridworkClient(await nats.connectAs('gateway'), { timeoutMs: 10_000 });
+  }, 120_000);
   afterAll(async () => {
     await dispatch?.close();
+    await grid?.close();
     await nats?.dispose();
     await db?.drop();
+    await gridDb?.drop();
+  });
+
+  it("takes a department's report through its account and delivers the case's notice to its consumer: grid, dispatch and the department each with their own rights", async () => {
+    await gateway.request(subjects.grid.area.import, { featureCollection: smallCity() });
+    await gateway.request(subjects.dispatch.category.define, {
+      code: 'roads',
+      name: 'Roads and pavements',
+      responsible: { kind: 'department', department: 'housing' },
+      acceptHours: 2,
+      completeHours: 24,
+      hoursKind: 'calendar',
+    });
+    const housing = new GridworkClient(await nats.connectAs('housing'), { department: 'housing', timeoutMs: 10_000 });
+    // Dispatch learns the grids from grid's events (its consumer on GOV_GRID) and asks grid for their boundaries.
+    let reported: Case | undefined;
+    await waitFor('a case placed in a grid', async () => {
+      const { case: c } = await housing.request(subjects.dispatch.case.report, {
+        idempotencyKey: `housing-ticket-${Date.now()}`,
+        channel: 'department',
+        categoryCode: 'roads',
+        description: 'Collapsed pavement in front of building 3',
+        location: { longitude: 113.005, latitude: 23.01 },
+      });
+      reported = c;
+      return c.gridCode ? c : undefined;
+    }, 30_000);
+    expect(reported).toMatchObject({ reportingDepartment: 'housing', owner: { kind: 'department', department: 'housing' } });
+    const seen: string[] = [];
+    const consumer = await housing.consumeAddressed(DEPARTMENT_NOTICES, {}, async (notice) => {
+      if (notice.kind === 'assigned') seen.push(notice.caseId);
+    });
+    try {
+      await waitFor("housing's assignment notice", () => seen.includes(reported!.id) || undefined);
+    } finally {
+      await consumer.stop();
+    }
   });
 
   it('serves a department through its import, as that department, with the reply routed back by the server', async () => {
@@ -48,13 +96,19 @@ describe('deploy/nats: departments in accounts of their own, on a live nats-serv
     const missing = await errorOf(housing.request(subjects.dispatch.case.get, { idOrNumber: '2026112300000001' }));
     expect(missing?.code).toBe(ErrorCode.NOT_FOUND);
     const page = await housing.request(subjects.dispatch.case.list, { limit: 5 });
-    expect(page.items).toEqual([]);
+    expect(page.items.every((c) => c.owner?.department === 'housing')).toBe(true);
   });
 
   it('gives a steered reply subject nowhere to go: the server replaces it and the service answers only the caller', async () => {
     const nc = await nats.connectAs('housing');
     const jsm = await jetstreamManager(platform);
-    const counts = async () => Promise.all(['GOV_DISPATCH', 'GOV_DISPATCH_DLQ'].map(async (s) => (await jsm.streams.info(s)).state.messages));
+    // Each service's user reads its own streams.
+    const gridJsm = await jetstreamManager(await nats.connectAs('grid'));
+    const counts = async () =>
+      Promise.all([
+        ...['GOV_DISPATCH', 'GOV_DISPATCH_DLQ'].map(async (s) => (await jsm.streams.info(s)).state.messages),
+        ...['GOV_GRID', 'GOV_GRID_DLQ'].map(async (s) => (await gridJsm.streams.info(s)).state.messages),
+      ]);
     const before = await counts();
     const steered = [
       'gov.evt.dispatch.notice.water.assigned',
@@ -62,6 +116,7 @@ describe('deploy/nats: departments in accounts of their own, on a live nats-serv
       'gov.ext.water.dispatch.case.report',
       '$JS.API.STREAM.PURGE.GOV_DISPATCH',
       '$JS.API.STREAM.DELETE.GOV_DISPATCH',
+      '$JS.API.STREAM.PURGE.GOV_GRID',
       '_INBOX_water.stolen',
     ];
     // Each reply lands, if anywhere, in housing's own account: listen there too (its user may subscribe only to its inbox).
@@ -71,6 +126,11 @@ describe('deploy/nats: departments in accounts of their own, on a live nats-serv
       for await (const m of own) ownReplies.push(m.subject);
     })();
     for (const reply of steered) nc.publish('gov.ext.housing.dispatch.case.get', JSON.stringify({ idOrNumber: '2026112300000001' }), { reply });
+    // JetStream's own replies, steered the same way: its consumer's info, and a pull from it.
+    for (const reply of steered) {
+      nc.publish('gridwork.API.CONSUMER.INFO.GOV_DISPATCH.housing', '', { reply });
+      nc.publish('gridwork.API.CONSUMER.MSG.NEXT.GOV_DISPATCH.housing', JSON.stringify({ batch: 1, expires: 200_000_000 }), { reply });
+    }
     await nc.flush();
     await sleep(700);
     // Nothing forged in dispatch's streams, nothing purged or deleted; the replies went to subjects of housing's own account, where nobody listens.
@@ -97,7 +157,7 @@ describe('deploy/nats: departments in accounts of their own, on a live nats-serv
     expect(String(again)).toMatch(/authorization|authentication/i);
     // The others are untouched.
     const housing = new GridworkClient(await nats.connectAs('housing'), { department: 'housing', timeoutMs: 5_000 });
-    expect((await housing.request(subjects.dispatch.case.list, { limit: 1 })).items).toEqual([]);
+    expect((await housing.request(subjects.dispatch.case.list, { limit: 1 })).items).toHaveLength(1);
   });
 
   it("gives each department's consumer to it alone, made by dispatch from DEPARTMENTS", async () => {

@@ -7,6 +7,7 @@ import { createAccount, createUser } from '@nats-io/nkeys';
 import { encodeUser, fmtCreds } from '@nats-io/jwt';
 import { connect } from '@nats-io/transport-node';
 import {
+  AREA_IMPORT_BUCKET,
   DEPARTMENT_JS_API_PREFIX,
   Headers,
   SERVICES,
@@ -25,6 +26,7 @@ import { NATS_DIR, startShippedNats, type ShippedNats } from './shipped-nats.js'
 
 interface ServicePermissionsModule {
   SERVICES: string[];
+  BUCKETS: Record<string, string[]>;
   streamOf(service: string): string;
   deadLetterStreamOf(service: string): string;
   serviceInboxOf(service: string): string;
@@ -94,6 +96,7 @@ describe('deploy/nats: the isolation matrix on a live nats-server', () => {
 
   it("derives each service's rights from the names libs/contracts and libs/messaging use", () => {
     expect(permissions.SERVICES).toEqual([...SERVICES]);
+    expect(permissions.BUCKETS).toEqual({ grid: [AREA_IMPORT_BUCKET] });
     for (const service of SERVICES) {
       expect(permissions.streamOf(service)).toBe(streamNameOf(service));
       expect(permissions.deadLetterStreamOf(service)).toBe(deadLetterStreamOf(service));
