@@ -28,7 +28,7 @@ export const serviceInboxOf = (service) => `_INBOX_${service}`;
  * JetStream) and dead letters (gov.dlq.<svc>.>), requests to the platform's
  * endpoints (gov.<service>.…, never gov.ext.…: it cannot act as a
  * department, nor gov.evt.<other>: it cannot forge another's events), and
- * replies (once, to the reply subject of a request it received). It
+ * replies to departments (_R_.…) and services (_INBOX_<service>.…) only. It
  * subscribes to its own endpoints, their department form gov.ext.*.<svc>.>,
  * the NATS service protocol ($SRV) and its own inbox. In JetStream it manages
  * its own two streams (no purge, no delete of any stream), reads and deletes
@@ -57,8 +57,13 @@ export function servicePermissions(service) {
     `${api}.CONSUMER.INFO.*.${service}`,
     `${api}.CONSUMER.MSG.NEXT.*.${service}`,
     `$JS.ACK.*.${service}.>`,
-    // Its requests' replies come back to its own inbox; requests to itself included.
-    `${inbox}.>`,
+    // Replies, to whom may ask: a department through its import (the server's _R_.… subjects) and
+    // the services (their inboxes). Named, not allow_responses: that would let a caller's reply-to
+    // (even $JS.API.STREAM.PURGE.…) be published once with this service's rights, and nats-server
+    // 2.9 tracks every message with a reply subject for it, which cost dispatch's intake most of
+    // its throughput (tools/bench/dispatch-intake-department.ts).
+    '_R_.>',
+    ...SERVICES.map((s) => `${serviceInboxOf(s)}.>`),
   ];
   for (const bucket of BUCKETS[service] ?? []) {
     // Its own bucket, whole: make it, put, read (ordered consumers with names of their own, direct get), delete objects (a purge of their subjects).
@@ -80,6 +85,5 @@ export function servicePermissions(service) {
     pub.push(`${api}.CONSUMER.CREATE.${stream}.*.>`, `${api}.CONSUMER.CREATE.${stream}.*`, `${api}.CONSUMER.INFO.${stream}.*`, `${api}.CONSUMER.DELETE.${stream}.*`);
   }
   const sub = [`gov.${service}.>`, `gov.ext.*.${service}.>`, '$SRV.*', `$SRV.*.${service}`, `$SRV.*.${service}.>`, `${inbox}.>`];
-  // Answers to requests, on whatever reply subject the server gave them (a department's come as _R_.…), once each.
-  return { pub: { allow: pub }, sub: { allow: sub }, resp: { max: 1, ttl: 0 } };
+  return { pub: { allow: pub }, sub: { allow: sub } };
 }

@@ -34,6 +34,9 @@ const SERVICE_ERROR_CODES: Record<ErrorCode, number> = {
 /** Reply subjects nats-server makes for a request that crossed a service import (account to account). */
 const SERVICE_IMPORT_REPLY = '_R_.';
 
+/** The metric label of a refused request from the platform's own callers (a reserved code, never a department's). */
+const PLATFORM_CALLER = 'platform';
+
 /** The NATS server lets a department publish only under gov.ext.<its code>, so the subject names the acting department. */
 const departmentOf = (subject: string): string | undefined => (subject.startsWith('gov.ext.') ? subject.split('.')[2] : undefined);
 
@@ -115,7 +118,7 @@ export class EndpointServer {
           return;
         }
         const department = departmentOf(msg.subject);
-        if (department !== undefined && !this.repliesToDepartment(department, msg)) return;
+        if (department !== undefined ? !this.repliesToDepartment(department, msg) : !this.repliesToInbox(msg)) return;
         void this.serve(endpoint, handler, msg, endpointStats.current, department);
       },
     });
@@ -148,6 +151,21 @@ export class EndpointServer {
       reply ? `refused a request of ${department}: its reply subject ${reply} is not ${department}'s inbox` : `ignored a request of ${department} without a reply subject`,
     );
     this.metrics.requestsRefused.inc({ department, reason });
+    return false;
+  }
+
+  /**
+   * Whether a platform caller's request may be answered on its reply subject:
+   * an inbox (`_INBOX.`, or a service's `_INBOX_<service>.`) or an import's
+   * reply subject, never a subject of the platform. A service's NATS rights
+   * include its own events (`gov.evt.<service>.…`), so a reply-to there would
+   * put a forged event in its own stream for whoever asked.
+   */
+  private repliesToInbox(msg: ServiceMsg): boolean {
+    const reply = msg.reply;
+    if (!reply || reply.startsWith('_INBOX.') || reply.startsWith('_INBOX_') || reply.startsWith(SERVICE_IMPORT_REPLY)) return true;
+    this.log.warn({ subject: msg.subject, reply, reason: 'reply_subject' }, `refused a request: its reply subject ${reply} is not an inbox`);
+    this.metrics.requestsRefused.inc({ department: PLATFORM_CALLER, reason: 'reply_subject' });
     return false;
   }
 

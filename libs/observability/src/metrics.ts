@@ -21,7 +21,7 @@ export class ServiceMetrics {
 
   readonly requestsRefused = new Counter({
     name: 'gov_requests_refused_total',
-    help: 'Department requests not served because of their reply subject (reply_subject: not the department\'s own inbox; no_reply: none), by department.',
+    help: 'Requests not served because of their reply subject (reply_subject: not the department\'s own inbox, or for the platform\'s callers, department="platform", not an inbox; no_reply: none), by department.',
     labelNames: ['department', 'reason'] as const,
     registers: [this.registry],
   });

@@ -68,6 +68,23 @@ describe('a department request whose reply subject is not its own inbox', () => 
     expect(metrics).toMatch(/gov_requests_refused_total\{department="housing",reason="no_reply",service="probe"\} 1\b/);
   });
 
+  it("refuses a platform caller's request whose reply subject is not an inbox: the service's own events are among its rights", async () => {
+    const before = await streamMessages();
+    for (const [i, reply] of ['gov.evt.probe.widget.created', '$JS.API.STREAM.PURGE.GOV_PROBE', 'gov.ext.water.probe.widget.create'].entries()) {
+      world.nc.publish('gov.probe.widget.create', body(`platform-steered-${i}`), { reply });
+    }
+    await world.nc.flush();
+    await sleep(700);
+    expect(await widgetsNamed('platform-steered-')).toEqual([]);
+    expect(await streamMessages()).toBe(before);
+    const metrics = await (await fetch(`${http}/metrics`)).text();
+    expect(metrics).toMatch(/gov_requests_refused_total\{department="platform",reason="reply_subject",service="probe"\} 3\b/);
+    // A platform caller's own inbox, default or a service's, is answered.
+    expect((await world.client.request(probe.widget.create, { name: 'platform-inbox', count: 1 })).id).toBeDefined();
+    const service = await world.nc.request(probe.widget.create.subject, body('service-inbox'), { timeout: 5_000, noMux: true, reply: createInbox('_INBOX_dispatch') });
+    expect(decodeJson(service.data)).toMatchObject({ ok: true });
+  });
+
   it("answers on the department's own inbox", async () => {
     const housing = new GridworkClient(world.nc, { department: 'housing', timeoutMs: 5_000 });
     expect((await housing.request(probe.widget.create, { name: 'own-inbox', count: 1 })).actingDepartment).toBe('housing');

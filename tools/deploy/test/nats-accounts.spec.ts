@@ -11,7 +11,7 @@ import { createTestDatabase, waitFor, type TestDatabase } from '@gridwork/testin
 import { dispatchService } from '@gridwork/dispatch-service/definition';
 import { gridService } from '@gridwork/grid-service/definition';
 import { smallCity } from '@gridwork/grid-service/test-fixtures';
-import { startShippedNats, type ShippedNats } from './shipped-nats.js';
+import { startShippedNats, type ShippedNats } from '../shipped-nats.js';
 
 const errorOf = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as GridworkError & { code: string });
 
@@ -139,6 +139,23 @@ describe('deploy/nats: departments in accounts of their own, on a live nats-serv
     const served = await (await fetch(`${(await dispatch.getUrl()).replace('[::1]', '127.0.0.1')}/metrics`)).text();
     expect(served).toMatch(/gov_requests_total\{subject="gov\.dispatch\.case\.get",outcome="NOT_FOUND",service="dispatch"\} [2-9]/);
     expect(served).not.toMatch(/gov_requests_refused_total\{/);
+  });
+
+  it("gives another service no way to steer dispatch's reply either: its rights name where replies go", async () => {
+    // A compromised service (gateway's user here) asks dispatch with a reply-to dispatch's own rights would reach.
+    const gatewayNc = await nats.connectAs('gateway');
+    const jsm = await jetstreamManager(platform);
+    const counts = async () => Promise.all(['GOV_DISPATCH', 'GOV_DISPATCH_DLQ'].map(async (s) => (await jsm.streams.info(s)).state.messages));
+    const before = await counts();
+    expect(before[0]).toBeGreaterThan(0);
+    for (const reply of ['$JS.API.STREAM.PURGE.GOV_DISPATCH', '$JS.API.STREAM.PURGE.GOV_DISPATCH_DLQ', 'gov.evt.dispatch.notice.water.assigned', 'gov.ext.water.dispatch.case.report']) {
+      gatewayNc.publish('gov.dispatch.case.get', JSON.stringify({ idOrNumber: '2026112300000001' }), { reply });
+    }
+    await gatewayNc.flush();
+    await sleep(700);
+    expect(await counts()).toEqual(before);
+    // Its own request still gets its answer on its own inbox.
+    expect((await errorOf(gateway.request(subjects.dispatch.case.get, { idOrNumber: '2026112300000001' })))?.code).toBe(ErrorCode.NOT_FOUND);
   });
 
   it('adds a department on the running server, and revokes it: its connection is closed and it cannot sign in again', async () => {

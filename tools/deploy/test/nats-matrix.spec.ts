@@ -22,7 +22,7 @@ import {
 } from '@gridwork/contracts';
 import { DEFAULT_RETRY } from '@gridwork/client';
 import { ensureDepartmentConsumers, ensureServiceStreams } from '@gridwork/messaging';
-import { NATS_DIR, startShippedNats, type ShippedNats } from './shipped-nats.js';
+import { NATS_DIR, startShippedNats, type ShippedNats } from '../shipped-nats.js';
 
 interface ServicePermissionsModule {
   SERVICES: string[];
@@ -203,8 +203,8 @@ describe('deploy/nats: the isolation matrix on a live nats-server', () => {
           ...(service === 'dispatch'
             ? ['$JS.API.CONSUMER.MSG.NEXT.GOV_GRID.grid', '$JS.API.CONSUMER.CREATE.GOV_GRID.grid.gov.evt.grid.>', '$JS.API.CONSUMER.DELETE.GOV_GRID.grid']
             : [`$JS.API.CONSUMER.MSG.NEXT.GOV_GRID.dispatch`, `$JS.API.CONSUMER.CREATE.GOV_GRID.dispatch.gov.evt.grid.>`, `$JS.API.CONSUMER.DELETE.GOV_GRID.dispatch`, `$JS.ACK.GOV_GRID.dispatch.1.1.1.1.0`]),
-          `_INBOX_${other}.x`,
           '_INBOX_housing.x',
+          '_INBOX.x',
           '$SYS.REQ.SERVER.PING',
         ],
         ['>', 'gov.>', 'gov.evt.>', 'gov.ext.>', `gov.${other}.>`, 'gov.evt.dispatch.notice.housing.>', '_INBOX.>', `_INBOX_${other}.>`, '_INBOX_housing.>', '$JS.API.>', '$SYS.>'],

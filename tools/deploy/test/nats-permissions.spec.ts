@@ -17,7 +17,7 @@ import {
 import { DEFAULT_RETRY, GridworkClient } from '@gridwork/client';
 import { ensureDepartmentConsumers, ensureServiceStreams, natsAuthenticator } from '@gridwork/messaging';
 import { waitFor } from '@gridwork/testing';
-import { startShippedNats, type ShippedNats } from './shipped-nats.js';
+import { startShippedNats, type ShippedNats } from '../shipped-nats.js';
 
 /** What a refused publish looks like to a client: the request fails with the server's permissions violation. */
 async function refused(promise: Promise<unknown>): Promise<string> {

@@ -1,13 +1,19 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { credsAuthenticator, type NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { natsServerBinary, waitForPortsFile } from '@gridwork/testing';
 
-const ROOT = resolve(import.meta.dirname, '../../..');
-export const NATS_DIR = join(ROOT, 'deploy/nats');
+/** The repository's deploy/nats, found from here whether this runs from source (tests) or from tools/dist (benchmarks). */
+function natsDir(): string {
+  for (let dir = import.meta.dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'deploy/nats/nats-server.conf'))) return join(dir, 'deploy/nats');
+  }
+  throw new Error(`deploy/nats not found above ${import.meta.dirname}`);
+}
+export const NATS_DIR = natsDir();
 
 export interface ShippedNats {
   url: string;
@@ -17,6 +23,8 @@ export interface ShippedNats {
   issue(args: string[], options?: { push?: boolean }): string;
   /** Connects as one issued user (<name>.creds) with its own inbox prefix (_INBOX_<name>), as a department system and a service do; `inbox: false` without. */
   connectAs(name: string, options?: { inbox?: boolean }): Promise<NatsConnection>;
+  /** The server's process id (a benchmark measures its CPU). */
+  pid: number | undefined;
   dispose(): Promise<void>;
 }
 
@@ -53,6 +61,7 @@ export async function startShippedNats(setup: { services: string[]; departments:
   return {
     url,
     creds,
+    pid: server.pid,
     issue,
     async connectAs(name, options = {}) {
       const nc = await connect({
@@ -60,6 +69,8 @@ export async function startShippedNats(setup: { services: string[]; departments:
         authenticator: credsAuthenticator(readFileSync(join(creds, `${name}.creds`))),
         ...(options.inbox === false ? {} : { inboxPrefix: `_INBOX_${name}` }),
         reconnect: false,
+        // No stack captured per request, as the services and the benchmarks' load generators do.
+        noAsyncTraces: true,
       });
       connections.push(nc);
       return nc;
