@@ -10,6 +10,7 @@ import { startTestService } from '@gridwork/runtime/test-world';
 import { createTestDatabase, waitFor, type TestDatabase } from '@gridwork/testing';
 import { dispatchService } from '@gridwork/dispatch-service/definition';
 import { gridService } from '@gridwork/grid-service/definition';
+import { admissionService } from '@gridwork/admission-service/definition';
 import { smallCity } from '@gridwork/grid-service/test-fixtures';
 import { startShippedNats, type ShippedNats } from '../shipped-nats.js';
 
@@ -25,18 +26,23 @@ describe('deploy/nats: departments in accounts of their own, on a live nats-serv
   let nats: ShippedNats;
   let db: TestDatabase;
   let gridDb: TestDatabase;
+  let admissionDb: TestDatabase;
   let dispatch: INestApplication;
   let grid: INestApplication;
+  let admission: INestApplication;
   let platform: NatsConnection;
   /** A platform caller (the gateway service's user), as operators' requests arrive. */
   let gateway: GridworkClient;
 
   beforeAll(async () => {
-    nats = await startShippedNats({ services: ['dispatch', 'grid', 'gateway'], departments: ['housing', 'water'] });
+    nats = await startShippedNats({ services: ['dispatch', 'grid', 'admission', 'gateway'], departments: ['housing', 'water'] });
     db = await createTestDatabase('gridwork_dispatch');
     gridDb = await createTestDatabase('gridwork_grid');
+    admissionDb = await createTestDatabase('gridwork_admission');
     // Both services with their own users' least rights: grid's events reach dispatch's read models, dispatch asks grid for boundaries.
     grid = await startTestService(gridService, { DATABASE_URL: gridDb.url, NATS_URL: nats.url, NATS_CREDS_FILE: join(nats.creds, 'grid.creds') });
+    // Admission too: it reads grid's and dispatch's events, and dispatch reads its.
+    admission = await startTestService(admissionService, { DATABASE_URL: admissionDb.url, NATS_URL: nats.url, NATS_CREDS_FILE: join(nats.creds, 'admission.creds') });
     dispatch = await startTestService(dispatchService, {
       DATABASE_URL: db.url,
       NATS_URL: nats.url,
@@ -49,10 +55,12 @@ describe('deploy/nats: departments in accounts of their own, on a live nats-serv
   }, 120_000);
   afterAll(async () => {
     await dispatch?.close();
+    await admission?.close();
     await grid?.close();
     await nats?.dispose();
     await db?.drop();
     await gridDb?.drop();
+    await admissionDb?.drop();
   });
 
   it("takes a department's report through its account and delivers the case's notice to its consumer: grid, dispatch and the department each with their own rights", async () => {
@@ -89,6 +97,8 @@ describe('deploy/nats: departments in accounts of their own, on a live nats-serv
     } finally {
       await consumer.stop();
     }
+    // Admission serves the department through its own import too.
+    expect((await housing.request(subjects.admission.item.list, {})).items).toEqual([]);
   });
 
   it('serves a department through its import, as that department, with the reply routed back by the server', async () => {
