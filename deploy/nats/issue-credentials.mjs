@@ -103,8 +103,14 @@ const accountsDir = join(dir, 'accounts');
 mkdirSync(accountsDir, { recursive: true, mode: 0o700 });
 chmodSync(dir, 0o700);
 const statePath = join(dir, 'state.json');
-/** Departments issued and revoked (code -> seconds since the epoch), kept so each run rebuilds the PLATFORM account's exports. */
+/**
+ * Departments issued, revoked now, and the last revocation of each (code ->
+ * seconds since the epoch), kept so each run rebuilds the PLATFORM account's
+ * exports and a department issued again after a revocation still refuses the
+ * users it had before.
+ */
 const state = existsSync(statePath) ? JSON.parse(readFileSync(statePath, 'utf8')) : { departments: {}, revoked: {} };
+state.revokedBefore ??= {};
 
 const secret = (path, text) => writeFileSync(path, text, { mode: 0o600 });
 /** A key pair kept in DIR: made on first use, read back after. */
@@ -144,6 +150,7 @@ async function platformJwt() {
 async function departmentJwt(code) {
   const kp = accountKey(code);
   const revokedAt = state.revoked[code];
+  const revokedBefore = state.revokedBefore[code];
   const imports = [];
   if (!revokedAt) {
     for (const e of exportsFor(code)) {
@@ -153,10 +160,10 @@ async function departmentJwt(code) {
     }
   }
   return encodeAccount(code, kp, {
-    // A revoked department: no connections, every user issued before the revocation refused.
+    // A revoked department: no connections, and every user issued before the revocation refused, also once issued again.
     limits: { ...UNLIMITED, conn: revokedAt ? 0 : -1 },
     imports,
-    ...(revokedAt ? { revocations: { '*': revokedAt } } : {}),
+    ...(revokedBefore ? { revocations: { '*': revokedBefore } } : {}),
   }, { signer: operator });
 }
 
@@ -175,6 +182,8 @@ if (kind === 'service') {
 } else if (kind === 'department') {
   delete state.revoked[name];
   state.departments[name] = state.departments[name] ?? now();
+  // A user issued in the second of the last revocation would count as revoked: wait for the next.
+  while (state.revokedBefore[name] && now() <= state.revokedBefore[name]) await new Promise((r) => setTimeout(r, 100));
   const d = name;
   issued = await issueUser(d, `${d}-department`, accountKey(d), {
     // Within its own account: only what the platform exports to it.
@@ -196,6 +205,7 @@ if (kind === 'service') {
   }
   // One second on: users issued in this very second are revoked too.
   state.revoked[name] = now() + 1;
+  state.revokedBefore[name] = state.revoked[name];
   changed.add(name).add(PLATFORM);
 }
 // The system account's user, for pushing account JWTs; made once.

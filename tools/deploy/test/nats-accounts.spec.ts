@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { credsAuthenticator } from '@nats-io/nats-core';
+import { connect } from '@nats-io/transport-node';
 import type { INestApplication } from '@nestjs/common';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
@@ -168,7 +171,7 @@ describe('deploy/nats: departments in accounts of their own, on a live nats-serv
     expect((await errorOf(gateway.request(subjects.dispatch.case.get, { idOrNumber: '2026112300000001' })))?.code).toBe(ErrorCode.NOT_FOUND);
   });
 
-  it('adds a department on the running server, and revokes it: its connection is closed and it cannot sign in again', async () => {
+  it('adds a department on the running server, and revokes it: its connection is closed, it cannot sign in again, and issued again only its new user works', async () => {
     await expect(nats.connectAs('parks')).rejects.toThrow(); // no credentials yet
     const added = nats.issue(['department', 'parks'], { push: true });
     expect(added).toMatch(/pushed parks/);
@@ -182,6 +185,13 @@ describe('deploy/nats: departments in accounts of their own, on a live nats-serv
     await waitFor('the revoked connection closed', () => parksNc.isClosed() || undefined);
     const again = await nats.connectAs('parks').catch((e: unknown) => e);
     expect(String(again)).toMatch(/authorization|authentication/i);
+    // Issued again: a new user works, the one from before stays refused.
+    const before = readFileSync(join(nats.creds, 'parks.creds'));
+    expect(nats.issue(['department', 'parks'], { push: true })).toMatch(/pushed parks/);
+    const reissued = new GridworkClient(await nats.connectAs('parks'), { department: 'parks', timeoutMs: 5_000 });
+    expect((await reissued.request(subjects.dispatch.case.list, { limit: 1 })).items).toEqual([]);
+    const old = await connect({ servers: nats.url, authenticator: credsAuthenticator(before), reconnect: false }).catch((e: unknown) => e);
+    expect(String(old)).toMatch(/authorization|authentication/i);
     // The others are untouched.
     const housing = new GridworkClient(await nats.connectAs('housing'), { department: 'housing', timeoutMs: 5_000 });
     expect((await housing.request(subjects.dispatch.case.list, { limit: 1 })).items).toHaveLength(1);
