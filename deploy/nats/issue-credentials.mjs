@@ -100,8 +100,6 @@ if (kind === 'push') {
 
 const dir = resolve(out);
 const accountsDir = join(dir, 'accounts');
-mkdirSync(accountsDir, { recursive: true, mode: 0o700 });
-chmodSync(dir, 0o700);
 const statePath = join(dir, 'state.json');
 /**
  * Departments issued, revoked now, and the last revocation of each (code ->
@@ -111,6 +109,17 @@ const statePath = join(dir, 'state.json');
  */
 const state = existsSync(statePath) ? JSON.parse(readFileSync(statePath, 'utf8')) : { departments: {}, revoked: {} };
 state.revokedBefore ??= {};
+// Refused before anything is written.
+if ((kind === 'revoke' || kind === 'push') && !existsSync(join(dir, 'operator.nk'))) {
+  process.stderr.write(`${dir} holds no credentials issued by this command (no operator.nk): nothing to ${kind}\n`);
+  process.exit(1);
+}
+if (kind === 'revoke' && !state.departments[name]) {
+  process.stderr.write(`no department '${name}' was issued from ${dir}\n`);
+  process.exit(1);
+}
+mkdirSync(accountsDir, { recursive: true, mode: 0o700 });
+chmodSync(dir, 0o700);
 
 const secret = (path, text) => writeFileSync(path, text, { mode: 0o600 });
 /** A key pair kept in DIR: made on first use, read back after. */
@@ -199,10 +208,6 @@ if (kind === 'service') {
   });
   changed.add(d).add(PLATFORM);
 } else if (kind === 'revoke') {
-  if (!state.departments[name]) {
-    process.stderr.write(`no department '${name}' was issued from ${dir}\n`);
-    process.exit(1);
-  }
   // One second on: users issued in this very second are revoked too.
   state.revoked[name] = now() + 1;
   state.revokedBefore[name] = state.revoked[name];
