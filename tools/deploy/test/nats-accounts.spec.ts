@@ -3,6 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { credsAuthenticator } from '@nats-io/nats-core';
+import { createAccount, createUser, fromSeed } from '@nats-io/nkeys';
+import { decode, encodeAccount, encodeUser, fmtCreds } from '@nats-io/jwt';
 import { connect } from '@nats-io/transport-node';
 import type { INestApplication } from '@nestjs/common';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -195,6 +197,45 @@ describe('deploy/nats: departments in accounts of their own, on a live nats-serv
     // The others are untouched.
     const housing = new GridworkClient(await nats.connectAs('housing'), { department: 'housing', timeoutMs: 5_000 });
     expect((await housing.request(subjects.dispatch.case.list, { limit: 1 })).items).toHaveLength(1);
+  });
+
+  it("lets no account import another department's services: the exports need an activation token bound to that department's account", async () => {
+    // An account the operator signed (as a mistaken or stolen issue would), importing water's requests:
+    // once without a token, once with housing's token for the same export, once with water's own.
+    const operator = fromSeed(new TextEncoder().encode(readFileSync(join(nats.creds, 'operator.nk'), 'utf8').trim()));
+    const platformKey = fromSeed(new TextEncoder().encode(readFileSync(join(nats.creds, 'accounts', 'PLATFORM.nk'), 'utf8').trim())).getPublicKey();
+    const tokenOf = (code: string) =>
+      decode<{ imports: Array<{ subject: string; token: string }> }>(readFileSync(join(nats.creds, 'accounts', `${code}.jwt`), 'utf8').trim()).nats.imports!.find(
+        (i) => i.subject === `gov.ext.${code}.>`,
+      )!.token;
+    const sys = await nats.connectAs('sys', { inbox: false });
+    const outcomes: Record<string, string> = {};
+    for (const [name, token] of [['no token', undefined], ["housing's token", tokenOf('housing')], ["water's token", tokenOf('water')]] as const) {
+      const rogue = createAccount();
+      const jwt = await encodeAccount('rogue', rogue, {
+        limits: { subs: -1, data: -1, payload: -1, imports: -1, exports: -1, wildcards: true, conn: -1, leaf: -1 },
+        imports: [{ name: 'water-requests', subject: 'gov.ext.water.>', account: platformKey, type: 'service', ...(token ? { token } : {}) }],
+      }, { signer: operator });
+      const pushed = (await sys.request('$SYS.REQ.CLAIMS.UPDATE', jwt, { timeout: 5_000 })).json<{ error?: { description?: string } }>();
+      if (pushed.error) {
+        // The resolver refuses an account whose token names another account.
+        outcomes[name] = /activation token doesn't match account/.test(pushed.error.description ?? '') ? 'refused by the resolver' : JSON.stringify(pushed.error);
+        continue;
+      }
+      const user = createUser();
+      const nc = await connect({ servers: nats.url, authenticator: credsAuthenticator(fmtCreds(await encodeUser('rogue', user, rogue), user)), reconnect: false });
+      const client = new GridworkClient(nc, { department: 'water', timeoutMs: 2_000 });
+      outcomes[name] = await client.request(subjects.dispatch.case.list, { limit: 1 }).then(
+        () => 'served as water',
+        (e: GridworkError) => e.code,
+      );
+      await nc.close();
+    }
+    // Without a token the import is not honoured: nobody serves the request.
+    expect(outcomes).toEqual({ 'no token': 'UNAVAILABLE', "housing's token": 'refused by the resolver', "water's token": 'refused by the resolver' });
+    // Water itself is served.
+    const water = new GridworkClient(await nats.connectAs('water'), { department: 'water', timeoutMs: 5_000 });
+    expect((await water.request(subjects.dispatch.case.list, { limit: 1 })).items).toEqual([]);
   });
 
   it("gives each department's consumer to it alone, made by dispatch from DEPARTMENTS", async () => {
