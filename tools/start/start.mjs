@@ -246,6 +246,8 @@ apps.forEach((app, i) => {
       HTTP_HOST,
       HTTP_PORT: String(portOf[app]),
       ...(app === 'gateway' ? gatewayEnv : {}),
+      // Dispatch makes these departments' notice consumers (a department cannot); the example department system is housing.
+      DEPARTMENTS: process.env.DEPARTMENTS ?? 'housing,water',
     },
   });
   const prefix = paint(PREFIX_COLORS[i % PREFIX_COLORS.length], `[${app}]`);

@@ -1,4 +1,4 @@
-import { headers as natsHeaders, type MsgHdrs, type NatsConnection, NoRespondersError, RequestError, TimeoutError } from '@nats-io/nats-core';
+import { createInbox, headers as natsHeaders, type MsgHdrs, type NatsConnection, NoRespondersError, RequestError, TimeoutError } from '@nats-io/nats-core';
 import type { JsMsg } from '@nats-io/jetstream';
 import { startDurableConsumer, type RetryPolicy, type RunningConsumer } from './consumer.js';
 import {
@@ -9,6 +9,7 @@ import {
   addressedSubjectOf,
   assertDepartment,
   continueTrace,
+  departmentInboxOf,
   departmentSubjectOf,
   eventSubjectFor,
   parseMessage,
@@ -103,7 +104,7 @@ export class GridworkClient {
     const subject = department ? departmentSubjectOf(endpoint, department) : endpoint.subject;
     let reply;
     try {
-      reply = await this.nc.request(subject, JSON.stringify(payload), { timeout, headers: h });
+      reply = await this.nc.request(subject, JSON.stringify(payload), { timeout, headers: h, ...this.replyOptions() });
     } catch (err) {
       if (err instanceof NoRespondersError || (err instanceof RequestError && err.isNoResponders())) {
         throw new GridworkError(ErrorCode.UNAVAILABLE, `no ${endpoint.service} service is serving ${subject}`);
@@ -116,6 +117,21 @@ export class GridworkClient {
     const envelope = decodeJson(reply.data) as ReplyEnvelope<Reply>;
     if (envelope.ok) return envelope.data;
     throw new GridworkError(envelope.error.code, envelope.error.message, envelope.error.details);
+  }
+
+  /**
+   * A department's requests carry a reply subject under its own inbox,
+   * `_INBOX_<code>.`: the services answer a department nowhere else. A
+   * connection opened with that `inboxPrefix` (a department system's) has it
+   * already and shares one reply subscription; on any other connection (the
+   * platform's, a test's) each request gets its own reply subscription there.
+   */
+  private replyOptions(): { noMux?: boolean; reply?: string } {
+    const department = this.defaults.department;
+    if (!department) return {};
+    const inbox = departmentInboxOf(department);
+    if ((this.nc as { options?: { inboxPrefix?: string } }).options?.inboxPrefix === inbox) return {};
+    return { noMux: true, reply: createInbox(inbox) };
   }
 
   /**
@@ -140,6 +156,10 @@ export class GridworkClient {
     },
     handler: (payload: Payload, meta: EventMeta) => Promise<void>,
   ): Promise<RunningConsumer> {
+    if (event.addressed && this.defaults.department) {
+      // A department system has one consumer for all its notices (see consumeAddressed): this kind is handled, the others acknowledged unseen.
+      return this.consumeAddressed([event], options, (payload, meta) => handler(payload, meta));
+    }
     const filterSubject = eventSubjectFor(event, event.addressed ? this.addressee(event, options.department) : options.department, 'consume');
     return startDurableConsumer(this.nc, {
       stream: streamNameOf(event.service),
@@ -161,6 +181,13 @@ export class GridworkClient {
    * The durable defaults to the department's code, the one name a department
    * system's NATS permissions allow. An event of a kind not in `events` (one
    * added to the platform later) is acknowledged without calling `handler`.
+   *
+   * A department system's client does not create the consumer: the platform
+   * does (dispatch at its start, for each department in its DEPARTMENTS
+   * setting), as a pull consumer on the department's notices with the
+   * platform's ack wait and redelivery limit, and the department may only
+   * pull from it and acknowledge. Its client binds to that consumer, named
+   * after its code, and fails with UNAVAILABLE when it does not exist.
    */
   async consumeAddressed<Payload extends object>(
     events: readonly EventDefinition<Payload>[],
@@ -183,9 +210,15 @@ export class GridworkClient {
       }
       bySubject.set(addressedSubjectOf(event, department), event);
     }
+    const own = this.defaults.department;
+    const durable = options.durable ?? department;
+    if (own && durable !== own) {
+      throw new GridworkError(ErrorCode.FORBIDDEN, `${own} consumes its notices with its own consumer, named ${own}, not ${durable}`);
+    }
     return startDurableConsumer(this.nc, {
       stream: streamNameOf(first.service),
-      durable: options.durable ?? department,
+      durable,
+      bind: own !== undefined,
       filterSubject,
       retry: options.retry,
       handle: async (message) => {

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type ConsumerMessages, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
-import { nanos, type NatsConnection } from '@nats-io/nats-core';
+import { PermissionViolationError, nanos, type NatsConnection } from '@nats-io/nats-core';
+import { DEPARTMENT_JS_API_PREFIX, ErrorCode, GridworkError } from '@gridwork/contracts';
 
 export interface RetryPolicy {
   /** Deliveries before a message is given up on (dead-lettered). */
@@ -19,6 +20,12 @@ export interface DurableConsumerSpec {
   /** Durable consumer name; replicas sharing it share the work. */
   durable: string;
   filterSubject: string;
+  /**
+   * Use the durable as it is, never create or change it: a department
+   * system's notice consumer is made by the platform (its NATS rights do not
+   * include creating one), and its settings are the platform's.
+   */
+  bind?: boolean;
   retry?: Partial<RetryPolicy>;
   /** Messages fetched ahead of processing. */
   batch?: number;
@@ -66,7 +73,8 @@ export const backoffFor = (deliveryCount: number, retry: RetryPolicy): number =>
  */
 export async function startDurableConsumer(nc: NatsConnection, spec: DurableConsumerSpec): Promise<RunningConsumer> {
   const retry = { ...DEFAULT_RETRY, ...spec.retry };
-  const jsm = await jetstreamManager(nc);
+  // A department system's account has no JetStream of its own ($JS.API.INFO): only its consumer's API is imported.
+  const jsm = await jetstreamManager(nc, { checkAPI: !spec.bind });
   const subscribe = () => subscribeDurable(nc, jsm, spec, retry);
 
   // Aborted by stop(), so a wait for the stream ends at once instead of after its delay (up to 10 s).
@@ -97,16 +105,24 @@ export async function startDurableConsumer(nc: NatsConnection, spec: DurableCons
   };
 }
 
+/**
+ * The settings of a durable pull consumer with explicit acks from the first
+ * event on. JetStream's `max_deliver` is a little above the retry policy's,
+ * so a message whose dead-lettering failed is still redelivered.
+ */
+export const durableConsumerConfig = (durable: string, filterSubject: string, retry: RetryPolicy) => ({
+  durable_name: durable,
+  ack_policy: AckPolicy.Explicit,
+  deliver_policy: DeliverPolicy.All,
+  filter_subject: filterSubject,
+  max_deliver: retry.maxDeliver + 5,
+  ack_wait: nanos(retry.ackWaitMs),
+});
+
 /** Creates the durable consumer, or brings an existing one's retry settings up to date, and starts pulling from it. */
 async function subscribeDurable(nc: NatsConnection, jsm: JetStreamManager, spec: DurableConsumerSpec, retry: RetryPolicy): Promise<ConsumerMessages> {
-  const config = {
-    durable_name: spec.durable,
-    ack_policy: AckPolicy.Explicit,
-    deliver_policy: DeliverPolicy.All,
-    filter_subject: spec.filterSubject,
-    max_deliver: retry.maxDeliver + 5,
-    ack_wait: nanos(retry.ackWaitMs),
-  };
+  if (spec.bind) return bindDurable(nc, jsm, spec);
+  const config = durableConsumerConfig(spec.durable, spec.filterSubject, retry);
   try {
     await jsm.consumers.info(spec.stream, spec.durable);
     await jsm.consumers.update(spec.stream, spec.durable, { max_deliver: config.max_deliver, ack_wait: config.ack_wait });
@@ -117,6 +133,56 @@ async function subscribeDurable(nc: NatsConnection, jsm: JetStreamManager, spec:
   const consumer = await jetstream(nc).consumers.get(spec.stream, spec.durable);
   // Short pull expiries (heartbeat every 2.5 s) let a consumer notice a lost
   // server and pull again within seconds instead of the default 30 s.
+  return consumer.consume({ max_messages: spec.batch ?? 256, expires: 5_000 });
+}
+
+/**
+ * What `$JS.API` gives a department system's account, which has only its
+ * consumer's API, imported under another prefix: JetStream not enabled, or a
+ * permissions violation (its user may not publish there).
+ */
+function isNotThisAccountsApi(err: unknown): boolean {
+  if (err instanceof JetStreamApiError) return err.code === JetStreamApiCodes.JetStreamNotEnabledForAccount;
+  for (let e = err as { cause?: unknown } | undefined; e; e = e.cause as typeof e) if (e instanceof PermissionViolationError) return true;
+  return false;
+}
+
+/**
+ * Pulls from a durable someone else made; refuses one that is missing or not
+ * the pull consumer on the filter asked for. On the platform's own account
+ * (and a development server) the API is `$JS.API`; a department system's
+ * account has it under DEPARTMENT_JS_API_PREFIX.
+ */
+async function bindDurable(nc: NatsConnection, jsm: JetStreamManager, spec: DurableConsumerSpec): Promise<ConsumerMessages> {
+  try {
+    return await bindDurableVia(nc, jsm, spec, undefined);
+  } catch (err) {
+    if (!isNotThisAccountsApi(err)) throw err;
+    const apiPrefix = DEPARTMENT_JS_API_PREFIX;
+    return bindDurableVia(nc, await jetstreamManager(nc, { checkAPI: false, apiPrefix }), spec, apiPrefix);
+  }
+}
+
+async function bindDurableVia(nc: NatsConnection, jsm: JetStreamManager, spec: DurableConsumerSpec, apiPrefix: string | undefined): Promise<ConsumerMessages> {
+  let info;
+  try {
+    info = await jsm.consumers.info(spec.stream, spec.durable);
+  } catch (err) {
+    if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.ConsumerNotFound) {
+      throw new GridworkError(
+        ErrorCode.UNAVAILABLE,
+        `the consumer ${spec.durable} on ${spec.stream} does not exist: the platform creates it (dispatch's DEPARTMENTS setting lists ${spec.durable})`,
+      );
+    }
+    throw err;
+  }
+  if (info.config.deliver_subject || info.config.filter_subject !== spec.filterSubject) {
+    throw new GridworkError(
+      ErrorCode.UNAVAILABLE,
+      `the consumer ${spec.durable} on ${spec.stream} is not a pull consumer filtered to ${spec.filterSubject}; the platform recreates it at dispatch's start`,
+    );
+  }
+  const consumer = await jetstream(nc, apiPrefix ? { apiPrefix } : {}).consumers.get(spec.stream, spec.durable);
   return consumer.consume({ max_messages: spec.batch ?? 256, expires: 5_000 });
 }
 

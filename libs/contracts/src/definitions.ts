@@ -84,6 +84,25 @@ export const DEPARTMENT_CODE = /^[a-z][a-z0-9-]{1,39}$/;
 export const departmentSubjectOf = (endpoint: EndpointDefinition<object, unknown>, department: string): string =>
   `gov.ext.${department}.${endpoint.subject.slice('gov.'.length)}`;
 
+/**
+ * The inbox prefix a department system's connection uses (`inboxPrefix`): its
+ * replies arrive on `_INBOX_<code>.…`, the only inbox it may subscribe to, and
+ * the only reply subject the services answer a request of that department on.
+ */
+export const departmentInboxOf = (department: string): string => `_INBOX_${department}`;
+
+/** The inbox prefix a service's connection uses: its user may subscribe to no other inbox (deploy/nats/service-permissions.mjs). */
+export const serviceInboxOf = (service: string): string => `_INBOX_${service}`;
+
+/**
+ * Where a department system's account reaches its notice consumer's
+ * JetStream API: the platform account exports `$JS.API.CONSUMER.INFO` and
+ * `.MSG.NEXT` of `GOV_DISPATCH/<code>` to it, imported under this prefix
+ * (nats-server answers `$JS.API.…` itself in an account without JetStream).
+ * deploy/nats/issue-credentials.mjs uses the same.
+ */
+export const DEPARTMENT_JS_API_PREFIX = 'gridwork.API';
+
 export function defineEvent<Payload extends object>(spec: {
   service: string;
   aggregate: string;

@@ -10,6 +10,7 @@ import {
   errorReply,
   okReply,
   parseMessage,
+  departmentInboxOf,
   departmentSubjectOf,
   type EndpointDefinition,
   type ErrorBody,
@@ -29,6 +30,15 @@ const SERVICE_ERROR_CODES: Record<ErrorCode, number> = {
   INTERNAL: 500,
   UNAVAILABLE: 503,
 };
+
+/** Reply subjects nats-server makes for a request that crossed a service import (account to account). */
+const SERVICE_IMPORT_REPLY = '_R_.';
+
+/** The metric label of a refused request from the platform's own callers (a reserved code, never a department's). */
+const PLATFORM_CALLER = 'platform';
+
+/** The NATS server lets a department publish only under gov.ext.<its code>, so the subject names the acting department. */
+const departmentOf = (subject: string): string | undefined => (subject.startsWith('gov.ext.') ? subject.split('.')[2] : undefined);
 
 /** The endpoint statistics object `@nats-io/services` keeps per endpoint (not in its public types). */
 interface EndpointStats {
@@ -107,7 +117,9 @@ export class EndpointServer {
           this.log.error({ err, subject }, 'endpoint subscription failed');
           return;
         }
-        void this.serve(endpoint, handler, msg, endpointStats.current);
+        const department = departmentOf(msg.subject);
+        if (department !== undefined ? !this.repliesToDepartment(department, msg) : !this.repliesToInbox(msg)) return;
+        void this.serve(endpoint, handler, msg, endpointStats.current, department);
       },
     });
     endpointStats.current = this.statsOf(name);
@@ -115,6 +127,46 @@ export class EndpointServer {
 
   async stop(): Promise<void> {
     await this.service?.stop();
+  }
+
+  /**
+   * Whether a department's request may be answered on its reply subject. NATS
+   * checks only the subject a client publishes on, never its reply-to, and a
+   * service publishes the reply with its own rights: a reply-to of
+   * `gov.evt.…`, another department's subject or `$JS.API.STREAM.PURGE.…`
+   * would make the service publish there for the caller. So a department's
+   * reply goes only to its own inbox (`_INBOX_<code>.`), the one a
+   * department's connection uses, or to a reply subject the NATS server made
+   * for a service import (`_R_.`), which only the server routes. Anything else
+   * gets no reply at all; a request without a reply subject has nobody to
+   * answer and is not handled either (it would be a way to run a handler
+   * unseen).
+   */
+  private repliesToDepartment(department: string, msg: ServiceMsg): boolean {
+    const reply = msg.reply;
+    if (reply && (reply.startsWith(`${departmentInboxOf(department)}.`) || reply.startsWith(SERVICE_IMPORT_REPLY))) return true;
+    const reason = reply ? 'reply_subject' : 'no_reply';
+    this.log.warn(
+      { department, subject: msg.subject, reply: reply || undefined, reason },
+      reply ? `refused a request of ${department}: its reply subject ${reply} is not ${department}'s inbox` : `ignored a request of ${department} without a reply subject`,
+    );
+    this.metrics.requestsRefused.inc({ department, reason });
+    return false;
+  }
+
+  /**
+   * Whether a platform caller's request may be answered on its reply subject:
+   * an inbox (`_INBOX.`, or a service's `_INBOX_<service>.`) or an import's
+   * reply subject, never a subject of the platform. A service's NATS rights
+   * include its own events (`gov.evt.<service>.…`), so a reply-to there would
+   * put a forged event in its own stream for whoever asked.
+   */
+  private repliesToInbox(msg: ServiceMsg): boolean {
+    const reply = msg.reply;
+    if (!reply || reply.startsWith('_INBOX.') || reply.startsWith('_INBOX_') || reply.startsWith(SERVICE_IMPORT_REPLY)) return true;
+    this.log.warn({ subject: msg.subject, reply, reason: 'reply_subject' }, `refused a request: its reply subject ${reply} is not an inbox`);
+    this.metrics.requestsRefused.inc({ department: PLATFORM_CALLER, reason: 'reply_subject' });
+    return false;
   }
 
   private statsOf(name: string): EndpointStats | undefined {
@@ -127,6 +179,7 @@ export class EndpointServer {
     handler: EndpointHandler,
     msg: ServiceMsg,
     stats: EndpointStats | undefined,
+    department: string | undefined,
   ): Promise<void> {
     const started = process.hrtime.bigint();
     const trace = continueTrace(msg.headers?.get(Headers.traceparent), msg.headers?.get(Headers.correlationId));
@@ -134,8 +187,6 @@ export class EndpointServer {
       let outcome = 'ok';
       try {
         const request = await parseMessage(endpoint.request, msg.data, this.options.maxBodyBytes);
-        // The NATS server lets a department publish only under gov.ext.<its code>, so the subject names it.
-        const department = msg.subject.startsWith('gov.ext.') ? msg.subject.split('.')[2] : undefined;
         const data = await handler(request, { subject: endpoint.subject, trace, department });
         msg.respond(JSON.stringify(okReply(data ?? null)));
       } catch (error) {

@@ -2,6 +2,7 @@ export * from './messaging.options.js';
 export * from './decorators.js';
 export * from './contexts.js';
 export * from './streams.js';
+export * from './department-consumers.js';
 export * from './endpoint-server.js';
 export * from './event-consumers.js';
 export * from './dead-letters.js';

@@ -5,6 +5,7 @@ import { credsAuthenticator, nkeyAuthenticator } from '@nats-io/nats-core';
 import { readFileSync } from 'node:fs';
 import { Messaging } from './messaging.service.js';
 import { MESSAGING_OPTIONS, NATS_CONNECTION, type MessagingOptions } from './messaging.options.js';
+import { serviceInboxOf } from '@gridwork/contracts';
 
 /**
  * The authenticator for a credentials file: a decentralized-auth `.creds`
@@ -24,6 +25,8 @@ export function connectNats(options: Pick<MessagingOptions, 'natsUrl' | 'natsCre
   return connect({
     servers: options.natsUrl.split(',').map((s) => s.trim()),
     name,
+    // Its own inbox: its user may subscribe to no other (deploy/nats/service-permissions.mjs), so no service reads another's replies.
+    inboxPrefix: serviceInboxOf(options.service),
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
     // Capturing a stack per request cost a quarter of the client's CPU in the benchmark.

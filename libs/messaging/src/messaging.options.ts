@@ -31,6 +31,12 @@ export interface MessagingOptions {
    */
   eventLingerMs: number;
   roles: readonly ServiceRole[];
+  /**
+   * Department codes whose durable consumer on this service's addressed
+   * events (dispatch's notices) the service creates at start; see
+   * `ensureDepartmentConsumers`.
+   */
+  departments: readonly string[];
   outbox: {
     /** Most rows published per relay transaction. */
     batchSize: number;
@@ -53,6 +59,7 @@ export const defaultMessagingOptions = (service: string): MessagingOptions => ({
   retry: { ...DEFAULT_RETRY },
   eventLingerMs: 20,
   roles: SERVICE_ROLES,
+  departments: [],
   outbox: { batchSize: 500, pollIntervalMs: 1_000, retentionHours: 72 },
 });
 

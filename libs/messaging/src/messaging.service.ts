@@ -13,6 +13,7 @@ import { EventConsumers, type EventHandler } from './event-consumers.js';
 import { MESSAGING_OPTIONS, NATS_CONNECTION, runsEvents, type MessagingOptions } from './messaging.options.js';
 import { OutboxRelay } from './outbox.js';
 import { ensureServiceStreams } from './streams.js';
+import { ensureDepartmentConsumers } from './department-consumers.js';
 
 /**
  * Wires a service to NATS at start-up: provisions its streams, finds every
@@ -92,7 +93,9 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await ensureServiceStreams(await this.manager(), this.options.service, this.options.streamReplicas);
+    const jsm = await this.manager();
+    await ensureServiceStreams(jsm, this.options.service, this.options.streamReplicas);
+    await ensureDepartmentConsumers(jsm, this.options.service, this.options.departments, this.options.retry, this.log);
     this.discoverHandlers();
     if (this.options.roles.includes('requests')) await this.endpoints.start();
     if (runsEvents(this.options)) {

@@ -19,6 +19,13 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  readonly requestsRefused = new Counter({
+    name: 'gov_requests_refused_total',
+    help: 'Requests not served because of their reply subject (reply_subject: not the department\'s own inbox, or for the platform\'s callers, department="platform", not an inbox; no_reply: none), by department.',
+    labelNames: ['department', 'reason'] as const,
+    registers: [this.registry],
+  });
+
   readonly eventsConsumed = new Counter({
     name: 'gov_events_consumed_total',
     help: 'Events handled by this service, by source stream and outcome (applied, duplicate, failed, dead_lettered, ignored).',

@@ -65,6 +65,16 @@ export class ServiceConfig {
   @Matches(/^(requests|events)(,(requests|events))?$/, { message: 'must be requests, events, or requests,events' })
   SERVICE_ROLES = 'requests,events';
 
+  /**
+   * Department systems, by code, comma-separated (housing,water): the
+   * service that addresses events to departments (dispatch, its notices)
+   * creates each one's durable pull consumer at start. A department cannot
+   * create or change it itself (deploy/nats); add its code here when it is
+   * issued its credentials.
+   */
+  @Matches(/^([a-z][a-z0-9-]{1,39}(,[a-z][a-z0-9-]{1,39})*)?$/, { message: 'must be department codes separated by commas (housing,water), or empty' })
+  DEPARTMENTS = '';
+
   @IsInt() @Min(1) @Max(10_000)
   OUTBOX_BATCH_SIZE = 500;
 

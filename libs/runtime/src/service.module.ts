@@ -48,6 +48,7 @@ export function messagingOptionsFrom(definition: ServiceDefinition, config: Serv
     },
     eventLingerMs: config.EVENT_LINGER_MS,
     roles: config.SERVICE_ROLES.split(',') as ServiceRole[],
+    departments: config.DEPARTMENTS ? config.DEPARTMENTS.split(',') : [],
     outbox: { batchSize: config.OUTBOX_BATCH_SIZE, pollIntervalMs: config.OUTBOX_POLL_MS, retentionHours: 72 },
   };
 }

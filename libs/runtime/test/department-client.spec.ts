@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, GridworkError, operationsOf, subjects } from '@gridwork/contracts';
 import { GridworkClient, decodeJson, type RunningConsumer } from '@gridwork/client';
+import { createInbox } from '@nats-io/nats-core';
 import { waitFor } from '@gridwork/testing';
 import { probe, probeService } from './fixtures/probe.js';
 import { testWorld, type TestWorld } from './world.js';
@@ -50,7 +51,12 @@ describe('department systems', () => {
     const asPlatform = await world.client.request(probe.widget.create, { name: 'from-platform', count: 1 });
     expect(asPlatform.actingDepartment).toBeUndefined();
 
-    const raw = await world.nc.request('gov.ext.water.probe.widget.create', JSON.stringify({ name: 'raw', count: 2 }), { timeout: 5_000 });
+    // A request on water's subject is answered on water's inbox (the service answers a department nowhere else).
+    const raw = await world.nc.request('gov.ext.water.probe.widget.create', JSON.stringify({ name: 'raw', count: 2 }), {
+      timeout: 5_000,
+      noMux: true,
+      reply: createInbox('_INBOX_water'),
+    });
     expect(decodeJson(raw.data)).toMatchObject({ ok: true, data: { actingDepartment: 'water' } });
   });
 

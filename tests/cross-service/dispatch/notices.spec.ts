@@ -55,7 +55,8 @@ describe('department notices', () => {
 
   beforeAll(async () => {
     world = await testWorld(['grid', 'dispatch']);
-    dispatchHttp = (await (await world.start(dispatchService, 'dispatch')).getUrl()).replace('[::1]', '127.0.0.1');
+    // The platform makes each department's notice consumer; a department client binds to its own.
+    dispatchHttp = (await (await world.start(dispatchService, 'dispatch', { DEPARTMENTS: 'housing,water' })).getUrl()).replace('[::1]', '127.0.0.1');
     housing = new GridworkClient(world.nc, { department: 'housing', timeoutMs: 5_000 });
     water = new GridworkClient(world.nc, { department: 'water', timeoutMs: 5_000 });
     for (const [code, responsible] of [
@@ -111,6 +112,16 @@ describe('department notices', () => {
     expect((other as GridworkError).code).toBe(ErrorCode.FORBIDDEN);
     const otherAll = await errorOf(housing.consumeAddressed(DEPARTMENT_NOTICES, { department: 'water' }, async () => undefined));
     expect((otherAll as GridworkError).code).toBe(ErrorCode.FORBIDDEN);
+    // A department binds to the consumer the platform made for it, named after it; it makes none itself.
+    const otherName = await errorOf(housing.consumeAddressed(DEPARTMENT_NOTICES, { durable: 'housing-2' }, async () => undefined));
+    expect((otherName as GridworkError).code).toBe(ErrorCode.FORBIDDEN);
+    const unlisted = new GridworkClient(world.nc, { department: 'parks', timeoutMs: 5_000 });
+    const missing = (await errorOf(unlisted.consumeAddressed(DEPARTMENT_NOTICES, {}, async () => undefined))) as GridworkError;
+    expect({ code: missing.code, message: missing.message }).toEqual({
+      code: ErrorCode.UNAVAILABLE,
+      message: "the consumer parks on GOV_DISPATCH does not exist: the platform creates it (dispatch's DEPARTMENTS setting lists parks)",
+    });
+    await expect((await jetstreamManager(world.nc)).consumers.info('GOV_DISPATCH', 'parks')).rejects.toThrow(/consumer not found/);
     expect((await errorOf(world.client.consume(subjects.dispatch.notice.assigned, { durable: 'x' }, async () => undefined)))?.message).toMatch(/say whose/);
     expect((await errorOf(world.client.consume(subjects.dispatch.case.assigned, { durable: 'x', department: 'housing' }, async () => undefined)))?.message).toMatch(
       /not addressed/,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, GridworkError, subjects, type Case, type ReportCaseRequest } from '@gridwork/contracts';
 import { GridworkClient, decodeJson } from '@gridwork/client';
 import { testWorld, type TestWorld } from '@gridwork/runtime/test-world';
+import { createInbox } from '@nats-io/nats-core';
 import { waitFor } from '@gridwork/testing';
 import { dispatchService } from '@gridwork/dispatch-service/definition';
 import { staffSmallCity, startGridWithSmallCity } from '../fixtures/small-city.js';
@@ -165,10 +166,17 @@ describe('whistle and report-in', () => {
     expect(again?.code).toBe(ErrorCode.CONFLICT);
 
     // The raw subject a department system publishes on: the department comes from it, not from the body.
-    const raw = await world.nc.request(`gov.ext.water.dispatch.case.report-in`, JSON.stringify({ whistleId: whistle.id, note: 'valve team coming' }), { timeout: 5_000 });
+    // (answered only on the department's own inbox, as a department system's connection has it)
+    const raw = await world.nc.request(`gov.ext.water.dispatch.case.report-in`, JSON.stringify({ whistleId: whistle.id, note: 'valve team coming' }), {
+      timeout: 5_000,
+      noMux: true,
+      reply: createInbox('_INBOX_water'),
+    });
     expect(decodeJson(raw.data)).toMatchObject({ ok: true, data: { id: whistle.id } });
     const forged = await world.nc.request(`gov.ext.emergency.dispatch.case.report-in`, JSON.stringify({ whistleId: whistle.id, note: 'I am water', department: 'water' }), {
       timeout: 5_000,
+      noMux: true,
+      reply: createInbox('_INBOX_emergency'),
     });
     expect(decodeJson(forged.data)).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
 

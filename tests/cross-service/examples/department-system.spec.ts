@@ -116,7 +116,8 @@ describe('the example department system, installed from the packed packages', ()
     work = mkdtempSync(join(tmpdir(), 'gridwork-department-system-'));
     app = await installExample(work);
     world = await testWorld(['grid', 'dispatch']);
-    await world.start(dispatchService, 'dispatch');
+    // Dispatch makes housing's notice consumer: the example binds to it.
+    await world.start(dispatchService, 'dispatch', { DEPARTMENTS: 'housing' });
     // Roads are housing's: a case in that category is routed to housing at intake.
     await world.client.request(subjects.dispatch.category.define, {
       code: 'roads',

@@ -1,15 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { headers, nkeyAuthenticator, type NatsConnection } from '@nats-io/nats-core';
-import { createUser } from '@nats-io/nkeys';
+import { headers, type NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import {
   DEPARTMENT_NOTICES,
-  SERVICES,
   ErrorCode,
   Headers,
   addressedSubjectOf,
@@ -19,12 +14,10 @@ import {
   type GridworkError,
   type NoticeKind,
 } from '@gridwork/contracts';
-import { GridworkClient } from '@gridwork/client';
-import { ensureServiceStreams, natsAuthenticator } from '@gridwork/messaging';
-import { natsServerBinary, waitFor, waitForPortsFile } from '@gridwork/testing';
-
-const ROOT = resolve(import.meta.dirname, '../../..');
-const NATS_DIR = join(ROOT, 'deploy/nats');
+import { DEFAULT_RETRY, GridworkClient } from '@gridwork/client';
+import { ensureDepartmentConsumers, ensureServiceStreams, natsAuthenticator } from '@gridwork/messaging';
+import { waitFor } from '@gridwork/testing';
+import { startShippedNats, type ShippedNats } from '../shipped-nats.js';
 
 /** What a refused publish looks like to a client: the request fails with the server's permissions violation. */
 async function refused(promise: Promise<unknown>): Promise<string> {
@@ -46,15 +39,14 @@ async function refused(promise: Promise<unknown>): Promise<string> {
  * reading another department's.
  */
 describe('deploy/nats: department permissions on a live nats-server', () => {
-  let dir: string;
-  let server: ChildProcess;
-  let url: string;
+  let nats: ShippedNats;
   let service: NatsConnection;
   const departments: Record<string, NatsConnection> = {};
   let sequence = 0;
+  const platformWarnings: string[] = [];
+  /** Housing's notice published in the push-consumer test: its pull consumer has it first. */
+  let noticeWhilePushRefused = '';
 
-  const issue = (kind: 'service' | 'department', name: string): string =>
-    execFileSync(process.execPath, [join(NATS_DIR, 'issue-credentials.mjs'), kind, name, '--out', join(dir, 'creds')], { encoding: 'utf8' });
   /** The dispatch service publishes a notice as its outbox relay does. */
   const notify = async (department: string, kind: NoticeKind = 'assigned'): Promise<string> => {
     const caseId = `0190f0f0-0000-7000-8000-${String(++sequence).padStart(12, '0')}`;
@@ -65,48 +57,24 @@ describe('deploy/nats: department permissions on a live nats-server', () => {
     await jetstream(service).publish(addressedSubjectOf(event, department), JSON.stringify(notice), { msgID: caseId, headers: h });
     return caseId;
   };
-  const asDepartment = async (code: string) => {
-    const seed = readFileSync(join(dir, 'creds', `${code}.nk`), 'utf8').trim();
-    departments[code] = await connect({ servers: url, authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)), inboxPrefix: `_INBOX_${code}` });
-    return departments[code]!;
-  };
 
   beforeAll(async () => {
-    const binary = natsServerBinary();
-    if (!binary) throw new Error('nats-server is not installed: set NATS_SERVER_BIN');
-    dir = mkdtempSync(join(tmpdir(), 'gridwork-nats-auth-'));
-    const env: Record<string, string> = {};
-    for (const name of SERVICES) env[`GRIDWORK_NKEY_${name.toUpperCase()}`] = createUser().getPublicKey();
-    env.GRIDWORK_NKEY_DISPATCH = /GRIDWORK_NKEY_DISPATCH=(U[A-Z2-7]+)/.exec(issue('service', 'dispatch'))![1]!;
-    const blocks = ['housing', 'water'].map((code) => /^\{ nkey: [\s\S]*?\} \}$/m.exec(issue('department', code))![0]);
-
-    // The shipped files, with the departments' blocks added as an operator would, on a spare port and a scratch store.
-    const accounts = readFileSync(join(NATS_DIR, 'accounts.conf'), 'utf8');
-    const marker = '      # Departments (one block each';
-    expect(accounts).toContain(marker);
-    writeFileSync(join(dir, 'accounts.conf'), accounts.replace(marker, `${blocks.join('\n')}\n${marker}`));
-    const conf = readFileSync(join(NATS_DIR, 'nats-server.conf'), 'utf8');
-    const local = conf
-      .replace(/^listen: .*$/m, 'listen: 127.0.0.1:-1')
-      .replace(/^http: .*$/m, '')
-      .replace(/store_dir: .*$/m, `store_dir: "${join(dir, 'store')}"`);
-    expect(local).not.toMatch(/4222|8222|\/data/);
-    writeFileSync(join(dir, 'nats-server.conf'), local);
-
-    server = spawn(binary, ['-c', join(dir, 'nats-server.conf'), '--ports_file_dir', dir], { stdio: 'ignore', env: { ...process.env, ...env } });
-    url = `nats://127.0.0.1:${await waitForPortsFile(server, dir)}`;
-
+    nats = await startShippedNats({ services: ['dispatch'], departments: ['housing', 'water'] });
     // The dispatch service signs in with its .creds file, as in Kubernetes.
-    service = await connect({ servers: url, authenticator: natsAuthenticator(join(dir, 'creds', 'dispatch.creds')) });
-    await ensureServiceStreams(await jetstreamManager(service), 'dispatch', 1);
-    await asDepartment('housing');
-    await asDepartment('water');
+    service = await connect({ servers: nats.url, authenticator: natsAuthenticator(join(nats.creds, 'dispatch.creds')), inboxPrefix: '_INBOX_dispatch' });
+    const jsm = await jetstreamManager(service);
+    await ensureServiceStreams(jsm, 'dispatch', 1);
+    // A leftover of the old rights: housing had made itself a push consumer delivering to water's inbox.
+    await jsm.consumers.add('GOV_DISPATCH', { durable_name: 'housing', ack_policy: AckPolicy.Explicit, deliver_subject: '_INBOX_water.stolen' });
+    // What dispatch does at start with DEPARTMENTS=housing,water.
+    await ensureDepartmentConsumers(jsm, 'dispatch', ['housing', 'water'], DEFAULT_RETRY, { warn: (_o: object, message: string) => void platformWarnings.push(message) } as never);
+    departments.housing = await nats.connectAs('housing');
+    departments.water = await nats.connectAs('water');
   });
 
   afterAll(async () => {
-    for (const nc of [...Object.values(departments), service]) await nc?.close().catch(() => undefined);
-    server?.kill('SIGKILL');
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await service?.close().catch(() => undefined);
+    await nats?.dispose();
   });
 
   it("refuses a department every way of consuming another department's notices", async () => {
@@ -117,7 +85,8 @@ describe('deploy/nats: department permissions on a live nats-server', () => {
     const local = await client.consume(subjects.dispatch.notice.assigned, { durable: 'housing', department: 'water' }, async () => undefined).catch((e: GridworkError) => e);
     expect((local as GridworkError).code).toBe(ErrorCode.FORBIDDEN);
 
-    const jsm = await jetstreamManager(housing, { timeout: 2_000 });
+    // A department's account has no JetStream of its own: $JS.API.INFO is not imported.
+    const jsm = await jetstreamManager(housing, { timeout: 2_000, checkAPI: false });
     // Its own consumer name with another department's filter, or another department's consumer name.
     await refused(jsm.consumers.add('GOV_DISPATCH', { durable_name: 'housing', ack_policy: AckPolicy.Explicit, filter_subject: 'gov.evt.dispatch.notice.water.>' }));
     await refused(jsm.consumers.add('GOV_DISPATCH', { durable_name: 'water', ack_policy: AckPolicy.Explicit, filter_subject: 'gov.evt.dispatch.notice.water.>' }));
@@ -125,13 +94,14 @@ describe('deploy/nats: department permissions on a live nats-server', () => {
     await refused(housing.request('$JS.API.CONSUMER.DURABLE.CREATE.GOV_DISPATCH.housing', JSON.stringify({ stream_name: 'GOV_DISPATCH', config: { durable_name: 'housing' } })));
     await refused(housing.request('$JS.API.CONSUMER.CREATE.GOV_DISPATCH', JSON.stringify({ stream_name: 'GOV_DISPATCH', config: { ack_policy: 'explicit' } })));
 
-    // The allowed subject with another department's filter in the body: nats-server compares the two and refuses.
-    const smuggled = await housing.request(
-      '$JS.API.CONSUMER.CREATE.GOV_DISPATCH.housing.gov.evt.dispatch.notice.housing.>',
-      JSON.stringify({ stream_name: 'GOV_DISPATCH', config: { durable_name: 'housing', ack_policy: 'explicit', filter_subject: 'gov.evt.dispatch.notice.water.>' } }),
-      { timeout: 2_000 },
+    // Its own consumer on its own notices: the platform makes it, the department may not (nor change it).
+    await refused(
+      housing.request(
+        '$JS.API.CONSUMER.CREATE.GOV_DISPATCH.housing.gov.evt.dispatch.notice.housing.>',
+        JSON.stringify({ stream_name: 'GOV_DISPATCH', config: { durable_name: 'housing', ack_policy: 'explicit', filter_subject: 'gov.evt.dispatch.notice.housing.>' } }),
+        { timeout: 2_000 },
+      ),
     );
-    expect(JSON.parse(new TextDecoder().decode(smuggled.data))).toMatchObject({ error: { err_code: 10131 } });
 
     // Water's own consumer exists; housing can neither read its state nor pull from it.
     const waterSeen: string[] = [];
@@ -154,6 +124,45 @@ describe('deploy/nats: department permissions on a live nats-server', () => {
     await refused(housing.request('gov.ext.water.dispatch.case.get', '{}', { timeout: 2_000 }));
   });
 
+  it('refuses a department a push consumer that would deliver its notices to another inbox, and the platform replaces one left from before', async () => {
+    const housing = departments.housing!;
+    const water = departments.water!;
+    const stolen = water.subscribe('_INBOX_water.>');
+    await water.flush();
+    const heardByWater: string[] = [];
+    void (async () => {
+      for await (const m of stolen) heardByWater.push(m.subject);
+    })();
+    // The attack from issue #10: the department's own consumer, its own filter, and a deliver_subject of water's inbox.
+    for (const deliver of ['_INBOX_water.stolen', 'gov.evt.dispatch.notice.water.assigned', '_INBOX_housing.push']) {
+      await refused(
+        housing.request(
+          '$JS.API.CONSUMER.CREATE.GOV_DISPATCH.housing.gov.evt.dispatch.notice.housing.>',
+          JSON.stringify({
+            stream_name: 'GOV_DISPATCH',
+            config: { durable_name: 'housing', ack_policy: 'explicit', filter_subject: 'gov.evt.dispatch.notice.housing.>', deliver_subject: deliver },
+          }),
+          { timeout: 2_000 },
+        ),
+      );
+    }
+    await refused(housing.request('$JS.API.CONSUMER.CREATE.GOV_DISPATCH.housing', JSON.stringify({ stream_name: 'GOV_DISPATCH', config: { durable_name: 'housing', deliver_subject: '_INBOX_water.x' } }), { timeout: 2_000 }));
+    await refused(housing.request('$JS.API.CONSUMER.DELETE.GOV_DISPATCH.housing', '', { timeout: 2_000 }));
+    noticeWhilePushRefused = await notify('housing');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(heardByWater).toEqual([]);
+    stolen.unsubscribe();
+
+    // The push consumer made under the old rights was replaced by the platform's pull consumer on housing's notices.
+    expect(platformWarnings).toEqual([expect.stringMatching(/the consumer housing on GOV_DISPATCH was not the platform's pull consumer/)]);
+    const info = await (await jetstreamManager(service)).consumers.info('GOV_DISPATCH', 'housing');
+    expect({ deliver: info.config.deliver_subject, filter: info.config.filter_subject, ack: info.config.ack_policy }).toEqual({
+      deliver: undefined,
+      filter: 'gov.evt.dispatch.notice.housing.>',
+      ack: AckPolicy.Explicit,
+    });
+  });
+
   it('lets a department consume its own notices durably, resuming after a stop, and make requests on its own subjects', async () => {
     const housing = departments.housing!;
     const client = new GridworkClient(housing, { department: 'housing', timeoutMs: 2_000 });
@@ -165,14 +174,15 @@ describe('deploy/nats: department permissions on a live nats-server', () => {
         seen.push(notice.caseId);
       });
     let consumer = await consume();
-    await waitFor('its two notices', () => seen.length === 2);
+    // Its consumer was made by the platform before any notice: it has the one from the push-consumer test too.
+    await waitFor('its three notices', () => seen.length === 3);
     await consumer.stop();
     const whileAway = await notify('housing', 'reminded');
     consumer = await consume();
-    await waitFor('the notice published while away', () => seen.length === 3);
+    await waitFor('the notice published while away', () => seen.length === 4);
     await new Promise((r) => setTimeout(r, 300));
     await consumer.stop();
-    expect(seen).toEqual([first[0], first[2], whileAway]);
+    expect(seen).toEqual([noticeWhilePushRefused, first[0], first[2], whileAway]);
 
     // Core NATS: its own notices live, and replies on its own inbox prefix.
     const live = housing.subscribe('gov.evt.dispatch.notice.housing.>', { max: 1 });
