@@ -38,7 +38,11 @@ describe('a department request whose reply subject is not its own inbox', () => 
     // Whatever the service publishes for the attacker lands on one of these; the test listens on all of them.
     const heard: string[] = [];
     for (const subject of ['gov.>', '_INBOX_water.>', '$JS.API.>', 'steer.>']) {
-      world.nc.subscribe(subject, { callback: (_e, m) => heard.push(`${m.subject} ${new TextDecoder().decode(m.data).slice(0, 60)}`) });
+      world.nc.subscribe(subject, {
+        callback: (_e, m) => {
+          heard.push(`${m.subject} ${new TextDecoder().decode(m.data).slice(0, 60)}`);
+        },
+      });
     }
     await world.nc.flush();
     heard.length = 0;
