@@ -72,22 +72,30 @@ export async function startDurableConsumer(nc: NatsConnection, spec: DurableCons
   // Aborted by stop(), so a wait for the stream ends at once instead of after its delay (up to 10 s).
   const stopping = new AbortController();
   const stopped = stopping.signal;
-  let messages: ConsumerMessages | undefined;
+  let deliveries: Deliveries | undefined;
   try {
-    messages = await subscribe();
+    deliveries = await subscribe();
   } catch (err) {
     if (!isStreamMissing(err)) throw err;
   }
   const loop = (async () => {
-    messages ??= await waitForStream(spec, subscribe, stopped);
-    if (!messages || stopped.aborted) return messages?.close();
-    await handleInOrder(messages, spec, retry);
+    for (;;) {
+      deliveries ??= await waitForStream(spec, subscribe, stopped);
+      if (!deliveries || stopped.aborted) break;
+      await handleInOrder(deliveries, spec, retry);
+      if (stopped.aborted || nc.isClosed()) break;
+      // The server ended the pull (stop() did not): pull again, as when the stream was missing.
+      spec.onWaiting?.(spec.stream, deliveries.error);
+      await deliveries.close();
+      deliveries = undefined;
+    }
+    await deliveries?.close();
   })();
 
   return {
     async stop() {
       stopping.abort();
-      await messages?.close();
+      await deliveries?.close();
       await loop;
       // Until the server has the unsubscribe, it may still hand this pull
       // messages that nobody will read (back only after ack wait); the flush
@@ -97,8 +105,75 @@ export async function startDurableConsumer(nc: NatsConnection, spec: DurableCons
   };
 }
 
+/**
+ * The deliveries of one pull, in arrival order, in a buffer of this
+ * consumer's own, so that what has arrived is exactly what is here. The
+ * library's iterator cannot say that: its `getPending()` counts the pull
+ * requests it queues among the messages and does not uncount them once run,
+ * so it stayed above zero with nothing buffered (after each refill, every 64
+ * messages, and after a pull expiry). Gathering a batch while it was above
+ * zero then waited inside the batch, the batch unacknowledged, until
+ * JetStream sent it again after ack wait: the 30 s stalls.
+ */
+class Deliveries {
+  private queue: JsMsg[] = [];
+  private head = 0;
+  private wake?: () => void;
+  private ended = false;
+  /** Why the pull ended, when the server or the connection ended it. */
+  error?: Error;
+  pull?: ConsumerMessages;
+
+  push(message: JsMsg): void {
+    this.queue.push(message);
+    this.wake?.();
+  }
+
+  end(error?: Error): void {
+    this.ended = true;
+    this.error ??= error;
+    this.wake?.();
+  }
+
+  /** Deliveries that have arrived and are not taken yet. */
+  get buffered(): number {
+    return this.queue.length - this.head;
+  }
+
+  /** The next delivery, once one arrives; undefined once the pull has ended. */
+  async next(): Promise<JsMsg | undefined> {
+    while (this.buffered === 0 && !this.ended) await new Promise<void>((resolve) => (this.wake = resolve));
+    this.wake = undefined;
+    return this.ended ? undefined : this.take(1)[0];
+  }
+
+  /** Up to `max` of the deliveries that have arrived, without waiting. */
+  take(max: number): JsMsg[] {
+    const taken = this.queue.slice(this.head, this.head + max);
+    this.head += taken.length;
+    if (this.head === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+    }
+    return taken;
+  }
+
+  /** Ends the pull; what arrived and was not handled goes back to JetStream at once, for another replica or the next start. */
+  async close(): Promise<void> {
+    this.end();
+    await this.pull?.close();
+    for (const message of this.take(this.buffered)) {
+      try {
+        message.nak();
+      } catch {
+        // the connection is closed: JetStream sends it again after ack wait
+      }
+    }
+  }
+}
+
 /** Creates the durable consumer, or brings an existing one's retry settings up to date, and starts pulling from it. */
-async function subscribeDurable(nc: NatsConnection, jsm: JetStreamManager, spec: DurableConsumerSpec, retry: RetryPolicy): Promise<ConsumerMessages> {
+async function subscribeDurable(nc: NatsConnection, jsm: JetStreamManager, spec: DurableConsumerSpec, retry: RetryPolicy): Promise<Deliveries> {
   const config = {
     durable_name: spec.durable,
     ack_policy: AckPolicy.Explicit,
@@ -115,17 +190,21 @@ async function subscribeDurable(nc: NatsConnection, jsm: JetStreamManager, spec:
     await jsm.consumers.add(spec.stream, config);
   }
   const consumer = await jetstream(nc).consumers.get(spec.stream, spec.durable);
+  const deliveries = new Deliveries();
   // Short pull expiries (heartbeat every 2.5 s) let a consumer notice a lost
   // server and pull again within seconds instead of the default 30 s.
-  return consumer.consume({ max_messages: spec.batch ?? 256, expires: 5_000 });
+  const pull = await consumer.consume({ max_messages: spec.batch ?? 256, expires: 5_000, callback: (message) => deliveries.push(message) });
+  deliveries.pull = pull;
+  void pull.closed().then((err) => deliveries.end(err || undefined));
+  return deliveries;
 }
 
 /** The source service has never run here: its stream appears when it starts. Undefined once stopped. */
 async function waitForStream(
   spec: DurableConsumerSpec,
-  subscribe: () => Promise<ConsumerMessages>,
+  subscribe: () => Promise<Deliveries>,
   stopped: AbortSignal,
-): Promise<ConsumerMessages | undefined> {
+): Promise<Deliveries | undefined> {
   for (let delay = 250; !stopped.aborted; delay = Math.min(delay * 2, 10_000)) {
     spec.onWaiting?.(spec.stream);
     // Ends early, without a rejection to handle, when the consumer is stopped.
@@ -140,34 +219,26 @@ async function waitForStream(
   return undefined;
 }
 
-/** Handles the deliveries in order, in batches of what has arrived (one by one without `handleBatch`), until the pull is closed. */
-async function handleInOrder(messages: ConsumerMessages, spec: DurableConsumerSpec, retry: RetryPolicy): Promise<void> {
-  const iterator = messages[Symbol.asyncIterator]();
+/**
+ * Handles the deliveries in order, in batches of what has arrived (one by
+ * one without `handleBatch`), until the pull ends. A batch never waits for
+ * a delivery that has not arrived.
+ */
+async function handleInOrder(deliveries: Deliveries, spec: DurableConsumerSpec, retry: RetryPolicy): Promise<void> {
   const maxBatch = spec.handleBatch ? (spec.maxBatch ?? 100) : 1;
   const lingerMs = maxBatch > 1 ? (spec.lingerMs ?? 0) : 0;
   let lastBatchAt = Number.NEGATIVE_INFINITY;
   for (;;) {
-    const first = await iterator.next();
-    if (first.done) return;
+    const first = await deliveries.next();
+    if (!first) return;
     // Linger: a batch starts lingerMs after the last one, unless a full batch is already waiting.
     const wait = lastBatchAt + lingerMs - performance.now();
-    if (wait > 0 && messages.getPending() < maxBatch - 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (wait > 0 && deliveries.buffered < maxBatch - 1) await sleep(wait);
     lastBatchAt = performance.now();
-    const batch = await takeArrived(first.value, iterator, messages, maxBatch);
+    const batch = [first, ...deliveries.take(maxBatch - 1)];
     if (batch.length > 1 && (await handleTogether(batch, spec))) continue;
     for (const message of batch) await handleOne(message, spec, retry);
   }
-}
-
-/** The first delivery and what has arrived behind it by now, up to `maxBatch`. */
-async function takeArrived(first: JsMsg, iterator: AsyncIterator<JsMsg>, messages: ConsumerMessages, maxBatch: number): Promise<JsMsg[]> {
-  const batch: JsMsg[] = [first];
-  while (batch.length < maxBatch && messages.getPending() > 0) {
-    const next = await iterator.next();
-    if (next.done) break;
-    batch.push(next.value);
-  }
-  return batch;
 }
 
 /** All or none with `handleBatch`; false when it threw, and each is then handled alone so the failing one is retried by itself. */
