@@ -268,7 +268,10 @@ async function handleOne(message: JsMsg, spec: DurableConsumerSpec, retry: Retry
     }
     try {
       await spec.giveUp(message, error);
-      message.term(`gave up after ${attempts} deliveries`);
+      // A plain +TERM: nats-server 2.9 ignores one that carries a reason (2.10
+      // added reasons) and sends the message again after ack wait. The reason
+      // is in the dead letter.
+      message.term();
     } catch (giveUpError) {
       spec.onError?.(message, giveUpError, true);
       message.nak(retry.maxBackoffMs);
