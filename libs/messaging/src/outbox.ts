@@ -7,6 +7,10 @@ import { OUTBOX_NOTIFY_CHANNEL, newId, preparedQuery } from '@gridwork/persisten
 import { Headers, continueTrace, eventSubjectFor, schemaHeader, validateMessage, type EventDefinition } from '@gridwork/contracts';
 import { currentTrace, type ServiceMetrics } from '@gridwork/observability';
 
+/** The first delay before the LISTEN connection is made again; it doubles up to the max, and retries go on for ever. */
+const LISTEN_RETRY_MS = 250;
+const LISTEN_RETRY_MAX_MS = 5_000;
+
 /** Advisory lock key: one relay batch at a time per database keeps events in commit order. */
 const RELAY_LOCK_KEY = 0x6f7574626f78;
 
@@ -175,7 +179,7 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.timers.forEach(clearInterval);
+    this.timers.forEach((t) => clearTimeout(t));
     this.timers = [];
     await this.listener?.end().catch(() => undefined);
     this.listener = undefined;
@@ -233,19 +237,54 @@ export class OutboxRelay {
     });
   }
 
-  private async listen(): Promise<void> {
+  /**
+   * Listens for the outbox's NOTIFY on a connection of its own. Whenever that
+   * connection fails or ends (a PostgreSQL restart, failover or network cut),
+   * it is made again with a growing delay (up to LISTEN_RETRY_MAX_MS) for as
+   * long as it takes; meanwhile the poll relays. Once back, a pass runs at
+   * once for what was written while no NOTIFY could be heard.
+   */
+  private async listen(attempt = 0): Promise<void> {
+    if (this.stopped) return;
     const url = (this.dataSource.options as { url?: string }).url;
     const client = new pg.Client({ connectionString: url });
-    client.on('notification', () => this.kick());
-    client.on('error', (err) => {
-      this.log.warn({ err }, 'outbox listener lost; polling until it is back');
-      this.listener = undefined;
-      const retry = setTimeout(() => !this.stopped && void this.listen().catch(() => undefined), 1_000);
-      this.timers.push(retry);
-    });
-    await client.connect();
-    await client.query(`LISTEN ${OUTBOX_NOTIFY_CHANNEL}`);
+    let lost = false;
+    const onLost = (err?: Error) => {
+      if (lost) return;
+      lost = true;
+      if (this.listener === client) this.listener = undefined;
+      void client.end().catch(() => undefined);
+      if (this.stopped) return;
+      if (attempt === 0) this.log.warn({ err }, 'outbox listener lost; polling until it is back');
+      this.retryListen(attempt + 1);
+    };
+    client.on('notification', () => void this.kick());
+    client.on('error', onLost);
+    client.on('end', () => onLost());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${OUTBOX_NOTIFY_CHANNEL}`);
+    } catch (err) {
+      onLost(err as Error);
+      return;
+    }
+    if (lost || this.stopped) return void client.end().catch(() => undefined);
     this.listener = client;
+    if (attempt > 0) {
+      this.log.info({ attempts: attempt }, 'outbox listener back');
+      void this.kick();
+    }
+    // A healthy connection starts the delays over when it is lost next.
+    attempt = 0;
+  }
+
+  private retryListen(attempt: number): void {
+    const delay = Math.min(LISTEN_RETRY_MS * 2 ** (attempt - 1), LISTEN_RETRY_MAX_MS);
+    const timer = setTimeout(() => {
+      this.timers = this.timers.filter((t) => t !== timer);
+      void this.listen(attempt);
+    }, delay);
+    this.timers.push(timer);
   }
 
   private async purgeSent(): Promise<void> {

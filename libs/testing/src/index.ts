@@ -2,3 +2,4 @@ export * from './database.js';
 export * from './nats-server.js';
 export * from './wait.js';
 export * from './servers.js';
+export * from './postgres-cluster.js';
