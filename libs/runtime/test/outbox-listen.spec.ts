@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { GridworkClient } from '@gridwork/client';
 import { startPostgresCluster, testNats, waitFor, type PostgresCluster } from '@gridwork/testing';
 import { probe, probeService } from './fixtures/probe.js';
