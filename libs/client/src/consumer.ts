@@ -38,6 +38,15 @@ export interface DurableConsumerSpec {
    * quiet spell is handled at once.
    */
   lingerMs?: number;
+  /**
+   * Errors that say a dependency is away (the handler's database cannot be
+   * reached), not that the message is bad: the consumer then pauses, holds
+   * what it has, and tries the same messages again until the dependency is
+   * back, with no delivery counted, however long that takes.
+   */
+  isOutage?(error: unknown): boolean;
+  /** Told each time handling pauses for an outage; `pauses` counts them since the outage began. */
+  onOutage?(error: unknown, pauses: number): void;
   /** Errors that no retry can mend (a malformed event): given up on at once. */
   isPermanent?(error: unknown): boolean;
   /** Called once the last allowed delivery has failed; the message is then terminated. */
@@ -135,6 +144,16 @@ class Deliveries {
     this.wake?.();
   }
 
+  /** Whether the pull has ended (stop(), or the server or the connection ended it). */
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** Tells JetStream that every buffered delivery is still being worked on: ack wait starts again for each. */
+  keepWorking(): void {
+    keepWorking(this.queue.slice(this.head));
+  }
+
   /** Deliveries that have arrived and are not taken yet. */
   get buffered(): number {
     return this.queue.length - this.head;
@@ -162,12 +181,27 @@ class Deliveries {
   async close(): Promise<void> {
     this.end();
     await this.pull?.close();
-    for (const message of this.take(this.buffered)) {
-      try {
-        message.nak();
-      } catch {
-        // the connection is closed: JetStream sends it again after ack wait
-      }
+    giveBack(this.take(this.buffered));
+  }
+}
+
+/** Back to JetStream at once, for another replica or the next start. */
+function giveBack(messages: JsMsg[]): void {
+  for (const message of messages) {
+    try {
+      message.nak();
+    } catch {
+      // the connection is closed: JetStream sends it again after ack wait
+    }
+  }
+}
+
+function keepWorking(messages: JsMsg[]): void {
+  for (const message of messages) {
+    try {
+      message.working();
+    } catch {
+      // the connection is closed: nothing to tell
     }
   }
 }
@@ -236,17 +270,50 @@ async function handleInOrder(deliveries: Deliveries, spec: DurableConsumerSpec, 
     if (wait > 0 && deliveries.buffered < maxBatch - 1) await sleep(wait);
     lastBatchAt = performance.now();
     const batch = [first, ...deliveries.take(maxBatch - 1)];
-    if (batch.length > 1 && (await handleTogether(batch, spec))) continue;
-    for (const message of batch) await handleOne(message, spec, retry);
+    if (batch.length > 1 && (await handleTogether(batch, deliveries, spec, retry))) continue;
+    for (const message of batch) await handleOne(message, deliveries, spec, retry);
+  }
+}
+
+/**
+ * Runs `attempt` until it does not fail for an outage. While a dependency is
+ * away the consumer waits, with the retry policy's growing delay but never
+ * more than a third of ack wait, and tells JetStream it is still working on
+ * what it holds (`held` and everything buffered), so that nothing is sent
+ * again or counted as a delivery. 'stopped' when the pull ended meanwhile.
+ */
+async function throughOutages(
+  attempt: () => Promise<void>,
+  held: JsMsg[],
+  deliveries: Deliveries,
+  spec: DurableConsumerSpec,
+  retry: RetryPolicy,
+): Promise<'done' | 'stopped'> {
+  for (let pauses = 1; ; pauses++) {
+    try {
+      await attempt();
+      return 'done';
+    } catch (error) {
+      if (!spec.isOutage?.(error)) throw error;
+      if (deliveries.isEnded) return 'stopped';
+      spec.onOutage?.(error, pauses);
+      keepWorking(held);
+      deliveries.keepWorking();
+      await sleep(Math.min(backoffFor(pauses, retry), retry.ackWaitMs / 3));
+      keepWorking(held);
+      deliveries.keepWorking();
+      if (deliveries.isEnded) return 'stopped';
+    }
   }
 }
 
 /** All or none with `handleBatch`; false when it threw, and each is then handled alone so the failing one is retried by itself. */
-async function handleTogether(batch: JsMsg[], spec: DurableConsumerSpec): Promise<boolean> {
-  if (!spec.handleBatch) return false;
+async function handleTogether(batch: JsMsg[], deliveries: Deliveries, spec: DurableConsumerSpec, retry: RetryPolicy): Promise<boolean> {
+  const handleBatch = spec.handleBatch;
+  if (!handleBatch) return false;
   try {
-    await spec.handleBatch(batch);
-    for (const message of batch) message.ack();
+    if ((await throughOutages(() => handleBatch(batch), batch, deliveries, spec, retry)) === 'stopped') giveBack(batch);
+    else for (const message of batch) message.ack();
     return true;
   } catch {
     return false;
@@ -254,9 +321,9 @@ async function handleTogether(batch: JsMsg[], spec: DurableConsumerSpec): Promis
 }
 
 /** One delivery: acknowledged when handled, else retried after a backoff, else given up on (and terminated). */
-async function handleOne(message: JsMsg, spec: DurableConsumerSpec, retry: RetryPolicy): Promise<void> {
+async function handleOne(message: JsMsg, deliveries: Deliveries, spec: DurableConsumerSpec, retry: RetryPolicy): Promise<void> {
   try {
-    await spec.handle(message);
+    if ((await throughOutages(() => spec.handle(message), [message], deliveries, spec, retry)) === 'stopped') return giveBack([message]);
     message.ack();
   } catch (error) {
     const attempts = message.info.deliveryCount;

@@ -22,6 +22,7 @@ import {
   type StoredEvent,
 } from '@gridwork/client';
 import { runWithTrace, type ServiceMetrics } from '@gridwork/observability';
+import { isDatabaseUnavailable } from '@gridwork/persistence';
 import type { EventContext } from './contexts.js';
 import { publishInTransaction } from './outbox.js';
 
@@ -73,6 +74,11 @@ export class EventConsumers {
           retry: this.options.retry,
           lingerMs: this.options.eventLingerMs,
           isPermanent,
+          // The database away is no fault of the event: wait for it, however long, and dead-letter nothing.
+          isOutage: isDatabaseUnavailable,
+          onOutage: (err, pauses) => {
+            if (pauses === 1 || pauses % 20 === 0) this.log.warn({ stream, err, pauses }, 'event handling paused: the database is unavailable; trying again');
+          },
           handle: async (message) => {
             const outcome = await this.apply(source, storedEventOf(message));
             this.metrics.eventsConsumed.inc({ stream, outcome });
