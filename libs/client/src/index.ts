@@ -1,2 +1,3 @@
 export * from './consumer.js';
 export * from './client.js';
+export * from './unavailable.js';
