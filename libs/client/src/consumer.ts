@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type ConsumerMessages, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/nats-core';
+import { Linger } from './linger.js';
 
 export interface RetryPolicy {
   /** Deliveries before a message is given up on (dead-lettered). */
@@ -33,9 +34,9 @@ export interface DurableConsumerSpec {
   /** Largest batch given to `handleBatch` (default 100). */
   maxBatch?: number;
   /**
-   * With `handleBatch`: batches start at least this long apart (default 0),
-   * so under a steady flow each carries more messages; a message after a
-   * quiet spell is handled at once.
+   * With `handleBatch`: while the flow is busy (see `Linger`), batches start
+   * at least this long apart (default 0), so each carries more messages; a
+   * message on a quiet path or after a quiet spell is handled at once.
    */
   lingerMs?: number;
   /**
@@ -260,16 +261,16 @@ async function waitForStream(
  */
 async function handleInOrder(deliveries: Deliveries, spec: DurableConsumerSpec, retry: RetryPolicy): Promise<void> {
   const maxBatch = spec.handleBatch ? (spec.maxBatch ?? 100) : 1;
-  const lingerMs = maxBatch > 1 ? (spec.lingerMs ?? 0) : 0;
-  let lastBatchAt = Number.NEGATIVE_INFINITY;
+  const linger = new Linger(maxBatch > 1 ? (spec.lingerMs ?? 0) : 0);
   for (;;) {
     const first = await deliveries.next();
     if (!first) return;
-    // Linger: a batch starts lingerMs after the last one, unless a full batch is already waiting.
-    const wait = lastBatchAt + lingerMs - performance.now();
+    // Linger while the flow is busy: a batch starts lingerMs after the last one, unless a full batch is already waiting.
+    const wait = linger.delay();
     if (wait > 0 && deliveries.buffered < maxBatch - 1) await sleep(wait);
-    lastBatchAt = performance.now();
+    linger.started();
     const batch = [first, ...deliveries.take(maxBatch - 1)];
+    linger.count(batch.length);
     if (batch.length > 1 && (await handleTogether(batch, deliveries, spec, retry))) continue;
     for (const message of batch) await handleOne(message, deliveries, spec, retry);
   }

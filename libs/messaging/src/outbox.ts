@@ -6,6 +6,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { OUTBOX_NOTIFY_CHANNEL, newId, preparedQuery } from '@gridwork/persistence';
 import { Headers, continueTrace, eventSubjectFor, schemaHeader, validateMessage, type EventDefinition } from '@gridwork/contracts';
 import { currentTrace, type ServiceMetrics } from '@gridwork/observability';
+import { Linger } from '@gridwork/client';
 
 /** The first delay before the LISTEN connection is made again; it doubles up to the max, and retries go on for ever. */
 const LISTEN_RETRY_MS = 250;
@@ -158,8 +159,8 @@ export class OutboxRelay {
   private running?: Promise<void>;
   private again = false;
   private stopped = false;
-  /** When the last relay pass began (performance.now()). */
-  private lastPassAt = Number.NEGATIVE_INFINITY;
+  /** Spaces relay passes out while the flow is busy, so that each carries more events. */
+  private readonly linger: Linger;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -167,7 +168,9 @@ export class OutboxRelay {
     private readonly options: { batchSize: number; pollIntervalMs: number; retentionHours: number; lingerMs: number },
     private readonly log: Logger,
     private readonly metrics: ServiceMetrics,
-  ) {}
+  ) {
+    this.linger = new Linger(options.lingerMs);
+  }
 
   async start(): Promise<void> {
     this.stopped = false;
@@ -202,12 +205,16 @@ export class OutboxRelay {
   private async drain(): Promise<void> {
     try {
       do {
-        // Passes start at least `lingerMs` apart: under a steady flow each then carries more events.
-        const wait = this.lastPassAt + this.options.lingerMs - performance.now();
+        // While the flow is busy, passes start at least `lingerMs` apart, so each carries more events.
+        const wait = this.linger.delay();
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         this.again = false;
-        this.lastPassAt = performance.now();
-        while ((await this.relayBatch()) === this.options.batchSize && !this.stopped);
+        this.linger.started();
+        let relayed: number;
+        do {
+          relayed = await this.relayBatch();
+          this.linger.count(relayed);
+        } while (relayed === this.options.batchSize && !this.stopped);
       } while (this.again && !this.stopped);
     } catch (err) {
       // NATS or PostgreSQL unavailable: nothing was marked sent; the next poll retries.
