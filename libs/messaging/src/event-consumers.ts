@@ -73,6 +73,11 @@ export class EventConsumers {
           filterSubject: eventSubjectsOf(source),
           retry: this.options.retry,
           lingerMs: this.options.eventLingerMs,
+          // At saturation a transaction then carries up to 500 events (the relay's pass): the
+          // per-transaction costs (inbox insert, commit, a read model's batched statements) are paid
+          // five times less often than with 100. The pull fetches a batch and a half ahead.
+          maxBatch: 500,
+          batch: 768,
           isPermanent,
           // The database away is no fault of the event: wait for it, however long, and dead-letter nothing.
           isOutage: isDatabaseUnavailable,
