@@ -9,7 +9,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { ErrorCode, GridworkError, deadLetterStreamOf, operationsOf, streamNameOf, subjects, type ReportCaseRequest } from '@gridwork/contracts';
 import { GridworkClient } from '@gridwork/client';
-import { startNatsServer, startPostgresCluster, type NatsServerProcess, type PostgresCluster } from '@gridwork/testing';
+import { startNatsCluster, startNatsServer, startPostgresCluster, type PostgresCluster } from '@gridwork/testing';
 
 /*
  * The platform's fault drill on private servers it starts itself (its own
@@ -29,6 +29,12 @@ export interface DrillOptions {
   rate: number;
   /** How long each killed or stopped server stays down, ms. */
   downMs: number;
+  /**
+   * Against a three-node NATS cluster (streams with three replicas, services
+   * given all three URLs): kill -9 of a follower of dispatch's stream, then of
+   * its leader, instead of the one server's kill -9.
+   */
+  natsCluster?: boolean;
   log?: (line: string) => void;
 }
 
@@ -180,18 +186,24 @@ export async function cleanupDrill(log: (line: string) => void = () => undefined
 export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   const log = options.log ?? (() => undefined);
   try {
-    const nats: NatsServerProcess = await startNatsServer();
+    const nats = options.natsCluster ? await startNatsCluster(3) : await startNatsServer();
     cleanups.push(() => nats.dispose());
+    const servers = 'servers' in nats ? nats.servers : [nats.url];
     const cluster: PostgresCluster = await startPostgresCluster();
     cleanups.push(() => cluster.dispose());
     const url = await cluster.database('gov_dispatch');
-    log(`private nats-server ${nats.url}, private PostgreSQL on port ${cluster.port}`);
+    log(`private ${'servers' in nats ? 'three-node NATS cluster' : 'nats-server'} ${nats.url}, private PostgreSQL on port ${cluster.port}`);
 
-    const env = { DATABASE_URL: url, NATS_URL: nats.url, EVENT_ACK_WAIT_MS: '10000' };
+    const env = {
+      DATABASE_URL: url,
+      NATS_URL: nats.url,
+      EVENT_ACK_WAIT_MS: '10000',
+      ...(options.natsCluster ? { STREAM_REPLICAS: '3' } : {}),
+    };
     const events = new DispatchProcess('events', env, options.downMs);
     const requests = new DispatchProcess('requests', env, options.downMs);
     cleanups.push(() => requests.stop(), () => events.stop());
-    const nc: NatsConnection = await connect({ servers: nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 200, noAsyncTraces: true });
+    const nc: NatsConnection = await connect({ servers, maxReconnectAttempts: -1, reconnectTimeWait: 200, noAsyncTraces: true });
     cleanups.push(() => nc.close());
     const client = new GridworkClient(nc, { timeoutMs: 5_000 });
     const health = operationsOf('dispatch').health.check;
@@ -267,15 +279,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
     const plan: Array<{ at: number; fault: string; strike: () => Promise<void> }> = [
       { at: 0.15, fault: 'kill -9 dispatch (requests)', strike: async () => requests.crash() },
       { at: 0.3, fault: 'kill -9 dispatch (events)', strike: async () => events.crash() },
-      {
-        at: 0.45,
-        fault: 'kill -9 nats-server',
-        strike: async () => {
-          await nats.stop(true);
-          await pause(options.downMs);
-          await nats.start();
-        },
-      },
+      ...natsFaults(),
       {
         at: 0.65,
         fault: 'PostgreSQL immediate stop',
@@ -286,6 +290,40 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
         },
       },
     ];
+    function natsFaults(): Array<{ at: number; fault: string; strike: () => Promise<void> }> {
+      if (!('nodes' in nats)) {
+        const single = nats;
+        return [
+          {
+            at: 0.45,
+            fault: 'kill -9 nats-server',
+            strike: async () => {
+              await single.stop(true);
+              await pause(options.downMs);
+              await single.start();
+            },
+          },
+        ];
+      }
+      const clustered = nats;
+      /** Kills the node that `pick` names among GOV_DISPATCH's leader and followers, and brings it back. */
+      const killNode = (pick: (leader: string, followers: string[]) => string) => async () => {
+        const jsm = await jetstreamManager(nc);
+        const info = await jsm.streams.info(streamNameOf('dispatch'));
+        const leader = info.cluster?.leader ?? '';
+        const name = pick(leader, (info.cluster?.replicas ?? []).map((r) => r.name));
+        const node = clustered.nodes.find((n) => n.name === name);
+        if (!node) throw new Error(`no node ${name} (leader ${leader})`);
+        log(`  killing ${name} (stream leader ${leader})`);
+        await node.stop(true);
+        await pause(options.downMs);
+        await node.start();
+      };
+      return [
+        { at: 0.4, fault: 'kill -9 a follower of the dispatch stream', strike: killNode((_, followers) => followers[0]!) },
+        { at: 0.5, fault: 'kill -9 the dispatch stream leader', strike: killNode((leader) => leader) },
+      ];
+    }
     const inFlight: Promise<unknown>[] = [];
     const waiters: Array<{ n: number; resolve: () => void }> = [];
     const sentAtLeast = (n: number) => new Promise<void>((resolve) => (sent >= n ? resolve() : waiters.push({ n, resolve })));

@@ -3,3 +3,4 @@ export * from './nats-server.js';
 export * from './wait.js';
 export * from './servers.js';
 export * from './postgres-cluster.js';
+export * from './nats-cluster.js';
