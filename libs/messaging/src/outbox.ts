@@ -160,6 +160,8 @@ export class OutboxRelay {
   private running?: Promise<void>;
   private again = false;
   private stopped = false;
+  /** When the relay's passes began to fail (performance.now()), while they do. */
+  private pausedSince?: number;
   /** Spaces relay passes out while the flow is busy, so that each carries more events. */
   private readonly linger: Linger;
 
@@ -217,9 +219,19 @@ export class OutboxRelay {
           this.linger.count(relayed);
         } while (relayed === this.options.batchSize && !this.stopped);
       } while (this.again && !this.stopped);
+      if (this.pausedSince !== undefined) {
+        this.log.info({ pausedMs: Math.round(performance.now() - this.pausedSince) }, 'outbox relay resumed');
+        this.pausedSince = undefined;
+      }
     } catch (err) {
       // NATS or PostgreSQL unavailable: nothing was marked sent; the next poll retries.
-      this.log.warn({ err }, 'outbox relay paused');
+      // Said once per outage, not at every poll while it lasts.
+      if (this.pausedSince === undefined) {
+        this.pausedSince = performance.now();
+        this.log.warn({ err }, 'outbox relay paused; retrying at each poll');
+      } else {
+        this.log.debug({ err }, 'outbox relay still paused');
+      }
     }
   }
 
