@@ -249,7 +249,7 @@ export class OutboxRelay {
         [RELAY_LOCK_KEY, this.options.batchSize],
       );
       if (rows.length === 0) return 0;
-      await Promise.all(
+      const published = Promise.all(
         rows.map((row) => {
           const h = natsHeaders();
           for (const [key, value] of Object.entries(row.headers)) h.set(key, value);
@@ -257,7 +257,10 @@ export class OutboxRelay {
           return this.js.publish(row.subject, row.payload, { msgID: row.id, headers: h });
         }),
       );
-      await em.query('UPDATE outbox SET sent_at = now() WHERE id = ANY($1::uuid[])', [rows.map((r) => r.id)]);
+      // Marked sent while JetStream's acks are on their way: the transaction commits only once
+      // every row is acknowledged, and a failed publish rolls the marks back.
+      const marked = em.query('UPDATE outbox SET sent_at = now() WHERE id = ANY($1::uuid[])', [rows.map((r) => r.id)]);
+      await Promise.all([published, marked]);
       this.metrics.outboxPublished.inc(rows.length);
       return rows.length;
     });
