@@ -1,4 +1,5 @@
 import { createInbox, headers as natsHeaders, type MsgHdrs, type NatsConnection, NoRespondersError, RequestError, TimeoutError } from '@nats-io/nats-core';
+import { isNatsUnavailable } from './unavailable.js';
 import type { JsMsg } from '@nats-io/jetstream';
 import { startDurableConsumer, type RetryPolicy, type RunningConsumer } from './consumer.js';
 import {
@@ -112,6 +113,7 @@ export class GridworkClient {
       if (err instanceof TimeoutError) {
         throw new GridworkError(ErrorCode.UNAVAILABLE, `${subject} did not answer within ${timeout} ms`);
       }
+      if (isNatsUnavailable(err)) throw new GridworkError(ErrorCode.UNAVAILABLE, `NATS cannot be reached (${(err as Error).message})`);
       throw err;
     }
     const envelope = decodeJson(reply.data) as ReplyEnvelope<Reply>;

@@ -1,2 +1,4 @@
 export * from './consumer.js';
 export * from './client.js';
+export * from './unavailable.js';
+export * from './linger.js';

@@ -1,7 +1,8 @@
 import { Svcm, type Service, type ServiceMsg } from '@nats-io/services';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
-import { pgErrorOf } from '@gridwork/persistence';
+import { isDatabaseUnavailable, pgErrorOf } from '@gridwork/persistence';
+import { isNatsUnavailable } from '@gridwork/client';
 import {
   ErrorCode,
   GridworkError,
@@ -55,6 +56,15 @@ export function toErrorBody(error: unknown, log: Logger, correlationId: string):
   if (pgCode === '23505') return { code: ErrorCode.CONFLICT, message: 'a record with the same key already exists' };
   if (pgCode === '40001' || pgCode === '40P01') {
     return { code: ErrorCode.UNAVAILABLE, message: 'the request conflicted with a concurrent one; retry it' };
+  }
+  // A server away is the caller's cue to retry (the contract's UNAVAILABLE), not a fault of the platform's.
+  if (isDatabaseUnavailable(error)) {
+    log.warn({ err: error }, 'request failed: the database is unavailable');
+    return { code: ErrorCode.UNAVAILABLE, message: 'the database is unavailable; retry the request' };
+  }
+  if (isNatsUnavailable(error)) {
+    log.warn({ err: error }, 'request failed: NATS or a service behind it is unavailable');
+    return { code: ErrorCode.UNAVAILABLE, message: 'a service this request needs is unavailable; retry the request' };
   }
   log.error({ err: error }, 'handler failed');
   return { code: ErrorCode.INTERNAL, message: `internal error (correlation id ${correlationId})` };

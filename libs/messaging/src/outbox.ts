@@ -6,6 +6,11 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { OUTBOX_NOTIFY_CHANNEL, newId, preparedQuery } from '@gridwork/persistence';
 import { Headers, continueTrace, eventSubjectFor, schemaHeader, validateMessage, type EventDefinition } from '@gridwork/contracts';
 import { currentTrace, type ServiceMetrics } from '@gridwork/observability';
+import { Linger } from '@gridwork/client';
+
+/** The first delay before the LISTEN connection is made again; it doubles up to the max, and retries go on for ever. */
+const LISTEN_RETRY_MS = 250;
+const LISTEN_RETRY_MAX_MS = 5_000;
 
 /** Advisory lock key: one relay batch at a time per database keeps events in commit order. */
 const RELAY_LOCK_KEY = 0x6f7574626f78;
@@ -141,7 +146,8 @@ interface PendingRow {
   waited: number;
   subject: string;
   headers: Record<string, string>;
-  payload: unknown;
+  /** The payload's JSON text. */
+  payload: string;
 }
 
 /**
@@ -156,8 +162,10 @@ export class OutboxRelay {
   private running?: Promise<void>;
   private again = false;
   private stopped = false;
-  /** When the last relay pass began (performance.now()). */
-  private lastPassAt = Number.NEGATIVE_INFINITY;
+  /** When the relay's passes began to fail (performance.now()), while they do. */
+  private pausedSince?: number;
+  /** Spaces relay passes out while the flow is busy, so that each carries more events. */
+  private readonly linger: Linger;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -165,7 +173,9 @@ export class OutboxRelay {
     private readonly options: { batchSize: number; pollIntervalMs: number; retentionHours: number; lingerMs: number },
     private readonly log: Logger,
     private readonly metrics: ServiceMetrics,
-  ) {}
+  ) {
+    this.linger = new Linger(options.lingerMs);
+  }
 
   async start(): Promise<void> {
     this.stopped = false;
@@ -177,7 +187,7 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.timers.forEach(clearInterval);
+    this.timers.forEach((t) => clearTimeout(t));
     this.timers = [];
     await this.listener?.end().catch(() => undefined);
     this.listener = undefined;
@@ -200,55 +210,115 @@ export class OutboxRelay {
   private async drain(): Promise<void> {
     try {
       do {
-        // Passes start at least `lingerMs` apart: under a steady flow each then carries more events.
-        const wait = this.lastPassAt + this.options.lingerMs - performance.now();
+        // While the flow is busy, passes start at least `lingerMs` apart, so each carries more events.
+        const wait = this.linger.delay();
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         this.again = false;
-        this.lastPassAt = performance.now();
-        while ((await this.relayBatch()) === this.options.batchSize && !this.stopped);
+        this.linger.started();
+        let relayed: number;
+        do {
+          relayed = await this.relayBatch();
+          this.linger.count(relayed);
+        } while (relayed === this.options.batchSize && !this.stopped);
       } while (this.again && !this.stopped);
+      if (this.pausedSince !== undefined) {
+        this.log.info({ pausedMs: Math.round(performance.now() - this.pausedSince) }, 'outbox relay resumed');
+        this.pausedSince = undefined;
+      }
     } catch (err) {
       // NATS or PostgreSQL unavailable: nothing was marked sent; the next poll retries.
-      this.log.warn({ err }, 'outbox relay paused');
+      // Said once per outage, not at every poll while it lasts.
+      if (this.pausedSince === undefined) {
+        this.pausedSince = performance.now();
+        this.log.warn({ err }, 'outbox relay paused; retrying at each poll');
+      } else {
+        this.log.debug({ err }, 'outbox relay still paused');
+      }
     }
   }
 
   private relayBatch(): Promise<number> {
     return this.dataSource.transaction(async (em) => {
-      const [{ locked }] = await em.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK_KEY]);
-      if (!locked) return 0; // another replica is relaying; its listener saw the same NOTIFY
+      // The lock and the rows in one round trip: no rows when another replica holds the lock
+      // (it is relaying; its listener saw the same NOTIFY). The commit that marks them sent need
+      // not wait for the disk: if a crash loses it, the rows are published again, which JetStream's
+      // duplicate window and the consumers' inbox make harmless (see above).
       const rows: PendingRow[] = await em.query(
-        'SELECT id, subject, headers, payload, EXTRACT(EPOCH FROM clock_timestamp() - created_at)::float AS waited FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT $1',
-        [this.options.batchSize],
+        `WITH lock AS (SELECT pg_try_advisory_xact_lock($1) AS locked, set_config('synchronous_commit', 'off', true))
+         SELECT o.id, o.subject, o.headers, o.payload::text AS payload, o.waited
+           FROM lock, LATERAL (
+             SELECT id, subject, headers, payload, seq, EXTRACT(EPOCH FROM clock_timestamp() - created_at)::float AS waited
+               FROM outbox WHERE lock.locked AND sent_at IS NULL ORDER BY seq LIMIT $2) o
+          ORDER BY o.seq`,
+        [RELAY_LOCK_KEY, this.options.batchSize],
       );
       if (rows.length === 0) return 0;
-      await Promise.all(
+      const published = Promise.all(
         rows.map((row) => {
           const h = natsHeaders();
           for (const [key, value] of Object.entries(row.headers)) h.set(key, value);
-          return this.js.publish(row.subject, JSON.stringify(row.payload), { msgID: row.id, headers: h });
+          // The payload as the database prints it (jsonb's text): not parsed and serialised again here.
+          return this.js.publish(row.subject, row.payload, { msgID: row.id, headers: h });
         }),
       );
-      await em.query('UPDATE outbox SET sent_at = now() WHERE id = ANY($1::uuid[])', [rows.map((r) => r.id)]);
+      // Marked sent while JetStream's acks are on their way: the transaction commits only once
+      // every row is acknowledged, and a failed publish rolls the marks back.
+      const marked = em.query('UPDATE outbox SET sent_at = now() WHERE id = ANY($1::uuid[])', [rows.map((r) => r.id)]);
+      await Promise.all([published, marked]);
       this.metrics.outboxPublished.inc(rows.length);
       for (const row of rows) this.metrics.outboxPublishDelay.observe(Math.max(0, row.waited));
       return rows.length;
     });
   }
 
-  private async listen(): Promise<void> {
+  /**
+   * Listens for the outbox's NOTIFY on a connection of its own. Whenever that
+   * connection fails or ends (a PostgreSQL restart, failover or network cut),
+   * it is made again with a growing delay (up to LISTEN_RETRY_MAX_MS) for as
+   * long as it takes; meanwhile the poll relays. Once back, a pass runs at
+   * once for what was written while no NOTIFY could be heard.
+   */
+  private async listen(attempt = 0): Promise<void> {
+    if (this.stopped) return;
     const url = (this.dataSource.options as { url?: string }).url;
     const client = new pg.Client({ connectionString: url });
-    client.on('notification', () => this.kick());
-    client.on('error', (err) => {
-      this.log.warn({ err }, 'outbox listener lost; polling until it is back');
-      this.listener = undefined;
-      const retry = setTimeout(() => !this.stopped && void this.listen().catch(() => undefined), 1_000);
-      this.timers.push(retry);
-    });
-    await client.connect();
-    await client.query(`LISTEN ${OUTBOX_NOTIFY_CHANNEL}`);
+    let lost = false;
+    const onLost = (err?: Error) => {
+      if (lost) return;
+      lost = true;
+      if (this.listener === client) this.listener = undefined;
+      void client.end().catch(() => undefined);
+      if (this.stopped) return;
+      if (attempt === 0) this.log.warn({ err }, 'outbox listener lost; polling until it is back');
+      this.retryListen(attempt + 1);
+    };
+    client.on('notification', () => void this.kick());
+    client.on('error', onLost);
+    client.on('end', () => onLost());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${OUTBOX_NOTIFY_CHANNEL}`);
+    } catch (err) {
+      onLost(err as Error);
+      return;
+    }
+    if (lost || this.stopped) return void client.end().catch(() => undefined);
     this.listener = client;
+    if (attempt > 0) {
+      this.log.info({ attempts: attempt }, 'outbox listener back');
+      void this.kick();
+    }
+    // A healthy connection starts the delays over when it is lost next.
+    attempt = 0;
+  }
+
+  private retryListen(attempt: number): void {
+    const delay = Math.min(LISTEN_RETRY_MS * 2 ** (attempt - 1), LISTEN_RETRY_MAX_MS);
+    const timer = setTimeout(() => {
+      this.timers = this.timers.filter((t) => t !== timer);
+      void this.listen(attempt);
+    }, delay);
+    this.timers.push(timer);
   }
 
   private async purgeSent(): Promise<void> {

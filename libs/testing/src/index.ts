@@ -3,3 +3,5 @@ export * from './nats-server.js';
 export * from './wait.js';
 export * from './servers.js';
 export * from './prometheus.js';
+export * from './postgres-cluster.js';
+export * from './nats-cluster.js';
