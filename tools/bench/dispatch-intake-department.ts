@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { subjects, type ReportCaseRequest } from '@gridwork/contracts';
@@ -11,6 +10,7 @@ import { startShippedNats } from '../deploy/shipped-nats.js';
 import { cleanups, dispatchAnswers, log, runBench, startDispatch } from './dispatch-world.js';
 import { closedLoop, fmt, fmtInt, int, summarize, table } from './stats.js';
 import { processCpuSeconds } from './cpu.js';
+import { seedGridReadModel } from './dispatch-world.js';
 
 /*
  * Dispatch intake sent by a department system (gov.ext.housing.dispatch.case.report),
@@ -42,24 +42,6 @@ interface Setup {
   pids: { nats: number; dispatch: number };
 }
 
-async function seedReadModel(url: string): Promise<void> {
-  const db = new pg.Client({ connectionString: url });
-  await db.connect();
-  try {
-    await db.query(`INSERT INTO known_area (code, name, level, parent_code, path) VALUES
-      ('B', 'Bench city', 'city', NULL, '{B}'), ('B1', 'District', 'district', 'B', '{B,B1}'),
-      ('B11', 'Township', 'township', 'B1', '{B,B1,B11}'), ('B111', 'Community', 'community', 'B11', '{B,B1,B11,B111}')`);
-    await db.query(
-      `INSERT INTO known_area (code, name, level, parent_code, path, boundary)
-       SELECT 'G' || x || '-' || y, 'Grid', 'grid', 'B111', ARRAY['B', 'B1', 'B11', 'B111', 'G' || x || '-' || y],
-              ST_Multi(ST_MakeEnvelope(113.2 + x * 0.01, 23.0 + y * 0.01, 113.2 + (x + 1) * 0.01, 23.0 + (y + 1) * 0.01, 4326))
-         FROM generate_series(0, $1 - 1) x, generate_series(0, $1 - 1) y`,
-      [GRID_SIDE],
-    );
-  } finally {
-    await db.end();
-  }
-}
 
 /** Dispatch on `natsUrl` with its database seeded and the category defined, asked by `platform`. */
 async function startDispatchOn(natsUrl: string, platform: GridworkClient, env: Record<string, string>): Promise<number> {
@@ -67,7 +49,7 @@ async function startDispatchOn(natsUrl: string, platform: GridworkClient, env: R
   cleanups.push(() => db.drop());
   const child = await startDispatch(db.url, natsUrl, env);
   await dispatchAnswers(platform);
-  await seedReadModel(db.url);
+  await seedGridReadModel(db.url, 'B', GRID_SIDE);
   await platform.request(subjects.dispatch.category.define, {
     code: 'environment',
     name: 'Environment',

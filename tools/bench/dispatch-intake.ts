@@ -10,6 +10,7 @@ import { createTestDatabase, startNatsServer } from '@gridwork/testing';
 import { measureCpu } from './cpu.js';
 import { cleanups, dispatchAnswers, dispatchCpuGroups, log, openLoop, runBench, startDispatchDeployment } from './dispatch-world.js';
 import { closedLoop, fmt, fmtInt, int, p95PerSecond, summarize, table, until } from './stats.js';
+import { seedGridReadModel } from './dispatch-world.js';
 
 /*
  * Intake benchmark of the dispatch service (issue: ≥ 1,000 cases/s sustained
@@ -33,19 +34,6 @@ const CLOSED = int('BENCH_CLOSED', 20_000);
 const COMMIT_SECONDS = int('BENCH_COMMIT_SECONDS', 5);
 const GRID_SIDE = 32; // 32 × 32 = 1,024 grids
 
-/** Grids in a 0.32° square near Guangzhou, with the four levels above them, straight into dispatch's read model. */
-async function seedReadModel(db: pg.Client): Promise<void> {
-  await db.query(`INSERT INTO known_area (code, name, level, parent_code, path) VALUES
-    ('B', 'Bench city', 'city', NULL, '{B}'), ('B1', 'District', 'district', 'B', '{B,B1}'),
-    ('B11', 'Township', 'township', 'B1', '{B,B1,B11}'), ('B111', 'Community', 'community', 'B11', '{B,B1,B11,B111}')`);
-  await db.query(
-    `INSERT INTO known_area (code, name, level, parent_code, path, boundary)
-     SELECT 'G' || x || '-' || y, 'Grid', 'grid', 'B111', ARRAY['B', 'B1', 'B11', 'B111', 'G' || x || '-' || y],
-            ST_Multi(ST_MakeEnvelope(113.2 + x * 0.01, 23.0 + y * 0.01, 113.2 + (x + 1) * 0.01, 23.0 + (y + 1) * 0.01, 4326))
-       FROM generate_series(0, $1 - 1) x, generate_series(0, $1 - 1) y`,
-    [GRID_SIDE],
-  );
-}
 
 /** Single-row INSERT commits per second with `clients` connections, each committing on its own. */
 async function rawCommitRate(url: string, clients: number, seconds: number): Promise<number> {
@@ -109,7 +97,7 @@ async function main(): Promise<void> {
   const sql = new pg.Client({ connectionString: db.url });
   await sql.connect();
   cleanups.push(() => sql.end());
-  await seedReadModel(sql);
+  await seedGridReadModel(db.url, 'B', GRID_SIDE);
   await client.request(subjects.dispatch.category.define, {
     code: 'environment',
     name: 'Environment',

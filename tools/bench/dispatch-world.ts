@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import pg from 'pg';
 import { subjects, type ReportCaseRequest } from '@gridwork/contracts';
 import type { GridworkClient } from '@gridwork/client';
 import type { ProcessGroup } from './cpu.js';
@@ -84,3 +85,33 @@ export async function openLoop(
   await Promise.all(pending);
   return { latencies, seconds: (performance.now() - started) / 1000, sent };
 }
+
+/**
+ * A city of `side` × `side` grids of 0.01° near Guangzhou, with the four
+ * levels above them (codes `city`, `city`1, `city`11, `city`111), written
+ * straight into dispatch's read model of grid's areas: what the intake
+ * benchmarks and the fault drill locate their reports in.
+ */
+export async function seedGridReadModel(url: string, city: string, side: number): Promise<void> {
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    const [district, township, community] = [`${city}1`, `${city}11`, `${city}111`];
+    await db.query(
+      `INSERT INTO known_area (code, name, level, parent_code, path) VALUES
+        ($1, 'Bench city', 'city', NULL, ARRAY[$1]), ($2, 'District', 'district', $1, ARRAY[$1, $2]),
+        ($3, 'Township', 'township', $2, ARRAY[$1, $2, $3]), ($4, 'Community', 'community', $3, ARRAY[$1, $2, $3, $4])`,
+      [city, district, township, community],
+    );
+    await db.query(
+      `INSERT INTO known_area (code, name, level, parent_code, path, boundary)
+       SELECT 'G' || x || '-' || y, 'Grid', 'grid', $5, ARRAY[$2, $3, $4, $5, 'G' || x || '-' || y],
+              ST_Multi(ST_MakeEnvelope(113.2 + x * 0.01, 23.0 + y * 0.01, 113.2 + (x + 1) * 0.01, 23.0 + (y + 1) * 0.01, 4326))
+         FROM generate_series(0, $1 - 1) x, generate_series(0, $1 - 1) y`,
+      [side, city, district, township, community],
+    );
+  } finally {
+    await db.end();
+  }
+}
+

@@ -10,6 +10,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { ErrorCode, GridworkError, deadLetterStreamOf, operationsOf, streamNameOf, subjects, type ReportCaseRequest } from '@gridwork/contracts';
 import { GridworkClient } from '@gridwork/client';
 import { startNatsCluster, startNatsServer, startPostgresCluster, type PostgresCluster } from '@gridwork/testing';
+import { seedGridReadModel } from '../bench/dispatch-world.js';
 
 /*
  * The platform's fault drill on private servers it starts itself (its own
@@ -135,24 +136,6 @@ class DispatchProcess {
   }
 }
 
-async function seedReadModel(url: string): Promise<void> {
-  const db = new pg.Client({ connectionString: url });
-  await db.connect();
-  try {
-    await db.query(`INSERT INTO known_area (code, name, level, parent_code, path) VALUES
-      ('D', 'Drill city', 'city', NULL, '{D}'), ('D1', 'District', 'district', 'D', '{D,D1}'),
-      ('D11', 'Township', 'township', 'D1', '{D,D1,D11}'), ('D111', 'Community', 'community', 'D11', '{D,D1,D11,D111}')`);
-    await db.query(
-      `INSERT INTO known_area (code, name, level, parent_code, path, boundary)
-       SELECT 'G' || x || '-' || y, 'Grid', 'grid', 'D111', ARRAY['D', 'D1', 'D11', 'D111', 'G' || x || '-' || y],
-              ST_Multi(ST_MakeEnvelope(113.2 + x * 0.01, 23.0 + y * 0.01, 113.2 + (x + 1) * 0.01, 23.0 + (y + 1) * 0.01, 4326))
-         FROM generate_series(0, $1 - 1) x, generate_series(0, $1 - 1) y`,
-      [GRID_SIDE],
-    );
-  } finally {
-    await db.end();
-  }
-}
 
 const report = (key: string): ReportCaseRequest => ({
   idempotencyKey: key,
@@ -212,7 +195,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
     events.start();
     requests.start();
     await waitUntil('dispatch to start', () => client.request(health, {}, { timeoutMs: 1_000 }).then((h) => h.status === 'up'), 60_000);
-    await seedReadModel(url);
+    await seedGridReadModel(url, 'D', GRID_SIDE);
     await waitUntil(
       'the category to be defined',
       () =>

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { natsServerBinary, waitForPortsFile } from './nats-server.js';
+import { freePort } from './ports.js';
 
 export interface NatsClusterNode {
   /** The node's `server_name` (what JetStream reports as a stream's leader or replica). */
@@ -23,16 +23,6 @@ export interface NatsCluster {
   dispose(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * A private NATS cluster of `size` nodes on loopback, with JetStream and

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
+import { freePort } from './ports.js';
 
 /** Where Debian's `prometheus` package puts its binaries (`/usr/bin`), or PATH. */
 export function prometheusBinary(name: 'prometheus' | 'promtool' = 'prometheus'): string | undefined {
@@ -37,17 +37,6 @@ export interface PrometheusProcess {
   dispose(): Promise<void>;
 }
 
-/** A loopback port nobody listens on now (Prometheus cannot be asked to pick one and say which). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Starts a private Prometheus (Debian's `prometheus` package) on a free
