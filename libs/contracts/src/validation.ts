@@ -57,25 +57,37 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
  */
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /**
- * Whether a JSON text can hold a reserved key: by name, or spelt with an
- * escape of an ASCII character (the keys are ASCII; escaped Chinese text,
- * as many JSON writers send it, needs no look).
+ * Whether a JSON text can hold a reserved key, or a NUL character: by name,
+ * or spelt with an escape of an ASCII character (the keys are ASCII; escaped
+ * Chinese text, as many JSON writers send it, needs no look). JSON can carry
+ * NUL only as the escape `\u0000`.
  */
 const MAY_HOLD_RESERVED_KEY = /__proto__|constructor|prototype|\\u00[0-7]/;
 
-/** Every reserved key in a parsed body, named as validation names fields (`tag.__proto__`, `points[0].constructor`). */
+/** U+0000, which PostgreSQL's text cannot hold: a string with it would fail at the database, not here. */
+const NUL = '\u0000';
+const NUL_MESSAGE = 'contains the character U+0000 (NUL), which cannot be stored';
+
+/**
+ * Every reserved key, and every key or string with a NUL character, in a
+ * parsed body, named as validation names fields (`tag.__proto__`,
+ * `points[0].constructor`, `description`).
+ */
 function reservedKeys(body: unknown): FieldError[] {
   const found: FieldError[] = [];
   // A stack rather than recursion: a deeply nested body must not overflow it.
   const stack: Array<[unknown, string]> = [[body, '']];
   while (stack.length > 0) {
     const [value, path] = stack.pop()!;
-    if (Array.isArray(value)) {
+    if (typeof value === 'string') {
+      if (value.includes(NUL)) found.push({ field: path || '$', messages: [NUL_MESSAGE] });
+    } else if (Array.isArray(value)) {
       value.forEach((item, i) => stack.push([item, `${path}[${i}]`]));
     } else if (typeof value === 'object' && value !== null) {
       for (const key of Object.keys(value)) {
         const field = path === '' ? key : `${path}.${key}`;
         if (RESERVED_KEYS.has(key)) found.push({ field, messages: [`property ${key} should not exist`] });
+        else if (key.includes(NUL)) found.push({ field: field.replaceAll(NUL, '\\u0000'), messages: [NUL_MESSAGE] });
         else stack.push([(value as Record<string, unknown>)[key], field]);
       }
     }

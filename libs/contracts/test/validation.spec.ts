@@ -30,6 +30,14 @@ describe('parseMessage', () => {
     expect(await fieldsOf(bytes({ title: 'x', points: [{ lon: 1 }, { lon: -500 }] }))).toEqual(['points[1].lon']);
   });
 
+  it('refuses a NUL character in any string or key, which PostgreSQL cannot store, naming the field', async () => {
+    expect(await fieldsOf(bytes({ title: 'a\u0000b', points: [{ lon: 1 }] }))).toEqual(['title']);
+    const error = (await parseMessage(Report, bytes({ title: 'x', points: [], 'k\u0000': 1 })).catch((e: unknown) => e)) as GridworkError;
+    expect(error.details![0]).toEqual({ field: 'k\\u0000', messages: ['contains the character U+0000 (NUL), which cannot be stored'] });
+    // Only NUL: other control characters and escaped Chinese text pass.
+    expect((await parseMessage(Report, bytes('{"title":"\\u4e2d\\u6587\\u0001","points":[]}'))).title).toBe('中文\u0001');
+  });
+
   it('names unknown fields and missing ones', async () => {
     expect((await fieldsOf(bytes({ points: [], extra: 1 }))).sort()).toEqual(['extra', 'title']);
   });

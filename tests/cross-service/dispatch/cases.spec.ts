@@ -122,6 +122,9 @@ describe('dispatch cases', () => {
     const notDepartment = await errorOf(report({ channel: 'department', pushDownTo: 'grid' }));
     expect(notDepartment?.details?.map((d) => d.field)).toEqual(['channel', 'pushDownTo']);
     expect((await world.query<{ n: number }>('dispatch', `SELECT count(*)::int AS n FROM "case"`))[0]!.n).toBe(before);
+    // A NUL character, which PostgreSQL's text cannot hold, is refused by name instead of failing at the database.
+    const nul = await errorOf(report({ description: 'Pothole\u0000' }));
+    expect(nul?.details).toEqual([{ field: 'description', messages: ['contains the character U+0000 (NUL), which cannot be stored'] }]);
   });
 
   it('learns the grids from the grid service and routes by the most specific rule', async () => {

@@ -3,6 +3,9 @@ import { DataSource } from 'typeorm';
 import { newId } from '@gridwork/persistence';
 import type { AuditPage, AuditRecord, SearchAuditRequest } from './audit.requests.js';
 
+/** A caller's text as PostgreSQL can store it (in text and in jsonb): NUL, escaped or not, as U+FFFD. */
+const storable = (text: string | undefined): string | null => (text === undefined ? null : text.replaceAll('\u0000', '\ufffd').replaceAll('\\u0000', '\\ufffd'));
+
 export type NewAuditRecord = Omit<AuditRecord, 'id' | 'at'>;
 
 interface AuditRow {
@@ -24,6 +27,7 @@ interface AuditRow {
 export class AuditService {
   constructor(private readonly dataSource: DataSource) {}
 
+  /** Writes one record. Its texts are what a caller sent (a path, a user agent), so a NUL, which PostgreSQL cannot hold, is written as U+FFFD. */
   async record(entry: NewAuditRecord): Promise<void> {
     await this.dataSource.query(
       `INSERT INTO audit_record (id, account_id, username, method, route, path, target, status, address, user_agent)
@@ -31,14 +35,14 @@ export class AuditService {
       [
         newId(),
         entry.accountId ?? null,
-        entry.username ?? null,
+        storable(entry.username),
         entry.method,
-        entry.route,
-        entry.path.slice(0, 500),
-        JSON.stringify(entry.target),
+        storable(entry.route),
+        storable(entry.path.slice(0, 500)),
+        storable(JSON.stringify(entry.target)),
         entry.status,
-        entry.address ?? null,
-        entry.userAgent?.slice(0, 300) ?? null,
+        storable(entry.address),
+        storable(entry.userAgent?.slice(0, 300)),
       ],
     );
   }
