@@ -5,3 +5,4 @@ export * from './servers.js';
 export * from './prometheus.js';
 export * from './postgres-cluster.js';
 export * from './nats-cluster.js';
+export * from './ports.js';
