@@ -163,6 +163,43 @@ describe('gateway: dispatch cases over HTTP', () => {
     expect(changed.headers.get('etag')).not.toBe(etag);
   });
 
+  it("serves dispatch's other operations by role and area: categories, calendar, routing rules, supervision, whistles, figures and the board", async () => {
+    expect((await http.get('/dispatch/categories', tokens.housing)).body.items.map((c: { code: string }) => c.code)).toEqual(expect.arrayContaining(['roads', 'pipes']));
+    const category = { code: 'lamps', name: 'Street lamps', responsible: { kind: 'level', level: 'grid' }, acceptHours: 2, completeHours: 24, hoursKind: 'calendar' };
+    expect((await http.post('/dispatch/categories', category, tokens.district)).status).toBe(403);
+    expect((await http.post('/dispatch/categories', category, tokens.admin)).status).toBe(200);
+    expect((await http.get('/dispatch/categories/lamps', tokens.worker)).body).toMatchObject({ code: 'lamps', name: 'Street lamps' });
+    const deadline = await http.get(`/dispatch/calendar/deadline?from=${encodeURIComponent(new Date().toISOString())}&hours=4&hoursKind=calendar`, tokens.district);
+    expect(deadline.status).toBe(200);
+    expect((await http.get('/dispatch/routing-rules', tokens.resident)).status).toBe(403);
+    expect((await http.post('/dispatch/routing-rules', { categoryCode: 'lamps', responsible: { kind: 'level', level: 'community' } }, tokens.district)).status).toBe(403);
+    expect((await http.get('/dispatch/routing-rules', tokens.district)).status).toBe(200);
+
+    // Supervision (督办): a district's desk issues orders as its district only.
+    const c = (await report(tokens.district!)).body.case;
+    const order = { issuer: { level: 'district', areaCode: 'T01' }, note: 'clear it by tomorrow and report back' };
+    expect((await http.post(`/dispatch/cases/${c.id}/supervise`, { ...order, issuer: { level: 'township', areaCode: 'T0101' } }, tokens.district)).status).toBe(403);
+    expect((await http.post(`/dispatch/cases/${c.id}/supervise`, { ...order, issuer: { level: 'platform' } }, tokens.district)).status).toBe(403);
+    const supervised = await http.post(`/dispatch/cases/${c.id}/supervise`, order, tokens.district);
+    expect(supervised.status).toBe(201);
+    const orders = await http.get('/dispatch/supervision-orders?areaCode=T01', tokens.district);
+    expect(orders.body.items.map((o: { caseId: string }) => o.caseId)).toContain(c.id);
+    expect((await http.get('/dispatch/supervision-orders?areaCode=T01', tokens.elsewhere)).status).toBe(403);
+
+    // Whistles on a case: its area's desk, not another's.
+    expect((await http.get(`/dispatch/cases/${c.id}/whistles`, tokens.district)).status).toBe(200);
+    expect((await http.get(`/dispatch/cases/${c.id}/whistles`, tokens.elsewhere)).status).toBe(403);
+
+    // Figures for all staff; the live board for the area's desk.
+    const month = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+    const figures = await http.get(`/dispatch/stats/assessment?dimension=district&key=T01&from=${month}&to=${month}`, tokens.housing);
+    expect(figures.status).toBe(200);
+    expect(figures.body.total.received).toBeGreaterThan(0);
+    expect((await http.get('/dispatch/board?areaCode=T01', tokens.district)).status).toBe(200);
+    expect((await http.get('/dispatch/board?areaCode=T01', tokens.elsewhere)).status).toBe(403);
+    expect((await http.get('/dispatch/board?areaCode=T01', tokens.resident)).status).toBe(403);
+  });
+
   it('records each case write with who did it, and answers 503 while dispatch is away', async () => {
     const audit = await http.get('/admin/audit?route=/dispatch/cases/:caseId/:action&username=housing', tokens.admin);
     expect(audit.body.items.map((r: { status: number; target: { action: string } }) => [r.target.action, r.status])).toEqual(

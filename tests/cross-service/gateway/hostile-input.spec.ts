@@ -175,7 +175,8 @@ describe('gateway: hostile input on every route', () => {
     const before = await counts();
     const writes = ROUTES.filter((route) => route.method !== 'GET');
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...writes), fc.object({ maxDepth: 3, maxKeys: 6 }), async ({ method, path }, body) => {
+      // Non-empty: an empty body is a valid request to some routes (a calendar change of nothing).
+      fc.asyncProperty(fc.constantFrom(...writes), fc.object({ maxDepth: 3, maxKeys: 6 }).filter((body) => Object.keys(body).length > 0), async ({ method, path }, body) => {
         const answer = await send(method, pathWith(path, 'T01'), { token: admin, body: JSON.stringify(body) });
         return answer.status >= 400 && answer.status < 500;
       }),

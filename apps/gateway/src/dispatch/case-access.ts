@@ -18,7 +18,7 @@ export const DESK_ROLES: readonly Role[] = ['platform-admin', 'dispatcher', 'are
 
 /** What each role may do to an existing case, by the action's name in the URL. */
 export const ACTIONS_OF: Record<'desk' | 'department-staff' | 'grid-worker', readonly string[]> = {
-  desk: ['accept', 'assign', 'claim', 'resolve', 'hand-back', 'reject', 'merge', 'callback', 'close', 'blow-whistle'],
+  desk: ['accept', 'assign', 'claim', 'resolve', 'hand-back', 'reject', 'merge', 'callback', 'close', 'blow-whistle', 'supervise'],
   'department-staff': ['claim', 'resolve', 'hand-back', 'report-in'],
   'grid-worker': ['claim', 'resolve', 'hand-back', 'blow-whistle'],
 };
@@ -75,4 +75,17 @@ export function refuseActor(body: unknown): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw GridworkError.validation([{ field: '$', messages: ['body must be a JSON object'] }]);
   if ('actor' in body) throw new GridworkError(ErrorCode.VALIDATION_FAILED, 'invalid fields: actor', [{ field: 'actor', messages: ['actor is set by the gateway from your sign-in: leave it out'] }]);
   return body as Record<string, unknown>;
+}
+
+/**
+ * A supervision order (督办) is issued by a level: a desk issues it only as
+ * its own area (dispatch checks that area is the case's at that level, above
+ * its owner); only a platform admin issues as another area, or as the platform.
+ */
+export function checkIssuer(principal: Principal, acting: Acting, body: Record<string, unknown>): void {
+  if (acting.grant.role === 'platform-admin') return;
+  const issuer = body.issuer as { areaCode?: unknown } | undefined;
+  if (issuer && typeof issuer === 'object' && issuer.areaCode !== acting.grant.areaCode) {
+    throw forbidden(`${principal.username} issues supervision orders as ${acting.grant.areaCode} only, not as ${String(issuer.areaCode ?? 'the platform')}`);
+  }
 }

@@ -9,7 +9,7 @@ import type { Principal } from '../auth/grants.js';
 import { forbidden } from '../http/errors.js';
 import { uuidParam } from '../http/params.js';
 import { Operation } from '../api-docs/operation.js';
-import { ACTIONS_OF, DESK_ROLES, actingOnCase, actingToReport, departmentGrantOf, refuseActor, type Acting } from './case-access.js';
+import { ACTIONS_OF, DESK_ROLES, actingOnCase, actingToReport, checkIssuer, departmentGrantOf, refuseActor, type Acting } from './case-access.js';
 import { listQueryOf } from './list-query.js';
 
 /** The case commands by their name in the URL (`hand-back`, `blow-whistle`): the last token of their subject. */
@@ -129,6 +129,7 @@ export class CasesController {
     if (!endpoint || !ALL_ACTIONS.has(action)) throw GridworkError.notFound(`case action ${action} (one of ${[...ALL_ACTIONS].join(', ')})`);
     const request = { ...refuseActor(body), caseId };
     const acting = await this.actingOn(principal, caseId, action);
+    if (action === 'supervise') checkIssuer(principal, acting, request);
     if (acting.as === 'department') return this.department(acting.department).request(endpoint, request as never);
     return this.platform.request(endpoint, { ...request, actor: acting.actor } as never);
   }

@@ -18,7 +18,8 @@ export interface ForwardedRoute {
    * Where the request's place is, for grants held inside an area (area admins,
    * dispatchers, reviewers, organizers, grid workers): the request field that
    * holds an area or grid code; or what it acts on, read first (`via`: ask
-   * `endpoint` with `{ [as]: request[key] }` and take the reply's `place`);
+   * `endpoint` with `{ [as]: request[key] }` and take the reply's `place`,
+   * an area code or an area path such as a case's);
    * or, for a read, the reply's field. Without it, any grant of the roles may
    * call it.
    */

@@ -77,9 +77,13 @@ export class Forwarder {
     await this.checkPlace(principal, grants, code, route);
   }
 
-  /** Whether one of the grants holds at the area (or grid) `code`, by its path in the grid service. */
+  /** Whether one of the grants holds at the area (or grid) `code`, by its path in the grid service; or inside an area path as it is. */
   private async checkPlace(principal: Principal, grants: Grant[], code: unknown, route: ForwardedRoute): Promise<void> {
     if (grants.some(unscoped)) return;
+    if (Array.isArray(code)) {
+      if (grants.some((grant) => grant.areaCode !== undefined && code.includes(grant.areaCode))) return;
+      throw forbidden(`it is outside ${principal.username}'s area${grants.length > 1 ? 's' : ''} (${grants.map((grant) => grant.areaCode ?? 'none').join(', ')})`);
+    }
     if (typeof code !== 'string') {
       throw forbidden(`${principal.username} holds its grants inside an area, and this request names none: ${needs(route)}`);
     }
