@@ -197,6 +197,24 @@ describe('dispatch cases', () => {
     expect(bad?.details?.map((d) => d.field).sort()).toEqual(['categoryCode', 'reportedFrom']);
   });
 
+  it("keeps a person's scope itself: reads and changes outside the actor's areas are refused", async () => {
+    const c = (await report()).case;
+    expect(c.areaPath).toContain('T01');
+    const elsewhere = { ...operator, areas: ['T09'] };
+    const refused = await errorOf(world.client.request(subjects.dispatch.case.accept, { caseId: c.id, actor: elsewhere }));
+    expect(refused).toMatchObject({ code: ErrorCode.FORBIDDEN, message: `case ${c.number} lies outside T09, where op-1 acts` });
+    expect((await errorOf(world.client.request(subjects.dispatch.case.get, { idOrNumber: c.id, withinAreas: ['T09'] })))?.code).toBe(ErrorCode.FORBIDDEN);
+    expect((await world.client.request(subjects.dispatch.case.get, { idOrNumber: c.id, withinAreas: ['T09', 'T0101'] })).id).toBe(c.id);
+    const listed = (areas: string[]) => world.client.request(subjects.dispatch.case.list, { withinAreas: areas, limit: 200 });
+    expect((await listed(['T09'])).items).toEqual([]);
+    expect((await listed(['T01'])).items.map((i) => i.id)).toContain(c.id);
+    expect((await errorOf(world.client.request(subjects.dispatch.case.supervise, { caseId: c.id, actor: elsewhere, issuer: { level: 'platform' }, note: 'x' })))?.code).toBe(ErrorCode.FORBIDDEN);
+    expect((await errorOf(world.client.request(subjects.dispatch.case.blowWhistle, { caseId: c.id, actor: elsewhere, departments: ['water'], reason: 'x' })))?.code).toBe(ErrorCode.FORBIDDEN);
+    // Inside its areas the actor acts as before.
+    expect((await world.client.request(subjects.dispatch.case.reject, { caseId: c.id, actor: { ...operator, areas: ['T0101'] }, reason: 'not ours' })).state).toBe('rejected');
+    expect((await errorOf(world.client.request(subjects.dispatch.case.list, { withinAreas: ['not a code!'] })))?.details?.[0]?.field).toBe('withinAreas');
+  });
+
   it('takes a category change into account at once: a retired category is refused', async () => {
     const parking = {
       code: 'parking',

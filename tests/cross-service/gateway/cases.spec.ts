@@ -71,7 +71,8 @@ describe('gateway: dispatch cases over HTTP', () => {
     expect(seen).toMatchObject({ status: 200, body: { id: c.id } });
     const elsewhere = await http.get(`/dispatch/cases/${c.id}`, tokens.elsewhere);
     expect(elsewhere).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
-    expect(elsewhere.body.message).toMatch(/elsewhere may not read case \d{16}: its grants are dispatcher T09/);
+    // Dispatch itself refuses it: the gateway tells it the reader's areas.
+    expect(elsewhere.body.message).toMatch(/^case \d{16} lies outside T09, the reader's areas$/);
     expect((await http.post(`/dispatch/cases/${c.id}/reject`, { reason: 'not ours' }, tokens.elsewhere)).status).toBe(403);
     expect((await http.get(`/dispatch/cases/${c.id}`, tokens.resident)).status).toBe(403);
 

@@ -21,7 +21,7 @@ import type { CategoryRow } from '../categories/category.rows.js';
 import { assertResponsibility } from '../categories/responsibility.js';
 import { RoutingService, ownerFor } from '../routing/routing.service.js';
 import { applyChange, assertLegal, ownerAbove, type Change, type Who } from './case-lifecycle.js';
-import { caseOf, lockCase, ownerColumns, ownerOf, type CaseRow } from './case.rows.js';
+import { assertWithinActorsAreas, caseOf, lockCase, ownerColumns, ownerOf, type CaseRow } from './case.rows.js';
 import { deadlinesOf } from '../calendar/working-calendar.js';
 
 /** Actions only a case's owner takes; a department system may take them on the cases it owns. */
@@ -173,6 +173,7 @@ export class CaseCommandsService {
     const who = actorOf(request, department);
     return this.dataSource.transaction(async (em) => {
       const row = await lockCase(em, request.caseId);
+      assertWithinActorsAreas(row, request.actor);
       authorize(row, action, who);
       if (who.kind === 'worker') await this.assertServes(em, row, who);
       assertLegal(row, action);

@@ -20,6 +20,9 @@ export class CaseQueriesService {
     return this.dataSource.transaction('REPEATABLE READ', async (em) => {
       const [row] = await em.query<CaseRow[]>(`SELECT * FROM "case" WHERE ${column} = $1`, [request.idOrNumber]);
       if (!row) throw GridworkError.notFound(`case ${request.idOrNumber}`);
+      if (request.withinAreas && !request.withinAreas.some((area) => row.area_path.includes(area))) {
+        throw new GridworkError(ErrorCode.FORBIDDEN, `case ${row.number} lies outside ${request.withinAreas.join(', ')}, the reader's areas`);
+      }
       // A department sees the cases it owns, owned or reported, or that a whistle called it to (吹哨报到); nobody else's.
       if (department && !(await departmentMayRead(em, row, department))) {
         throw new GridworkError(ErrorCode.FORBIDDEN, `case ${row.number} is neither owned (now or before) nor reported by ${department}, and no whistle on it calls ${department}`);
@@ -40,6 +43,7 @@ export class CaseQueriesService {
     if (request.ownerAreaCode) cases.where('owner_area_code = ?', request.ownerAreaCode);
     if (request.ownerWorkerId) cases.where('owner_worker_id = ?', request.ownerWorkerId);
     if (request.areaCode) cases.where('area_path @> ARRAY[?::text]', request.areaCode);
+    if (request.withinAreas) cases.where('area_path && ?::text[]', request.withinAreas);
     if (request.flag) cases.where('flag = ?', request.flag);
     if (request.categoryCode) cases.where(`starts_with(category_code || '.', ? || '.')`, request.categoryCode);
     if (request.reportedFrom) cases.where('reported_at >= ?', request.reportedFrom);

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { compact } from '@gridwork/persistence';
-import { GridworkError, type Attachment, type Case, type CaseOwner, type CaseState, type Channel, type Reporter, type ResponseLevel, type Satisfaction, type TimelineEntry } from '@gridwork/contracts';
+import { ErrorCode, GridworkError, type Attachment, type Case, type CaseOwner, type CaseState, type Channel, type Reporter, type ResponseLevel, type Satisfaction, type TimelineEntry } from '@gridwork/contracts';
 
 /*
  * The `case` table's columns, all of them, in one place: `CaseRow` holds
@@ -154,4 +154,11 @@ export async function lockCase<Row extends CaseRow = CaseRow>(em: EntityManager,
 export async function lockFreeCases(em: EntityManager, ids: string[]): Promise<string[]> {
   const rows = await em.query<{ id: string }[]>(`SELECT id FROM "case" WHERE id = ANY ($1::uuid[]) ORDER BY id FOR UPDATE SKIP LOCKED`, [ids]);
   return rows.map((row) => row.id);
+}
+
+/** An actor acting within areas (a person's scope, which the gateway sets) changes only cases inside one of them. */
+export function assertWithinActorsAreas(row: CaseRow, actor: { id: string; areas?: string[] } | undefined): void {
+  if (actor?.areas && !actor.areas.some((area) => row.area_path.includes(area))) {
+    throw new GridworkError(ErrorCode.FORBIDDEN, `case ${row.number} lies outside ${actor.areas.join(', ')}, where ${actor.id} acts`);
+  }
 }

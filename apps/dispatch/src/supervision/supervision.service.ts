@@ -17,7 +17,7 @@ import {
 import { publishInTransaction } from '@gridwork/messaging';
 import { newId } from '@gridwork/persistence';
 import { tightenCompletionDeadline } from '../cases/case-lifecycle.js';
-import { lockCase, ownerOf, type TimedCaseRow } from '../cases/case.rows.js';
+import { assertWithinActorsAreas, lockCase, ownerOf, type TimedCaseRow } from '../cases/case.rows.js';
 import { NewestFirst } from '../common/newest-first.js';
 import { appendTimeline } from '../cases/timeline.js';
 import { areaAtLevel } from '../routing/routing.service.js';
@@ -153,6 +153,7 @@ export class SupervisionService {
     const asked = checkRequest(request, now);
     return this.dataSource.transaction(async (em) => {
       const row = await lockCase<TimedCaseRow>(em, request.caseId);
+      assertWithinActorsAreas(row, request.actor);
       const owner = assertMaySupervise(row, asked);
       const order = orderOf(await insertOrder(em, row, owner, asked, now));
       const after = asked.tighter ? await tightenCompletionDeadline(em, row, asked.tighter, now) : row;

@@ -16,7 +16,7 @@ import {
 import { publishInTransaction } from '@gridwork/messaging';
 import { newId } from '@gridwork/persistence';
 import { CalendarService } from '../calendar/calendar.service.js';
-import { lockCase, type CaseRow } from '../cases/case.rows.js';
+import { assertWithinActorsAreas, lockCase, type CaseRow } from '../cases/case.rows.js';
 import { appendTimeline } from '../cases/timeline.js';
 import { publishNotice } from '../notices/notices.js';
 
@@ -172,6 +172,7 @@ export class WhistlesService {
     const blownBy: WhistleBlower = { kind: request.actor.kind, id: request.actor.id, ...(request.actor.name ? { name: request.actor.name } : {}) };
     return this.dataSource.transaction(async (em) => {
       const row = await lockCase(em, request.caseId);
+      assertWithinActorsAreas(row, request.actor);
       assertMayBlow(row, blownBy);
       const now = new Date();
       const hours = request.reportInHours ?? DEFAULT_REPORT_IN_HOURS;

@@ -29,12 +29,30 @@ export type Acting = { as: 'operator' | 'worker'; actor: Actor; grant: Grant } |
 /** Whether a desk grant covers a case (a platform admin's covers all). */
 const deskCovers = (grant: Grant, areaPath: readonly string[]): boolean => grant.role === 'platform-admin' || (grant.areaCode !== undefined && areaPath.includes(grant.areaCode));
 
+/** The areas an actor acts within, told to dispatch so that it refuses a change outside them too: the grant's, unless it holds everywhere. */
+const areasOf = (grant: Grant): { areas?: string[] } => (grant.role !== 'platform-admin' && grant.areaCode ? { areas: [grant.areaCode] } : {});
+
 const operatorOf = (principal: Principal, grant: Grant): Acting => ({
   as: 'operator',
-  actor: { kind: 'operator', id: principal.accountId, name: principal.displayName },
+  actor: { kind: 'operator', id: principal.accountId, name: principal.displayName, ...areasOf(grant) },
   grant,
 });
-const workerOf = (principal: Principal, grant: Grant): Acting => ({ as: 'worker', actor: { kind: 'worker', id: grant.workerId!, name: principal.displayName }, grant });
+const workerOf = (principal: Principal, grant: Grant): Acting => ({
+  as: 'worker',
+  actor: { kind: 'worker', id: grant.workerId!, name: principal.displayName, ...areasOf(grant) },
+  grant,
+});
+
+/**
+ * The areas a principal reads within, when every grant it has holds inside
+ * an area (a district's dispatcher): dispatch then refuses a case outside
+ * them itself. Undefined when a grant holds otherwise (everywhere, or over
+ * a grid worker's own cases), and the gateway's check alone decides.
+ */
+export const readingAreasOf = (principal: Principal): string[] | undefined =>
+  principal.grants.length > 0 && principal.grants.every((grant) => DESK_ROLES.includes(grant.role) && grant.role !== 'platform-admin' && grant.areaCode)
+    ? principal.grants.map((grant) => grant.areaCode!)
+    : undefined;
 
 /**
  * How the principal may act on a case it has read (`c`, with its area path),

@@ -9,7 +9,7 @@ import type { Principal } from '../auth/grants.js';
 import { forbidden } from '../http/errors.js';
 import { uuidParam } from '../http/params.js';
 import { Operation } from '../api-docs/operation.js';
-import { ACTIONS_OF, DESK_ROLES, actingOnCase, actingToReport, checkIssuer, departmentGrantOf, refuseActor, type Acting } from './case-access.js';
+import { ACTIONS_OF, DESK_ROLES, actingOnCase, actingToReport, checkIssuer, departmentGrantOf, readingAreasOf, refuseActor, type Acting } from './case-access.js';
 import { listQueryOf } from './list-query.js';
 
 /** The case commands by their name in the URL (`hand-back`, `blow-whistle`): the last token of their subject. */
@@ -87,7 +87,10 @@ export class CasesController {
     const request = listQueryOf(query);
     const department = departmentGrantOf(principal);
     const desk = await this.deskGrantFor(principal, request.areaCode);
-    if (desk) return this.platform.request(subjects.dispatch.case.list, { ...request, ...(desk.areaCode && !request.areaCode ? { areaCode: desk.areaCode } : {}) });
+    if (desk) {
+      const within = desk.role === 'platform-admin' ? {} : { withinAreas: [desk.areaCode!] };
+      return this.platform.request(subjects.dispatch.case.list, { ...request, ...(desk.areaCode && !request.areaCode ? { areaCode: desk.areaCode } : {}), ...within });
+    }
     const worker = principal.grants.find((grant) => grant.role === 'grid-worker');
     if (worker) {
       if (request.ownerWorkerId !== undefined && request.ownerWorkerId !== worker.workerId) throw forbidden(`a grid worker lists only their own cases (ownerWorkerId ${worker.workerId})`);
@@ -139,7 +142,8 @@ export class CasesController {
     const department = departmentGrantOf(principal);
     const others = principal.grants.some((grant) => grant !== department);
     if (!others && department) return this.department(department.department!).request(subjects.dispatch.case.get, { idOrNumber });
-    const c = await this.platform.request(subjects.dispatch.case.get, { idOrNumber });
+    const within = readingAreasOf(principal);
+    const c = await this.platform.request(subjects.dispatch.case.get, { idOrNumber, ...(within ? { withinAreas: within } : {}) });
     try {
       actingOnCase(principal, c, 'read');
       return c;

@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayMinSize,
   IsArray,
   IsBoolean,
   IsDefined,
@@ -156,6 +157,8 @@ export class CaseDetail extends Case {
 export class GetCaseRequest {
   /** The case id or its people-facing number. */
   @IsString() @Length(1, 60) idOrNumber: string;
+  /** Only if the case lies inside one of these areas (the reader's scope, which the gateway sets); else FORBIDDEN. */
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @Matches(AREA_CODE, { each: true, message: 'each of withinAreas must be an area code' }) withinAreas?: string[];
 }
 
 export class ListCasesRequest {
@@ -169,6 +172,8 @@ export class ListCasesRequest {
   @IsOptional() @IsString() ownerWorkerId?: string;
   /** Cases anywhere under this area. */
   @IsOptional() @Matches(AREA_CODE, { message: 'areaCode must be an area code' }) areaCode?: string;
+  /** Only cases inside one of these areas (the reader's scope, which the gateway sets), whatever else is asked. */
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @Matches(AREA_CODE, { each: true, message: 'each of withinAreas must be an area code' }) withinAreas?: string[];
   @IsOptional() @IsIn(FLAGS) flag?: Flag;
   /** Cases of this category and those under it. */
   @IsOptional() @Matches(CATEGORY_CODE, { message: 'categoryCode must be a category code, e.g. environment.garbage' }) categoryCode?: string;

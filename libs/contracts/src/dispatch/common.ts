@@ -1,4 +1,5 @@
-import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { AREA_CODE } from '../grid/areas.js';
 import { DEPARTMENT_CODE } from '../definitions.js';
 
 /*
@@ -48,4 +49,10 @@ export class Actor {
   @IsIn(['operator', 'worker', 'reporter']) kind: 'operator' | 'worker' | 'reporter';
   @IsString() @Length(1, 100) id: string;
   @IsOptional() @IsString() @Length(1, 100) name?: string;
+  /**
+   * The areas the actor acts within (the gateway sets them from the person's
+   * sign-in: a district dispatcher's district): dispatch refuses a change to
+   * a case outside all of them. Absent: anywhere (the platform's own callers).
+   */
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @Matches(AREA_CODE, { each: true, message: 'each of areas must be an area code' }) areas?: string[];
 }
