@@ -5,6 +5,7 @@ import { apiKeysFeature } from './api-keys/api-keys.module.js';
 import { adminFeature } from './admin/admin.module.js';
 import { auditFeature } from './audit/audit.module.js';
 import { authFeature } from './auth/auth.module.js';
+import { consoleFeature } from './console/console.module.js';
 import { dispatchFeature } from './dispatch/dispatch.module.js';
 import { forwardingFeature } from './forwarding/forwarding.module.js';
 import { GatewayHttpModule } from './http/gateway-http.module.js';
@@ -19,5 +20,5 @@ import { sessionsFeature } from './sessions/sessions.module.js';
 export const gatewayService: ServiceDefinition = {
   service: 'gateway',
   defaultHttpPort: 3000,
-  features: [{ module: GatewayHttpModule }, rateLimitsFeature, accountsFeature, sessionsFeature, auditFeature, apiKeysFeature, authFeature, adminFeature, dispatchFeature, forwardingFeature, open311Feature, apiDocsFeature],
+  features: [{ module: GatewayHttpModule }, rateLimitsFeature, accountsFeature, sessionsFeature, auditFeature, apiKeysFeature, authFeature, adminFeature, dispatchFeature, forwardingFeature, open311Feature, apiDocsFeature, consoleFeature],
 };
