@@ -186,6 +186,37 @@ export class CasePage {
   @IsOptional() @IsString() nextAfter?: string;
 }
 
+/**
+ * Timeline lines of every case written in a time window, oldest first: what
+ * a system that mirrors cases (Open311's servicerequestupdates) polls for.
+ */
+export class ListTimelineRequest {
+  /** Lines written at or after this time. */
+  @IsISO8601() from: string;
+  /** Lines written before this time; now when omitted. */
+  @IsOptional() @IsISO8601() to?: string;
+  /** Only lines that moved a case to a state (no reminders, escalations or notes). */
+  @IsOptional() @IsBoolean() stateChangesOnly?: boolean;
+  /** The previous page's `nextAfter`. */
+  @IsOptional() @Matches(/^\d{1,17}\.[0-9a-f-]{36}\.\d{1,9}$/, { message: 'after must be a nextAfter this endpoint answered' }) after?: string;
+  @IsOptional() @IsInt() @Min(1) @Max(500) limit?: number;
+}
+
+/** A timeline line with the case it belongs to and the state the case was in once it was written. */
+export class CaseTimelineLine extends TimelineEntry {
+  @IsUUID() caseId: string;
+  @IsString() caseNumber: string;
+  @IsString() categoryCode: string;
+  /** The case's state right after this line (the last state any line up to it moved the case to). */
+  @IsIn(CASE_STATES) state: CaseState;
+}
+
+export class TimelinePage {
+  @ValidateNested({ each: true }) @Type(() => CaseTimelineLine) items: CaseTimelineLine[];
+  /** Pass as `after` for the next page; absent on the last. */
+  @IsOptional() @IsString() nextAfter?: string;
+}
+
 /** A change asked of a case; `actor` is required except from a department system, which is known from its subject. */
 export class CaseCommand {
   @IsUUID() caseId: string;
@@ -326,6 +357,14 @@ export const caseSubjects = {
     request: ListCasesRequest,
     reply: CasePage,
     departments: true,
+  }),
+  timeline: defineEndpoint({
+    service,
+    aggregate,
+    action: 'timeline',
+    summary: 'Timeline lines of every case written in a time window, oldest first, paged: for systems that mirror cases and their changes.',
+    request: ListTimelineRequest,
+    reply: TimelinePage,
   }),
   accept: command('accept', 'The dispatcher accepts a reported case as in scope (受理).', AcceptCaseRequest),
   assign: command('assign', 'Assigns or reassigns a case to a department or level, or by the routing rules.', AssignCaseRequest),
