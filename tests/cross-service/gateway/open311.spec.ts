@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XMLParser } from 'fast-xml-parser';
 import { subjects } from '@gridwork/contracts';
+import { GridworkClient } from '@gridwork/client';
 import { testWorld, type TestWorld } from '@gridwork/runtime/test-world';
 import { dispatchService } from '@gridwork/dispatch-service/definition';
 import { gatewayService } from '@gridwork/gateway-service/definition';
@@ -156,5 +157,47 @@ describe('gateway: Open311 GeoReport v2', () => {
     expect(bad.body.map((e: { description: string }) => e.description.split(':')[0]).sort()).toEqual(['page_size', 'start_date', 'status']);
     const list = await get('requests.xml?service_code=roads.pothole');
     expect(Array.isArray(list.body.service_requests.request)).toBe(true);
+  });
+
+  it('feeds request updates (servicerequestupdates) as FixMyStreet’s adapter polls them: each status change in the window, oldest first, in XML and JSON', async () => {
+    const start = new Date(Date.now() - 1000).toISOString();
+    const id = (await post('requests.json', pothole({ description: 'A pothole to follow' }))).body[0].service_request_id;
+    const housing = new GridworkClient(world.nc, { department: 'housing', timeoutMs: 5_000 });
+    const { id: caseId } = await world.client.request(subjects.dispatch.case.get, { idOrNumber: id });
+    await housing.request(subjects.dispatch.case.claim, { caseId });
+    await housing.request(subjects.dispatch.case.resolve, { caseId, resolution: 'Filled and rolled', attachments: [{ kind: 'photo', ref: 'https://photos.example.org/filled.jpg' }] });
+    const end = new Date(Date.now() + 1000).toISOString();
+    const resolveLine = (await world.client.request(subjects.dispatch.case.get, { idOrNumber: id })).timeline.find((line) => line.action === 'resolve');
+    const window = `start_date=${encodeURIComponent(start)}&end_date=${encodeURIComponent(end)}`;
+
+    const feed = await get(`servicerequestupdates.xml?${window}`);
+    expect(feed.status).toBe(200);
+    expect(feed.type).toMatch(/^text\/xml/);
+    const updates = [feed.body.service_requests_updates.request_update].flat().filter((u: { service_request_id: string }) => u.service_request_id === id);
+    expect(updates.map((u: { status: string }) => u.status)).toEqual(['open', 'investigating', 'action_scheduled', 'in_progress', 'fixed']);
+    expect(updates.at(-1)).toEqual({
+      update_id: `${id}-${resolveLine!.seq}`,
+      service_request_id: id,
+      status: 'fixed',
+      updated_datetime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/),
+      description: 'Filled and rolled',
+      media_url: 'https://photos.example.org/filled.jpg',
+    });
+    expect(new Set(updates.map((u: { update_id: string }) => u.update_id)).size).toBe(updates.length);
+    // Never who acted or who reported.
+    expect(feed.text).not.toMatch(/Wang|Fang|13700000000/);
+
+    const json = await get(`servicerequestupdates.json?${window}`);
+    expect(json.body.filter((u: { service_request_id: string }) => u.service_request_id === id)).toEqual(updates);
+    const [page1, page2] = [(await get(`servicerequestupdates.json?${window}&page_size=1`)).body, (await get(`servicerequestupdates.json?${window}&page_size=1&page=2`)).body];
+    expect([...page1, ...page2]).toEqual(json.body.slice(0, 2));
+    expect((await get(`servicerequestupdates.json?start_date=${encodeURIComponent(end)}&end_date=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).body).toEqual([]);
+
+    const bad = await get(`servicerequestupdates.json?start_date=yesterday&page_size=0`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.map((e: { description: string }) => e.description.split(':')[0]).sort()).toEqual(['page_size', 'start_date']);
+    const backwards = await get(`servicerequestupdates.xml?start_date=${encodeURIComponent(end)}&end_date=${encodeURIComponent(start)}`);
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.errors.error.description).toMatch(/^end_date: end_date must be after start_date/);
   });
 });

@@ -1,5 +1,5 @@
 import { XMLBuilder } from 'fast-xml-parser';
-import { FINAL_STATES, type Case, type CaseDetail, type Category, type FieldError } from '@gridwork/contracts';
+import { FINAL_STATES, type Case, type CaseDetail, type CaseState, type CaseTimelineLine, type Category, type FieldError } from '@gridwork/contracts';
 import { LOCAL_OFFSET_MS } from '@gridwork/local-time';
 
 /*
@@ -82,6 +82,48 @@ export function requestOf(c: Case | CaseDetail, names: Map<string, string>): Ser
     long: c.location?.longitude,
     media_url: media?.ref,
   });
+}
+
+/**
+ * The statuses of the servicerequestupdates extension (FixMyStreet's, which
+ * its Open311 adapter maps to its own states; lower case as its own server
+ * answers them): a case's state in the words a mirroring system knows.
+ */
+const UPDATE_STATUS: Record<CaseState, string> = {
+  reported: 'open',
+  accepted: 'investigating',
+  assigned: 'action_scheduled',
+  'in-progress': 'in_progress',
+  resolved: 'fixed',
+  verified: 'fixed',
+  closed: 'closed',
+  'handed-back': 'open',
+  reopened: 'open',
+  merged: 'duplicate',
+  rejected: 'not_councils_responsibility',
+};
+
+export interface RequestUpdate {
+  update_id: string;
+  service_request_id: string;
+  status: string;
+  updated_datetime: string;
+  description: string;
+  media_url: string;
+}
+
+/** A case's timeline line as a request update: its id is the case number and the line's number, which never change. */
+export function updateOf(line: CaseTimelineLine): RequestUpdate {
+  const attachments = Array.isArray(line.data?.attachments) ? (line.data.attachments as { ref?: unknown }[]) : [];
+  const media = attachments.find((attachment) => typeof attachment.ref === 'string' && /^https?:\/\//.test(attachment.ref));
+  return {
+    update_id: `${line.caseNumber}-${line.seq}`,
+    service_request_id: line.caseNumber,
+    status: UPDATE_STATUS[line.state],
+    updated_datetime: w3c(line.at)!,
+    description: line.reason ?? '',
+    media_url: (media?.ref as string | undefined) ?? '',
+  };
 }
 
 const compact = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
