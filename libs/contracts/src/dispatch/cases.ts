@@ -95,6 +95,12 @@ export class ReportCaseRequest {
    * the category's admission item must be admitted there (else NOT_ADMITTED).
    */
   @IsOptional() @IsIn(ADMISSION_LEVELS) pushDownTo?: AdmissionLevel;
+  /**
+   * Answers to the category's attributes by their code: text for string,
+   * text, number and datetime (ISO 8601) and singlevaluelist (a value's
+   * key), a list of keys for multivaluelist. Checked against the category.
+   */
+  @IsOptional() @IsObject() attributes?: Record<string, string | string[]>;
 }
 
 export class Case {
@@ -114,6 +120,8 @@ export class Case {
   @IsArray() @ValidateNested({ each: true }) @Type(() => Attachment) attachments: Attachment[];
   /** The department that reported it (channel `department`). */
   @IsOptional() @IsString() reportingDepartment?: string;
+  /** The report's answers to its category's attributes, checked: numbers as numbers, datetimes as ISO instants, lists as keys. */
+  @IsOptional() @IsObject() attributes?: Record<string, string | number | string[]>;
   @IsOptional() @ValidateNested() @Type(() => CaseOwner) owner?: CaseOwner;
   @IsOptional() @IsString() acceptDueAt?: string;
   @IsOptional() @IsString() completeDueAt?: string;
