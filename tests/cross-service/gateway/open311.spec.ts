@@ -200,4 +200,61 @@ describe('gateway: Open311 GeoReport v2', () => {
     expect(backwards.status).toBe(400);
     expect(backwards.body.errors.error.description).toMatch(/^end_date: end_date must be after start_date/);
   });
+
+  it('defines a service by its category’s attributes, and keeps a post’s attribute[code] answers on the case, naming each wrong one', async () => {
+    await world.client.request(subjects.dispatch.category.define, {
+      code: 'roads.sign',
+      name: 'Damaged sign',
+      responsible: { kind: 'department', department: 'housing' },
+      acceptHours: 2,
+      completeHours: 48,
+      hoursKind: 'calendar',
+      attributes: [
+        { code: 'damage', description: 'What happened to it?', datatype: 'singlevaluelist', required: true, order: 1, values: [{ key: 'fallen', name: 'Fallen down' }, { key: 'faded', name: 'Faded' }] },
+        { code: 'hazards', description: 'What else is there?', datatype: 'multivaluelist', required: false, order: 2, values: [{ key: 'traffic', name: 'Heavy traffic' }, { key: 'school', name: 'A school nearby' }] },
+        { code: 'height_m', description: 'How tall is the sign, in metres?', datatype: 'number', required: false, order: 3 },
+      ],
+    });
+    const services = (await get('services.json')).body;
+    expect(services.find((service: { service_code: string }) => service.service_code === 'roads.sign').metadata).toBe(true);
+    expect(services.find((service: { service_code: string }) => service.service_code === 'roads.pothole').metadata).toBe(false);
+
+    const definition = await get('services/roads.sign.json');
+    expect(definition.body.service_code).toBe('roads.sign');
+    expect(definition.body.attributes[0]).toEqual({
+      variable: true,
+      code: 'damage',
+      datatype: 'singlevaluelist',
+      required: true,
+      datatype_description: expect.any(String),
+      order: 1,
+      description: 'What happened to it?',
+      values: [{ key: 'fallen', name: 'Fallen down' }, { key: 'faded', name: 'Faded' }],
+    });
+    expect(definition.body.attributes.map((attribute: { code: string }) => attribute.code)).toEqual(['damage', 'hazards', 'height_m']);
+    const definitionXml = await get('services/roads.sign.xml');
+    const attributesXml = definitionXml.body.service_definition.attributes.attribute;
+    expect(attributesXml.map((attribute: { code: string }) => attribute.code)).toEqual(['damage', 'hazards', 'height_m']);
+    expect(attributesXml[0].values.value.map((value: { key: string }) => value.key)).toEqual(['fallen', 'faded']);
+    expect(attributesXml[0]).toMatchObject({ variable: 'true', required: 'true', datatype: 'singlevaluelist', order: '1' });
+
+    const sign = (extra: Record<string, string>) => ({ ...pothole({ service_code: 'roads.sign', description: 'The school sign fell' }), ...extra });
+    const form = new URLSearchParams(sign({ 'attribute[damage]': 'fallen', 'attribute[height_m]': '2.5' }));
+    form.append('attribute[hazards][]', 'traffic');
+    form.append('attribute[hazards][]', 'school');
+    const response = await fetch(`${base}/open311/v2/requests.json`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+    const posted = await response.json();
+    expect(response.status).toBe(201);
+    const [stored] = await world.query<{ attributes: unknown }>('dispatch', `SELECT attributes FROM "case" WHERE number = $1`, [posted[0].service_request_id]);
+    expect(stored!.attributes).toEqual({ damage: 'fallen', height_m: 2.5, hazards: ['traffic', 'school'] });
+
+    const before = await world.query<{ n: number }>('dispatch', `SELECT count(*)::int AS n FROM "case"`);
+    const wrong = await post('requests.json', sign({ 'attribute[height_m]': 'tall', 'attribute[colour]': 'red' }));
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.map((error: { description: string }) => error.description.split(':')[0]).sort()).toEqual(['attribute[colour]', 'attribute[damage]', 'attribute[height_m]']);
+    expect(wrong.body.find((error: { description: string }) => error.description.startsWith('attribute[damage]')).description).toBe('attribute[damage]: damage is required: What happened to it?');
+    const wrongXml = await post('requests.xml', sign({ 'attribute[damage]': 'stolen' }));
+    expect(wrongXml.body.errors.error).toEqual({ code: '400', description: 'attribute[damage]: damage must be one of fallen, faded' });
+    expect(await world.query<{ n: number }>('dispatch', `SELECT count(*)::int AS n FROM "case"`)).toEqual(before);
+  });
 });

@@ -7,7 +7,7 @@ import { NATS_CONNECTION } from '@gridwork/messaging';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { Audited } from '../audit/audited.interceptor.js';
 import { Operation } from '../api-docs/operation.js';
-import { CONTENT_TYPE, SPECIFICATION, render, requestOf, serviceOf, splitFormat, updateOf, type Format } from './georeport.js';
+import { CONTENT_TYPE, SPECIFICATION, definitionOf, render, requestOf, serviceOf, splitFormat, updateOf, type Format } from './georeport.js';
 import { Open311ErrorFilter } from './open311-errors.js';
 
 interface Sent {
@@ -71,8 +71,8 @@ export class Open311Controller {
   @Operation({ summary: 'GeoReport v2: a service definition, services/{service_code}.{json,xml}.', signedIn: false, errors: ['NOT_FOUND'] })
   async definition(@Param('file') file: string, @Res() reply: Sent): Promise<void> {
     const { name: code, format } = this.known(file);
-    await this.platform.request(subjects.dispatch.category.get, { code });
-    send(reply, format, 200, { service_code: code, attributes: [] }, 'service_definition');
+    const category = await this.platform.request(subjects.dispatch.category.get, { code });
+    send(reply, format, 200, definitionOf(category, format), 'service_definition');
   }
 
   @Get('requests/:file')
@@ -94,7 +94,8 @@ export class Open311Controller {
 
   @Post(':document')
   @Operation({
-    summary: 'GeoReport v2: posts a service request, requests.{json,xml}, form-encoded (or JSON): api_key, service_code, lat and long or address_string, description, first_name, last_name, phone, media_url.',
+    summary:
+      'GeoReport v2: posts a service request, requests.{json,xml}, form-encoded (or JSON): api_key, service_code, lat and long or address_string, description, first_name, last_name, phone, media_url, and attribute[code] for the service’s attributes (attribute[code][] for each value of a multivaluelist).',
     signedIn: false,
     errors: ['FORBIDDEN', 'NOT_FOUND', 'NOT_ADMITTED'],
   })
@@ -203,7 +204,25 @@ function reportOf(form: Record<string, unknown>): object {
     ...(text('address_string') ? { address: text('address_string') } : {}),
     ...(name || text('phone') ? { reporter: { ...(name ? { name } : {}), ...(text('phone') ? { phone: text('phone') } : {}) } } : {}),
     ...(text('media_url') ? { attachments: [{ kind: 'photo', ref: text('media_url') }] } : {}),
+    ...attributesOf(form),
   };
+}
+
+/**
+ * GeoReport's `attribute[code]` fields (`attribute[code][]` for each value of
+ * a multivaluelist), as the form parser nests them (`attribute: {code}`) or
+ * left flat; dispatch checks them against the service's attributes.
+ */
+function attributesOf(form: Record<string, unknown>): { attributes?: Record<string, unknown> } {
+  const attributes: Record<string, unknown> = {};
+  const nested = form.attribute;
+  if (nested && typeof nested === 'object' && !Array.isArray(nested)) Object.assign(attributes, nested);
+  else if (nested !== undefined) attributes[''] = nested;
+  for (const [name, value] of Object.entries(form)) {
+    const flat = /^attribute\[([^\]]*)\](\[\])?$/.exec(name);
+    if (flat) attributes[flat[1]!] = value;
+  }
+  return Object.keys(attributes).length > 0 ? { attributes } : {};
 }
 
 /** Reads GeoReport's query fields, gathering every wrong one. */
