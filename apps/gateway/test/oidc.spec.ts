@@ -121,6 +121,7 @@ describe('gateway sign-in through an OpenID Connect issuer', () => {
       ['wrong issuer', await mint({ iss: 'https://evil.example' }), /not issued by the configured OpenID Connect issuer \(its iss is "https:\/\/evil\.example"\)/],
       ['wrong audience', await mint({ aud: 'someone-else' }), /not for this gateway \(its aud is "someone-else"\)/],
       ['expired', await mint({ exp: now - 120, iat: now - 600 }), /has expired/],
+      ['not valid yet', await mint({ nbf: now + 600 }), /nbf claim is not valid/],
       ['unknown key', await mint({}, unknownKey), /signed with a key the issuer does not publish/],
       ['forged signature', await mint({}, rogue), /signature does not verify/],
       ['alg none', unsigned({}), /signing algorithm is not allowed/],

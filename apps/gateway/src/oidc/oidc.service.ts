@@ -15,6 +15,8 @@ interface Discovery {
   id_token_signing_alg_values_supported?: string[];
 }
 
+const CLOCK_TOLERANCE_SECONDS = 30;
+
 interface Verifier {
   keys: JWTVerifyGetKey;
   algorithms: string[];
@@ -107,6 +109,8 @@ export class OidcService {
         audience: this.config.GATEWAY_OIDC_AUDIENCE.split(',').map((audience) => audience.trim()),
         algorithms,
         requiredClaims: ['exp'],
+        // The issuer's clock and ours may differ a little: a token just issued is not "not yet valid", one just expired not still good for long.
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
       });
       return payload;
     } catch (err) {
