@@ -1,4 +1,4 @@
-import { IsInt, IsString, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsInt, IsString, IsUrl, Max, Min, MinLength, ValidateIf } from 'class-validator';
 import { loadConfig } from '@gridwork/observability';
 
 /** The gateway's own settings, read from the environment when it starts (a wrong value stops it with the variable named). */
@@ -44,6 +44,34 @@ export class GatewayConfig {
   /** Origins whose web pages may call the API from a browser (CORS), comma separated; empty: none. */
   @IsString()
   GATEWAY_CORS_ORIGINS = '';
+
+  /**
+   * An outside OpenID Connect issuer whose tokens sign people in as an
+   * alternative to passwords (`POST /auth/oidc`): its identifier, exactly as
+   * its tokens' \`iss\` has it; its keys are found through
+   * \`<issuer>/.well-known/openid-configuration\`. Empty: no such sign-in.
+   */
+  @ValidateIf((config: GatewayConfig) => config.GATEWAY_OIDC_ISSUER !== '')
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['https', 'http'] }, { message: 'GATEWAY_OIDC_ISSUER must be the issuer’s URL' })
+  GATEWAY_OIDC_ISSUER = '';
+
+  /** The audience the issuer's tokens must be for (the gateway's client id at the issuer), comma separated when several. */
+  @ValidateIf((config: GatewayConfig) => config.GATEWAY_OIDC_ISSUER !== '')
+  @IsString() @MinLength(1, { message: 'GATEWAY_OIDC_AUDIENCE must be set when GATEWAY_OIDC_ISSUER is' })
+  GATEWAY_OIDC_AUDIENCE = '';
+
+  /** The claim that names the person at the issuer, and so the account linked to it: \`sub\`, unless the issuer names people stably by another. */
+  @IsString() @MinLength(1)
+  GATEWAY_OIDC_SUBJECT_CLAIM = 'sub';
+
+  /**
+   * Seconds after fetching the issuer's keys during which a token with an
+   * unknown key id does not fetch them again: a rotated key is found at
+   * once after that, and made-up key ids cannot make the gateway hammer the
+   * issuer.
+   */
+  @IsInt() @Min(0) @Max(3600)
+  GATEWAY_OIDC_KEYS_COOLDOWN_SECONDS = 30;
 
   /** The first platform admin, created when the gateway starts with no account at all (and never again). */
   @ValidateIf((config: GatewayConfig) => config.GATEWAY_ADMIN_PASSWORD !== '') @IsString() @MinLength(2)

@@ -9,6 +9,7 @@ import { consoleFeature } from './console/console.module.js';
 import { dispatchFeature } from './dispatch/dispatch.module.js';
 import { forwardingFeature } from './forwarding/forwarding.module.js';
 import { GatewayHttpModule } from './http/gateway-http.module.js';
+import { oidcFeature } from './oidc/oidc.module.js';
 import { open311Feature } from './open311/open311.module.js';
 import { rateLimitsFeature } from './rate-limits/rate-limits.module.js';
 import { sessionsFeature } from './sessions/sessions.module.js';
@@ -20,5 +21,5 @@ import { sessionsFeature } from './sessions/sessions.module.js';
 export const gatewayService: ServiceDefinition = {
   service: 'gateway',
   defaultHttpPort: 3000,
-  features: [{ module: GatewayHttpModule }, rateLimitsFeature, accountsFeature, sessionsFeature, auditFeature, apiKeysFeature, authFeature, adminFeature, dispatchFeature, forwardingFeature, open311Feature, apiDocsFeature, consoleFeature],
+  features: [{ module: GatewayHttpModule }, rateLimitsFeature, accountsFeature, sessionsFeature, oidcFeature, auditFeature, apiKeysFeature, authFeature, adminFeature, dispatchFeature, forwardingFeature, open311Feature, apiDocsFeature, consoleFeature],
 };

@@ -49,6 +49,12 @@ describe('gateway rate limits and headers', () => {
     expect((await signIn('10.0.0.2', ADMIN.password)).status).toBe(200);
   });
 
+  it('counts OpenID Connect sign-ins in the same sign-in limit', async () => {
+    const oidc = (address: string) => call('/auth/oidc', address, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: 'not a token from any issuer at all' }) });
+    const statuses = [(await signIn('10.0.0.3')).status, (await oidc('10.0.0.3')).status, (await oidc('10.0.0.3')).status, (await oidc('10.0.0.3')).status, (await signIn('10.0.0.3')).status];
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+  });
+
   it('limits requests per address over all routes, and per token whatever the address; never health or metrics', async () => {
     const fromOne = [];
     for (let i = 0; i < 13; i++) fromOne.push((await call(i % 2 ? '/docs/openapi.json' : '/auth/me', '10.0.1.1')).status);

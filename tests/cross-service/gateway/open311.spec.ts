@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XMLParser } from 'fast-xml-parser';
 import { subjects } from '@gridwork/contracts';
+import { GridworkClient } from '@gridwork/client';
 import { testWorld, type TestWorld } from '@gridwork/runtime/test-world';
 import { dispatchService } from '@gridwork/dispatch-service/definition';
 import { gatewayService } from '@gridwork/gateway-service/definition';
@@ -156,5 +157,104 @@ describe('gateway: Open311 GeoReport v2', () => {
     expect(bad.body.map((e: { description: string }) => e.description.split(':')[0]).sort()).toEqual(['page_size', 'start_date', 'status']);
     const list = await get('requests.xml?service_code=roads.pothole');
     expect(Array.isArray(list.body.service_requests.request)).toBe(true);
+  });
+
+  it('feeds request updates (servicerequestupdates) as FixMyStreet’s adapter polls them: each status change in the window, oldest first, in XML and JSON', async () => {
+    const start = new Date(Date.now() - 1000).toISOString();
+    const id = (await post('requests.json', pothole({ description: 'A pothole to follow' }))).body[0].service_request_id;
+    const housing = new GridworkClient(world.nc, { department: 'housing', timeoutMs: 5_000 });
+    const { id: caseId } = await world.client.request(subjects.dispatch.case.get, { idOrNumber: id });
+    await housing.request(subjects.dispatch.case.claim, { caseId });
+    await housing.request(subjects.dispatch.case.resolve, { caseId, resolution: 'Filled and rolled', attachments: [{ kind: 'photo', ref: 'https://photos.example.org/filled.jpg' }] });
+    const end = new Date(Date.now() + 1000).toISOString();
+    const resolveLine = (await world.client.request(subjects.dispatch.case.get, { idOrNumber: id })).timeline.find((line) => line.action === 'resolve');
+    const window = `start_date=${encodeURIComponent(start)}&end_date=${encodeURIComponent(end)}`;
+
+    const feed = await get(`servicerequestupdates.xml?${window}`);
+    expect(feed.status).toBe(200);
+    expect(feed.type).toMatch(/^text\/xml/);
+    const updates = [feed.body.service_requests_updates.request_update].flat().filter((u: { service_request_id: string }) => u.service_request_id === id);
+    expect(updates.map((u: { status: string }) => u.status)).toEqual(['open', 'investigating', 'action_scheduled', 'in_progress', 'fixed']);
+    expect(updates.at(-1)).toEqual({
+      update_id: `${id}-${resolveLine!.seq}`,
+      service_request_id: id,
+      status: 'fixed',
+      updated_datetime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/),
+      description: 'Filled and rolled',
+      media_url: 'https://photos.example.org/filled.jpg',
+    });
+    expect(new Set(updates.map((u: { update_id: string }) => u.update_id)).size).toBe(updates.length);
+    // Never who acted or who reported.
+    expect(feed.text).not.toMatch(/Wang|Fang|13700000000/);
+
+    const json = await get(`servicerequestupdates.json?${window}`);
+    expect(json.body.filter((u: { service_request_id: string }) => u.service_request_id === id)).toEqual(updates);
+    const [page1, page2] = [(await get(`servicerequestupdates.json?${window}&page_size=1`)).body, (await get(`servicerequestupdates.json?${window}&page_size=1&page=2`)).body];
+    expect([...page1, ...page2]).toEqual(json.body.slice(0, 2));
+    expect((await get(`servicerequestupdates.json?start_date=${encodeURIComponent(end)}&end_date=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).body).toEqual([]);
+
+    const bad = await get(`servicerequestupdates.json?start_date=yesterday&page_size=0`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.map((e: { description: string }) => e.description.split(':')[0]).sort()).toEqual(['page_size', 'start_date']);
+    const backwards = await get(`servicerequestupdates.xml?start_date=${encodeURIComponent(end)}&end_date=${encodeURIComponent(start)}`);
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.errors.error.description).toMatch(/^end_date: end_date must be after start_date/);
+  });
+
+  it('defines a service by its category’s attributes, and keeps a post’s attribute[code] answers on the case, naming each wrong one', async () => {
+    await world.client.request(subjects.dispatch.category.define, {
+      code: 'roads.sign',
+      name: 'Damaged sign',
+      responsible: { kind: 'department', department: 'housing' },
+      acceptHours: 2,
+      completeHours: 48,
+      hoursKind: 'calendar',
+      attributes: [
+        { code: 'damage', description: 'What happened to it?', datatype: 'singlevaluelist', required: true, order: 1, values: [{ key: 'fallen', name: 'Fallen down' }, { key: 'faded', name: 'Faded' }] },
+        { code: 'hazards', description: 'What else is there?', datatype: 'multivaluelist', required: false, order: 2, values: [{ key: 'traffic', name: 'Heavy traffic' }, { key: 'school', name: 'A school nearby' }] },
+        { code: 'height_m', description: 'How tall is the sign, in metres?', datatype: 'number', required: false, order: 3 },
+      ],
+    });
+    const services = (await get('services.json')).body;
+    expect(services.find((service: { service_code: string }) => service.service_code === 'roads.sign').metadata).toBe(true);
+    expect(services.find((service: { service_code: string }) => service.service_code === 'roads.pothole').metadata).toBe(false);
+
+    const definition = await get('services/roads.sign.json');
+    expect(definition.body.service_code).toBe('roads.sign');
+    expect(definition.body.attributes[0]).toEqual({
+      variable: true,
+      code: 'damage',
+      datatype: 'singlevaluelist',
+      required: true,
+      datatype_description: expect.any(String),
+      order: 1,
+      description: 'What happened to it?',
+      values: [{ key: 'fallen', name: 'Fallen down' }, { key: 'faded', name: 'Faded' }],
+    });
+    expect(definition.body.attributes.map((attribute: { code: string }) => attribute.code)).toEqual(['damage', 'hazards', 'height_m']);
+    const definitionXml = await get('services/roads.sign.xml');
+    const attributesXml = definitionXml.body.service_definition.attributes.attribute;
+    expect(attributesXml.map((attribute: { code: string }) => attribute.code)).toEqual(['damage', 'hazards', 'height_m']);
+    expect(attributesXml[0].values.value.map((value: { key: string }) => value.key)).toEqual(['fallen', 'faded']);
+    expect(attributesXml[0]).toMatchObject({ variable: 'true', required: 'true', datatype: 'singlevaluelist', order: '1' });
+
+    const sign = (extra: Record<string, string>) => ({ ...pothole({ service_code: 'roads.sign', description: 'The school sign fell' }), ...extra });
+    const form = new URLSearchParams(sign({ 'attribute[damage]': 'fallen', 'attribute[height_m]': '2.5' }));
+    form.append('attribute[hazards][]', 'traffic');
+    form.append('attribute[hazards][]', 'school');
+    const response = await fetch(`${base}/open311/v2/requests.json`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+    const posted = await response.json();
+    expect(response.status).toBe(201);
+    const [stored] = await world.query<{ attributes: unknown }>('dispatch', `SELECT attributes FROM "case" WHERE number = $1`, [posted[0].service_request_id]);
+    expect(stored!.attributes).toEqual({ damage: 'fallen', height_m: 2.5, hazards: ['traffic', 'school'] });
+
+    const before = await world.query<{ n: number }>('dispatch', `SELECT count(*)::int AS n FROM "case"`);
+    const wrong = await post('requests.json', sign({ 'attribute[height_m]': 'tall', 'attribute[colour]': 'red' }));
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.map((error: { description: string }) => error.description.split(':')[0]).sort()).toEqual(['attribute[colour]', 'attribute[damage]', 'attribute[height_m]']);
+    expect(wrong.body.find((error: { description: string }) => error.description.startsWith('attribute[damage]')).description).toBe('attribute[damage]: damage is required: What happened to it?');
+    const wrongXml = await post('requests.xml', sign({ 'attribute[damage]': 'stolen' }));
+    expect(wrongXml.body.errors.error).toEqual({ code: '400', description: 'attribute[damage]: damage must be one of fallen, faded' });
+    expect(await world.query<{ n: number }>('dispatch', `SELECT count(*)::int AS n FROM "case"`)).toEqual(before);
   });
 });

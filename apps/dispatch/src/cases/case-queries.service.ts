@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ErrorCode, GridworkError, type CaseDetail, type CasePage, type GetCaseRequest, type ListCasesRequest } from '@gridwork/contracts';
+import { ErrorCode, GridworkError, type CaseDetail, type CasePage, type GetCaseRequest, type ListCasesRequest, type ListTimelineRequest, type TimelinePage } from '@gridwork/contracts';
 import { NewestFirst } from '../common/newest-first.js';
 import { caseOf, type CaseRow } from './case.rows.js';
-import { readTimeline } from './timeline.js';
+import { entryOf, readTimeline, readTimelineWindow } from './timeline.js';
 import { departmentMayRead } from '../whistles/whistles.service.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -49,5 +49,23 @@ export class CaseQueriesService {
     if (request.reportedFrom) cases.where('reported_at >= ?', request.reportedFrom);
     if (request.reportedTo) cases.where('reported_at < ?', request.reportedTo);
     return cases.page(this.dataSource.manager, request, caseOf);
+  }
+
+  /** Lines of every case in a window, oldest first; the cursor is the last line's exact time, case and number. */
+  async timeline(request: ListTimelineRequest): Promise<TimelinePage> {
+    const to = request.to ?? new Date().toISOString();
+    if (Date.parse(to) <= Date.parse(request.from)) throw GridworkError.validation([{ field: 'to', messages: ['to must be after from'] }]);
+    const limit = request.limit ?? 100;
+    const [micros, caseId, seq] = request.after?.split('.') ?? [];
+    const rows = await readTimelineWindow(this.dataSource.manager, {
+      from: request.from,
+      to,
+      stateChangesOnly: request.stateChangesOnly ?? false,
+      ...(request.after ? { after: { micros: micros!, caseId: caseId!, seq: Number(seq) } } : {}),
+      limit: limit + 1,
+    });
+    const items = rows.slice(0, limit).map((row) => ({ ...entryOf(row), caseId: row.case_id, caseNumber: row.case_number, categoryCode: row.category_code, state: row.state }));
+    const last = rows.length > limit ? rows[limit - 1]! : undefined;
+    return last ? { items, nextAfter: `${last.at_micros}.${last.case_id}.${last.seq}` } : { items };
   }
 }

@@ -27,6 +27,8 @@ export interface CaseRow {
   area_path: string[];
   reporter: Reporter | null;
   attachments: Attachment[];
+  /** The report's checked answers to its category's attributes. */
+  attributes: Record<string, string | number | string[]> | null;
   reporting_department: string | null;
   push_down_to: ResponseLevel | null;
   owner_kind: 'department' | 'level' | null;
@@ -81,6 +83,7 @@ export function caseOf(row: CaseRow): Case {
     gridCode: row.grid_code ?? undefined,
     reporter: row.reporter ?? undefined,
     reportingDepartment: row.reporting_department ?? undefined,
+    attributes: row.attributes ?? undefined,
     owner,
     acceptDueAt: iso(row.accept_due_at),
     completeDueAt: iso(row.complete_due_at),

@@ -9,6 +9,7 @@ import {
   type GetCaseRequest,
   type HandBackCaseRequest,
   type ListCasesRequest,
+  type ListTimelineRequest,
   type MergeCaseRequest,
   type RejectCaseRequest,
   type ReportCaseRequest,
@@ -40,6 +41,11 @@ export class CaseEndpoints {
   @Endpoint(subjects.dispatch.case.list)
   list(request: ListCasesRequest, { department }: RequestContext) {
     return this.queries.list(request, department);
+  }
+
+  @Endpoint(subjects.dispatch.case.timeline)
+  timeline(request: ListTimelineRequest) {
+    return this.queries.timeline(request);
   }
 
   @Endpoint(subjects.dispatch.case.accept)

@@ -11,6 +11,8 @@ import { CaseEndpoints } from './cases.endpoints.js';
 import { IntakeService } from './intake.service.js';
 import type { Feature } from '@gridwork/runtime';
 import { CreateCaseTables1764000000400 } from './1764000000400-create-case-tables.js';
+import { IndexTimelineByTime1764000000910 } from './1764000000910-index-timeline-by-time.js';
+import { AddCaseAttributes1764000000930 } from './1764000000930-add-case-attributes.js';
 
 @Module({
   imports: [GridAreasModule, CategoriesModule, CalendarModule, RoutingModule, AdmissionListsModule],
@@ -19,4 +21,4 @@ import { CreateCaseTables1764000000400 } from './1764000000400-create-case-table
 })
 export class CasesModule {}
 
-export const casesFeature: Feature = { module: CasesModule, migrations: [CreateCaseTables1764000000400] };
+export const casesFeature: Feature = { module: CasesModule, migrations: [CreateCaseTables1764000000400, IndexTimelineByTime1764000000910, AddCaseAttributes1764000000930] };

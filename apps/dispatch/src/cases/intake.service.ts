@@ -20,6 +20,7 @@ import { newId, preparedQuery } from '@gridwork/persistence';
 import { PINO_LOGGER } from '@gridwork/observability';
 import { CalendarService } from '../calendar/calendar.service.js';
 import { deadlinesOf, type CalendarRules } from '../calendar/working-calendar.js';
+import { checkAnswers } from '../categories/attributes.js';
 import { CategoriesService } from '../categories/categories.service.js';
 import type { CategoryRow } from '../categories/category.rows.js';
 import { AdmissionListsReadModel } from '../read-models/admission-lists/admission-lists.read-model.js';
@@ -35,6 +36,8 @@ import { FIRST_LINES_FROM, TIMELINE_COLUMNS, firstLinesJson } from './timeline.j
 interface Pending {
   request: ReportCaseRequest;
   department?: string;
+  /** The request's answers to its category's attributes, once checked. */
+  attributes?: Record<string, string | number | string[]>;
   resolve: (reply: ReportCaseReply) => void;
   reject: (error: unknown) => void;
 }
@@ -137,7 +140,7 @@ export class IntakeService {
     const answers: Answer[] = batch.map(() => undefined);
     const { fresh, firstInBatch } = firstOfEachKey(batch);
     const categories = await this.categories.cachedByCodes(em, fresh.map((i) => batch[i]!.request.categoryCode));
-    const known = refuseUnknownCategories(batch, fresh, categories, answers);
+    const known = refuseWrongAnswers(batch, refuseUnknownCategories(batch, fresh, categories, answers), categories, answers);
 
     const reports = known.map((i) => batch[i]!);
     const categoryOf = known.map((i) => categories.get(batch[i]!.request.categoryCode)!);
@@ -340,6 +343,17 @@ function refuseUnknownCategories(batch: Pending[], fresh: number[], categories: 
   return fresh.filter((i) => answers[i] === undefined);
 }
 
+/** A report whose answers do not fit its category's attributes is answered VALIDATION_FAILED naming each; the others keep their checked answers. */
+function refuseWrongAnswers(batch: Pending[], known: number[], categories: Map<string, CategoryRow>, answers: Answer[]): number[] {
+  for (const i of known) {
+    const pending = batch[i]!;
+    const { kept, problems } = checkAnswers(categories.get(pending.request.categoryCode)!.attributes ?? [], pending.request.attributes);
+    if (problems.length > 0) answers[i] = GridworkError.validation(problems);
+    else pending.attributes = kept;
+  }
+  return known.filter((i) => answers[i] === undefined);
+}
+
 /** A new case's row: assigned with its deadlines when routing found an owner, else reported, for the dispatcher. */
 function caseRowOf(
   pending: Pending,
@@ -367,6 +381,7 @@ function caseRowOf(
     area_path: path ?? [],
     reporter: request.reporter ?? null,
     attachments: request.attachments ?? [],
+    attributes: pending.attributes ?? null,
     reporting_department: pending.department ?? null,
     push_down_to: request.pushDownTo ?? null,
     ...ownerColumns(owner),

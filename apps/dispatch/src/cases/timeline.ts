@@ -75,14 +75,52 @@ interface TimelineRow {
 
 export async function readTimeline(em: EntityManager, caseId: string): Promise<TimelineEntry[]> {
   const rows = await em.query<TimelineRow[]>(`SELECT * FROM case_timeline WHERE case_id = $1 ORDER BY seq`, [caseId]);
-  return rows.map((row) => {
-    const entry: TimelineEntry = { seq: row.seq, at: row.at.toISOString(), actorKind: row.actor_kind, action: row.action };
-    if (row.actor_id) entry.actorId = row.actor_id;
-    if (row.actor_name) entry.actorName = row.actor_name;
-    if (row.from_state) entry.fromState = row.from_state;
-    if (row.to_state) entry.toState = row.to_state;
-    if (row.reason) entry.reason = row.reason;
-    if (row.data) entry.data = row.data;
-    return entry;
-  });
+  return rows.map(entryOf);
+}
+
+export interface CaseTimelineRow extends TimelineRow {
+  case_id: string;
+  case_number: string;
+  category_code: string;
+  state: TimelineEntry['toState'] & string;
+  /** Microseconds since 1970 of `at`, as text: the exact cursor (a JS Date keeps only milliseconds). */
+  at_micros: string;
+}
+
+/**
+ * A window of lines across cases, oldest first by (at, case, seq), with each
+ * line's case and the state the case was in once the line was written.
+ */
+export async function readTimelineWindow(
+  em: EntityManager,
+  window: { from: string; to: string; stateChangesOnly: boolean; after?: { micros: string; caseId: string; seq: number }; limit: number },
+): Promise<CaseTimelineRow[]> {
+  const params: unknown[] = [window.from, window.to, window.limit];
+  const conditions = ['t.at >= $1', 't.at < $2'];
+  if (window.stateChangesOnly) conditions.push('t.to_state IS NOT NULL');
+  if (window.after) {
+    params.push(window.after.micros, window.after.caseId, window.after.seq);
+    conditions.push(`(t.at, t.case_id, t.seq) > (timestamptz 'epoch' + $4::bigint * interval '1 microsecond', $5::uuid, $6::int)`);
+  }
+  return em.query<CaseTimelineRow[]>(
+    `SELECT t.*, c.number AS case_number, c.category_code,
+            (extract(epoch FROM t.at - timestamptz 'epoch') * 1000000)::bigint::text AS at_micros,
+            (SELECT p.to_state FROM case_timeline p WHERE p.case_id = t.case_id AND p.seq <= t.seq AND p.to_state IS NOT NULL ORDER BY p.seq DESC LIMIT 1) AS state
+       FROM case_timeline t JOIN "case" c ON c.id = t.case_id
+      WHERE ${conditions.join(' AND ')}
+      ORDER BY t.at, t.case_id, t.seq
+      LIMIT $3`,
+    params,
+  );
+}
+
+export function entryOf(row: TimelineRow): TimelineEntry {
+  const entry: TimelineEntry = { seq: row.seq, at: row.at.toISOString(), actorKind: row.actor_kind, action: row.action };
+  if (row.actor_id) entry.actorId = row.actor_id;
+  if (row.actor_name) entry.actorName = row.actor_name;
+  if (row.from_state) entry.fromState = row.from_state;
+  if (row.to_state) entry.toState = row.to_state;
+  if (row.reason) entry.reason = row.reason;
+  if (row.data) entry.data = row.data;
+  return entry;
 }

@@ -13,6 +13,7 @@ import { publishInTransaction } from '@gridwork/messaging';
 import { preparedQuery } from '@gridwork/persistence';
 import { ShortLived } from '../common/short-lived.js';
 import type { CategoryRow } from './category.rows.js';
+import { assertAttributes } from './attributes.js';
 import { assertResponsibility } from './responsibility.js';
 
 function categoryOf(row: CategoryRow): Category {
@@ -26,6 +27,7 @@ function categoryOf(row: CategoryRow): Category {
     hoursKind: row.hours_kind,
     ...(row.admission_item ? { admissionItem: row.admission_item } : {}),
     retired: row.retired,
+    ...(row.attributes.length ? { attributes: row.attributes } : {}),
     updatedAt: row.updated_at.toISOString(),
   };
 }
@@ -40,6 +42,7 @@ export class CategoriesService {
 
   async define(request: DefineCategoryRequest): Promise<Category> {
     const responsible = assertResponsibility(request.responsible, 'responsible');
+    const attributes = assertAttributes(request.attributes ?? []);
     const parentCode = request.code.includes('.') ? request.code.slice(0, request.code.lastIndexOf('.')) : null;
     const defined = await this.dataSource.transaction(async (em) => {
       if (parentCode) {
@@ -47,11 +50,11 @@ export class CategoriesService {
         if (!parent) throw GridworkError.notFound(`parent category ${parentCode}`);
       }
       const [row] = await em.query<CategoryRow[]>(
-        `INSERT INTO category (code, parent_code, name, responsible, accept_hours, complete_hours, hours_kind, admission_item, retired)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        `INSERT INTO category (code, parent_code, name, responsible, accept_hours, complete_hours, hours_kind, admission_item, retired, attributes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, responsible = EXCLUDED.responsible, accept_hours = EXCLUDED.accept_hours,
            complete_hours = EXCLUDED.complete_hours, hours_kind = EXCLUDED.hours_kind, admission_item = EXCLUDED.admission_item,
-           retired = EXCLUDED.retired, updated_at = now()
+           retired = EXCLUDED.retired, attributes = EXCLUDED.attributes, updated_at = now()
          RETURNING *`,
         [
           request.code,
@@ -63,6 +66,7 @@ export class CategoriesService {
           request.hoursKind,
           request.admissionItem ?? null,
           request.retired ?? false,
+          JSON.stringify(attributes),
         ],
       );
       const category = categoryOf(row!);

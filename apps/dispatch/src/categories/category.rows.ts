@@ -1,4 +1,4 @@
-import type { HoursKind, Responsibility } from '@gridwork/contracts';
+import type { CategoryAttribute, HoursKind, Responsibility } from '@gridwork/contracts';
 
 /** A `category` row as stored: who is responsible and the time limits its cases get. */
 export interface CategoryRow {
@@ -11,5 +11,6 @@ export interface CategoryRow {
   hours_kind: HoursKind;
   admission_item: string | null;
   retired: boolean;
+  attributes: CategoryAttribute[];
   updated_at: Date;
 }

@@ -13,6 +13,8 @@ import { forbidden } from '../http/errors.js';
 import { valid } from '../http/body.js';
 import { uuidParam } from '../http/params.js';
 import { Operation } from '../api-docs/operation.js';
+import { OidcLinkList, OidcLinkRequest, OidcLinkView } from '../oidc/oidc.requests.js';
+import { OidcService } from '../oidc/oidc.service.js';
 
 const adminOnly = (principal: Principal): void => {
   if (!isPlatformAdmin(principal)) throw forbidden(`${principal.username} is not a platform admin: only platform admins manage accounts and read the audit record`);
@@ -28,6 +30,7 @@ export class AdminController {
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
     private readonly apiKeys: ApiKeysService,
+    private readonly oidc: OidcService,
   ) {}
 
   @Post('accounts')
@@ -70,6 +73,52 @@ export class AdminController {
     const { account, endSessions } = await this.accounts.update(id, request);
     if (endSessions) await this.sessions.endAllOf(id, 'account changed by an admin');
     return account;
+  }
+
+  /**
+   * An admin says which person at the OpenID Connect issuer is this account:
+   * by the issuer's subject, not by a username or e-mail claim, because the
+   * subject is the one claim an issuer promises never to change or give to
+   * someone else (OpenID Connect Core §5.7), while people can often set
+   * their own name and address there.
+   */
+  @Post('accounts/:id/oidc-links')
+  @Operation({
+    summary: 'Links the account to a person at an OpenID Connect issuer (by the issuer’s subject), so that the issuer’s tokens for that person sign in as the account.',
+    who: 'platform admins',
+    body: OidcLinkRequest,
+    reply: OidcLinkView,
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'CONFLICT'],
+  })
+  async linkOidc(@Acting() principal: Principal, @Param('id') id: string, @Body() body: unknown): Promise<OidcLinkView> {
+    adminOnly(principal);
+    uuidParam(id, 'id');
+    return this.oidc.link(id, await valid(OidcLinkRequest, body), principal.accountId);
+  }
+
+  @Get('accounts/:id/oidc-links')
+  @Operation({ summary: 'The account’s links to people at OpenID Connect issuers.', who: 'platform admins', reply: OidcLinkList, errors: ['FORBIDDEN', 'NOT_FOUND'] })
+  async oidcLinks(@Acting() principal: Principal, @Param('id') id: string): Promise<OidcLinkList> {
+    adminOnly(principal);
+    return this.oidc.linksOf(uuidParam(id, 'id'));
+  }
+
+  /** Unlinking ends the account's sign-ins, as a new password does: one made through the link must not carry on. */
+  @Post('accounts/:id/oidc-links/remove')
+  @HttpCode(200)
+  @Operation({
+    summary: 'Removes a link to a person at an OpenID Connect issuer, and ends the account’s sign-ins.',
+    who: 'platform admins',
+    body: OidcLinkRequest,
+    reply: OidcLinkView,
+    errors: ['FORBIDDEN', 'NOT_FOUND'],
+  })
+  async unlinkOidc(@Acting() principal: Principal, @Param('id') id: string, @Body() body: unknown): Promise<OidcLinkView> {
+    adminOnly(principal);
+    uuidParam(id, 'id');
+    const link = await this.oidc.unlink(id, await valid(OidcLinkRequest, body));
+    await this.sessions.endAllOf(id, 'OpenID Connect link removed by an admin');
+    return link;
   }
 
   @Get('audit')

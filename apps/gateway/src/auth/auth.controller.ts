@@ -1,9 +1,11 @@
-import { Body, Controller, Get, HttpCode, Post, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, UseGuards, UseInterceptors } from '@nestjs/common';
 import { Audited } from '../audit/audited.interceptor.js';
 import { valid } from '../http/body.js';
 import { FromWhere, type Origin } from '../http/request.js';
 import { MeReply, RefreshRequest, SignInRequest, TokenReply } from '../sessions/sessions.requests.js';
 import { Operation } from '../api-docs/operation.js';
+import { OidcSignInRequest } from '../oidc/oidc.requests.js';
+import { OidcService } from '../oidc/oidc.service.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { Acting, SignedIn } from './auth.guard.js';
 import type { Principal } from './grants.js';
@@ -12,7 +14,10 @@ import type { Principal } from './grants.js';
 @Controller('auth')
 @UseInterceptors(Audited)
 export class AuthController {
-  constructor(private readonly sessions: SessionsService) {}
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly oidc: OidcService,
+  ) {}
 
   @Post('sign-in')
   @HttpCode(200)
@@ -25,6 +30,25 @@ export class AuthController {
   async signIn(@Body() body: unknown, @FromWhere() where: Origin): Promise<TokenReply> {
     const request = await valid(SignInRequest, body);
     return (await this.sessions.signIn(request.username, request.password, where)).tokens;
+  }
+
+  @Post('oidc')
+  @HttpCode(200)
+  @Operation({
+    summary:
+      'Signs in with a token from the configured OpenID Connect issuer (an ID token, or a JWT access token, for this gateway’s audience), verified by the issuer’s published keys; the person must be linked to an account by an admin. Answers the gateway’s own tokens, as a password sign-in does.',
+    body: OidcSignInRequest,
+    reply: TokenReply,
+    errors: ['UNAVAILABLE'],
+    signedIn: false,
+  })
+  async signInWithOidc(@Body() body: unknown, @FromWhere() where: Origin, @Req() request: { auditAs?: string }): Promise<TokenReply> {
+    const subject = await this.oidc.subjectOf((await valid(OidcSignInRequest, body)).token);
+    // The audit record names who tried (a password sign-in's body names them; this one's holds only the token): the issuer's person, then their account.
+    request.auditAs = `oidc:${subject}`.slice(0, 64);
+    const account = await this.oidc.accountOf(subject);
+    request.auditAs = account.username;
+    return (await this.sessions.open(account, where)).tokens;
   }
 
   @Post('refresh')

@@ -1,5 +1,5 @@
 import { XMLBuilder } from 'fast-xml-parser';
-import { FINAL_STATES, type Case, type CaseDetail, type Category, type FieldError } from '@gridwork/contracts';
+import { FINAL_STATES, type Case, type CaseDetail, type CaseState, type CaseTimelineLine, type Category, type FieldError } from '@gridwork/contracts';
 import { LOCAL_OFFSET_MS } from '@gridwork/local-time';
 
 /*
@@ -30,13 +30,40 @@ export const serviceOf = (category: Category, names: Map<string, string>): Servi
   service_code: category.code,
   service_name: category.name,
   description: category.name,
-  // No category asks for attributes yet, so no service has a definition beyond its code.
-  metadata: false,
+  // A service has a definition to read when its category asks questions of a report.
+  metadata: (category.attributes?.length ?? 0) > 0,
   // Answered at once with the case number.
   type: 'realtime',
   keywords: category.code.split('.').join(','),
   group: names.get(category.code.split('.')[0]!) ?? category.code.split('.')[0]!,
 });
+
+/** A service definition: the category's attributes in GeoReport's form (each a question for the reporter, so `variable`). */
+export function definitionOf(category: Category, format: Format) {
+  const attributes = (category.attributes ?? []).map((attribute) => {
+    const values = attribute.values?.map((value) => ({ key: value.key, name: value.name }));
+    return {
+      variable: true,
+      code: attribute.code,
+      datatype: attribute.datatype,
+      required: attribute.required,
+      datatype_description: DATATYPE_DESCRIPTION[attribute.datatype],
+      order: attribute.order,
+      description: attribute.description,
+      ...(values ? { values: format === 'json' ? values : { value: values } } : {}),
+    };
+  });
+  return { service_code: category.code, attributes: format === 'json' ? attributes : { attribute: attributes } };
+}
+
+const DATATYPE_DESCRIPTION: Record<string, string> = {
+  string: 'Up to 300 characters',
+  text: 'Up to 4,000 characters',
+  number: 'A number, e.g. 40 or 2.5',
+  datetime: 'A W3C datetime with its offset, e.g. 2026-12-07T09:30:00+08:00',
+  singlevaluelist: 'One of the values’ keys',
+  multivaluelist: 'One or more of the values’ keys, each as attribute[code][]',
+};
 
 export interface ServiceRequest {
   service_request_id: string;
@@ -84,6 +111,48 @@ export function requestOf(c: Case | CaseDetail, names: Map<string, string>): Ser
   });
 }
 
+/**
+ * The statuses of the servicerequestupdates extension (FixMyStreet's, which
+ * its Open311 adapter maps to its own states; lower case as its own server
+ * answers them): a case's state in the words a mirroring system knows.
+ */
+const UPDATE_STATUS: Record<CaseState, string> = {
+  reported: 'open',
+  accepted: 'investigating',
+  assigned: 'action_scheduled',
+  'in-progress': 'in_progress',
+  resolved: 'fixed',
+  verified: 'fixed',
+  closed: 'closed',
+  'handed-back': 'open',
+  reopened: 'open',
+  merged: 'duplicate',
+  rejected: 'not_councils_responsibility',
+};
+
+export interface RequestUpdate {
+  update_id: string;
+  service_request_id: string;
+  status: string;
+  updated_datetime: string;
+  description: string;
+  media_url: string;
+}
+
+/** A case's timeline line as a request update: its id is the case number and the line's number, which never change. */
+export function updateOf(line: CaseTimelineLine): RequestUpdate {
+  const attachments = Array.isArray(line.data?.attachments) ? (line.data.attachments as { ref?: unknown }[]) : [];
+  const media = attachments.find((attachment) => typeof attachment.ref === 'string' && /^https?:\/\//.test(attachment.ref));
+  return {
+    update_id: `${line.caseNumber}-${line.seq}`,
+    service_request_id: line.caseNumber,
+    status: UPDATE_STATUS[line.state],
+    updated_datetime: w3c(line.at)!,
+    description: line.reason ?? '',
+    media_url: (media?.ref as string | undefined) ?? '',
+  };
+}
+
 const compact = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 
 /** GeoReport's names of a case report's fields, for errors that name what the app sent. */
@@ -98,7 +167,8 @@ const FIELD_NAMES: Record<string, string> = {
   attachments: 'media_url',
 };
 
-export const open311Field = (field: string): string => FIELD_NAMES[field] ?? (field.startsWith('attachments') ? 'media_url' : field);
+export const open311Field = (field: string): string =>
+  FIELD_NAMES[field] ?? (field.startsWith('attachments') ? 'media_url' : field.startsWith('attributes.') ? `attribute[${field.slice('attributes.'.length)}]` : field);
 
 export interface Open311Error {
   code: number;

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res, UseFilters, UseInterceptors } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { CASE_STATES, ErrorCode, FINAL_STATES, GridworkError, subjects, type Case, type ListCasesRequest } from '@gridwork/contracts';
+import { CASE_STATES, ErrorCode, FINAL_STATES, GridworkError, subjects, type Case, type CaseTimelineLine, type FieldError, type ListCasesRequest } from '@gridwork/contracts';
 import { GridworkClient } from '@gridwork/client';
 import { NATS_CONNECTION } from '@gridwork/messaging';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { Audited } from '../audit/audited.interceptor.js';
 import { Operation } from '../api-docs/operation.js';
-import { CONTENT_TYPE, SPECIFICATION, render, requestOf, serviceOf, splitFormat, type Format } from './georeport.js';
+import { CONTENT_TYPE, SPECIFICATION, definitionOf, render, requestOf, serviceOf, splitFormat, updateOf, type Format } from './georeport.js';
 import { Open311ErrorFilter } from './open311-errors.js';
 
 interface Sent {
@@ -26,13 +26,18 @@ const DAY_MS = 86_400_000;
 const DEFAULT_DAYS = 90;
 const MAX_RESULTS = 1_000;
 const MAX_PAGE_SIZE = 200;
+/** servicerequestupdates: without a start, the day before the end; a mirror polls without paging, so a page holds all the cap allows. */
+const UPDATES_DEFAULT_HOURS = 24;
+/** Lines asked of dispatch at a time (its most). */
+const TIMELINE_CHUNK = 500;
 
 /**
  * Open311 GeoReport v2 at `/open311/v2`: discovery, services (dispatch's
  * categories), posting a service request (a case, channel `open311`, with
  * an app's key) and reading requests, in JSON or XML by the path's
  * extension. Reading needs no key, as the spec has it, and shows no
- * reporter. Extensions: paging (`page`, `page_size`).
+ * reporter. Extensions: paging (`page`, `page_size`) and the feed of
+ * request updates FixMyStreet's adapter mirrors with (`servicerequestupdates`).
  */
 @Controller('open311/v2')
 @UseFilters(Open311ErrorFilter)
@@ -48,11 +53,17 @@ export class Open311Controller {
   }
 
   @Get(':document')
-  @Operation({ summary: 'GeoReport v2: discovery.{json,xml}, services.{json,xml} or requests.{json,xml} (query: service_request_id, service_code, start_date, end_date, status, page, page_size).', signedIn: false, errors: ['NOT_FOUND'] })
+  @Operation({
+    summary:
+      'GeoReport v2: discovery.{json,xml}, services.{json,xml}, requests.{json,xml} (query: service_request_id, service_code, start_date, end_date, status, page, page_size) or the updates extension servicerequestupdates.{json,xml} (query: start_date, end_date, page, page_size): status changes of every request in the window, oldest first.',
+    signedIn: false,
+    errors: ['NOT_FOUND'],
+  })
   async document(@Param('document') file: string, @Query() query: Record<string, unknown>, @Req() request: Incoming, @Res() reply: Sent): Promise<void> {
-    const { name, format } = this.known(file, ['discovery', 'services', 'requests']);
+    const { name, format } = this.known(file, ['discovery', 'services', 'requests', 'servicerequestupdates']);
     if (name === 'discovery') return send(reply, format, 200, this.discovery(request, format), 'discovery');
     if (name === 'services') return send(reply, format, 200, await this.services(), 'services', 'service');
+    if (name === 'servicerequestupdates') return send(reply, format, 200, await this.updates(query), 'service_requests_updates', 'request_update');
     return send(reply, format, 200, await this.requests(query), 'service_requests', 'request');
   }
 
@@ -60,8 +71,8 @@ export class Open311Controller {
   @Operation({ summary: 'GeoReport v2: a service definition, services/{service_code}.{json,xml}.', signedIn: false, errors: ['NOT_FOUND'] })
   async definition(@Param('file') file: string, @Res() reply: Sent): Promise<void> {
     const { name: code, format } = this.known(file);
-    await this.platform.request(subjects.dispatch.category.get, { code });
-    send(reply, format, 200, { service_code: code, attributes: [] }, 'service_definition');
+    const category = await this.platform.request(subjects.dispatch.category.get, { code });
+    send(reply, format, 200, definitionOf(category, format), 'service_definition');
   }
 
   @Get('requests/:file')
@@ -83,7 +94,8 @@ export class Open311Controller {
 
   @Post(':document')
   @Operation({
-    summary: 'GeoReport v2: posts a service request, requests.{json,xml}, form-encoded (or JSON): api_key, service_code, lat and long or address_string, description, first_name, last_name, phone, media_url.',
+    summary:
+      'GeoReport v2: posts a service request, requests.{json,xml}, form-encoded (or JSON): api_key, service_code, lat and long or address_string, description, first_name, last_name, phone, media_url, and attribute[code] for the service’s attributes (attribute[code][] for each value of a multivaluelist).',
     signedIn: false,
     errors: ['FORBIDDEN', 'NOT_FOUND', 'NOT_ADMITTED'],
   })
@@ -141,6 +153,25 @@ export class Open311Controller {
       after = found.nextAfter;
     }
   }
+
+  /**
+   * servicerequestupdates: each line of a case's timeline in the window that
+   * moved its state, oldest first, as FixMyStreet's adapter reads them (it
+   * polls with start_date and end_date). A page is counted in lines, read
+   * from dispatch a chunk at a time.
+   */
+  private async updates(query: Record<string, unknown>) {
+    const { from, to, page, pageSize } = updatesQueryOf(query);
+    const skip = (page - 1) * pageSize;
+    const lines: CaseTimelineLine[] = [];
+    let after: string | undefined;
+    do {
+      const found = await this.platform.request(subjects.dispatch.case.timeline, { from, to, stateChangesOnly: true, limit: TIMELINE_CHUNK, ...(after ? { after } : {}) });
+      lines.push(...found.items);
+      after = found.nextAfter;
+    } while (after && lines.length < skip + pageSize);
+    return lines.slice(skip, skip + pageSize).map(updateOf);
+  }
 }
 
 /** When the GeoReport endpoint's definition last changed. */
@@ -173,12 +204,30 @@ function reportOf(form: Record<string, unknown>): object {
     ...(text('address_string') ? { address: text('address_string') } : {}),
     ...(name || text('phone') ? { reporter: { ...(name ? { name } : {}), ...(text('phone') ? { phone: text('phone') } : {}) } } : {}),
     ...(text('media_url') ? { attachments: [{ kind: 'photo', ref: text('media_url') }] } : {}),
+    ...attributesOf(form),
   };
 }
 
-/** GET requests' filters as dispatch's case list takes them. */
-function listQueryOf(query: Record<string, unknown>): { filters: ListCasesRequest; page: number; pageSize: number } {
-  const problems: { field: string; messages: string[] }[] = [];
+/**
+ * GeoReport's `attribute[code]` fields (`attribute[code][]` for each value of
+ * a multivaluelist), as the form parser nests them (`attribute: {code}`) or
+ * left flat; dispatch checks them against the service's attributes.
+ */
+function attributesOf(form: Record<string, unknown>): { attributes?: Record<string, unknown> } {
+  const attributes: Record<string, unknown> = {};
+  const nested = form.attribute;
+  if (nested && typeof nested === 'object' && !Array.isArray(nested)) Object.assign(attributes, nested);
+  else if (nested !== undefined) attributes[''] = nested;
+  for (const [name, value] of Object.entries(form)) {
+    const flat = /^attribute\[([^\]]*)\](\[\])?$/.exec(name);
+    if (flat) attributes[flat[1]!] = value;
+  }
+  return Object.keys(attributes).length > 0 ? { attributes } : {};
+}
+
+/** Reads GeoReport's query fields, gathering every wrong one. */
+function queryReader(query: Record<string, unknown>) {
+  const problems: FieldError[] = [];
   const text = (name: string) => (typeof query[name] === 'string' && query[name] !== '' ? (query[name] as string) : undefined);
   const date = (name: string): string | undefined => {
     const value = text(name);
@@ -192,14 +241,24 @@ function listQueryOf(query: Record<string, unknown>): { filters: ListCasesReques
     if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) problems.push({ field: name, messages: [`${name} must be a whole number from 1 to ${max}`] });
     return Number(value);
   };
+  /** page × page_size within the cap, then throws for every problem found. */
+  const done = (page: number, pageSize: number, what: string) => {
+    if (problems.length === 0 && page * pageSize > MAX_RESULTS) problems.push({ field: 'page', messages: [`at most ${MAX_RESULTS} ${what} can be paged through; narrow the dates`] });
+    if (problems.length > 0) throw GridworkError.validation(problems);
+  };
+  return { problems, text, date, int, done };
+}
+
+/** GET requests' filters as dispatch's case list takes them. */
+function listQueryOf(query: Record<string, unknown>): { filters: ListCasesRequest; page: number; pageSize: number } {
+  const { problems, text, date, int, done } = queryReader(query);
   const status = text('status');
   if (status !== undefined && status !== 'open' && status !== 'closed') problems.push({ field: 'status', messages: ['status must be open or closed'] });
   const end = date('end_date');
   const start = date('start_date');
   const pageSize = int('page_size', 50, MAX_PAGE_SIZE);
   const page = int('page', 1, MAX_RESULTS);
-  if (problems.length === 0 && page * pageSize > MAX_RESULTS) problems.push({ field: 'page', messages: [`at most ${MAX_RESULTS} requests can be paged through; narrow the dates`] });
-  if (problems.length > 0) throw GridworkError.validation(problems);
+  done(page, pageSize, 'requests');
   const reportedTo = end ? new Date(end).toISOString() : undefined;
   const reportedFrom = start ? new Date(start).toISOString() : new Date(Date.parse(reportedTo ?? new Date().toISOString()) - DEFAULT_DAYS * DAY_MS).toISOString();
   const states = status === 'closed' ? [...FINAL_STATES] : status === 'open' ? CASE_STATES.filter((state) => !FINAL_STATES.includes(state)) : undefined;
@@ -210,3 +269,17 @@ function listQueryOf(query: Record<string, unknown>): { filters: ListCasesReques
   };
 }
 
+/** servicerequestupdates' window (the day before end_date, or before now, when start_date is not given) and page. */
+function updatesQueryOf(query: Record<string, unknown>): { from: string; to: string; page: number; pageSize: number } {
+  const { problems, date, int, done } = queryReader(query);
+  const end = date('end_date');
+  const start = date('start_date');
+  const pageSize = int('page_size', MAX_RESULTS, MAX_RESULTS);
+  const page = int('page', 1, MAX_RESULTS);
+  if (problems.length > 0) done(page, pageSize, 'updates');
+  const to = end ? new Date(end).toISOString() : new Date().toISOString();
+  const from = start ? new Date(start).toISOString() : new Date(Date.parse(to) - UPDATES_DEFAULT_HOURS * 3_600_000).toISOString();
+  if (Date.parse(to) <= Date.parse(from)) problems.push({ field: 'end_date', messages: [`end_date must be after start_date${end ? '' : ' (now, when not given)'}`] });
+  done(page, pageSize, 'updates');
+  return { from, to, page, pageSize };
+}

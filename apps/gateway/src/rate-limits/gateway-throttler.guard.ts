@@ -34,10 +34,11 @@ export const tokenTracker = (request: Record<string, unknown>): string =>
 
 export const withoutToken = (context: ExecutionContext): boolean => bearerOf(context.switchToHttp().getRequest<Incoming>()) === undefined;
 
-/** The `signIn` limit counts only sign-in attempts. */
+/** The `signIn` limit counts only sign-in attempts, by password or by an OpenID Connect token. */
+const SIGN_IN = new Set(['/auth/sign-in', '/auth/oidc']);
 export const notSigningIn = (context: ExecutionContext): boolean => {
   const request = context.switchToHttp().getRequest<Incoming & { method?: string }>();
-  return !(request.method === 'POST' && request.path === '/auth/sign-in');
+  return !(request.method === 'POST' && SIGN_IN.has(request.path ?? ''));
 };
 
 /** One count per limit and client, over all routes (Nest's default key would count each route apart). */

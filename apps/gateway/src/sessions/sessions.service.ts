@@ -37,7 +37,15 @@ export class SessionsService {
   }
 
   async signIn(username: string, password: string, where: Where): Promise<{ tokens: TokenReply; account: AccountRow }> {
-    const account = await this.accounts.authenticate(username, password);
+    return this.open(await this.accounts.authenticate(username, password), where);
+  }
+
+  /**
+   * A sign-in for an account whose person was proven some other way (an
+   * OpenID Connect issuer's token): the same session, tokens, refresh and
+   * sign-out as a password's.
+   */
+  async open(account: AccountRow, where: Where): Promise<{ tokens: TokenReply; account: AccountRow }> {
     const sessionId = newId();
     const refreshToken = newRefreshToken();
     await this.dataSource.transaction(async (em) => {

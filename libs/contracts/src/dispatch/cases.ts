@@ -96,6 +96,12 @@ export class ReportCaseRequest {
    * the category's admission item must be admitted there (else NOT_ADMITTED).
    */
   @IsOptional() @IsIn(ADMISSION_LEVELS) pushDownTo?: AdmissionLevel;
+  /**
+   * Answers to the category's attributes by their code: text for string,
+   * text, number and datetime (ISO 8601) and singlevaluelist (a value's
+   * key), a list of keys for multivaluelist. Checked against the category.
+   */
+  @IsOptional() @IsObject() attributes?: Record<string, string | string[]>;
 }
 
 export class Case {
@@ -115,6 +121,8 @@ export class Case {
   @IsArray() @ValidateNested({ each: true }) @Type(() => Attachment) attachments: Attachment[];
   /** The department that reported it (channel `department`). */
   @IsOptional() @IsString() reportingDepartment?: string;
+  /** The report's answers to its category's attributes, checked: numbers as numbers, datetimes as ISO instants, lists as keys. */
+  @IsOptional() @IsObject() attributes?: Record<string, string | number | string[]>;
   @IsOptional() @ValidateNested() @Type(() => CaseOwner) owner?: CaseOwner;
   @IsOptional() @IsString() acceptDueAt?: string;
   @IsOptional() @IsString() completeDueAt?: string;
@@ -188,6 +196,37 @@ export class ListCasesRequest {
 
 export class CasePage {
   @ValidateNested({ each: true }) @Type(() => Case) items: Case[];
+  @IsOptional() @IsString() nextAfter?: string;
+}
+
+/**
+ * Timeline lines of every case written in a time window, oldest first: what
+ * a system that mirrors cases (Open311's servicerequestupdates) polls for.
+ */
+export class ListTimelineRequest {
+  /** Lines written at or after this time. */
+  @IsISO8601() from: string;
+  /** Lines written before this time; now when omitted. */
+  @IsOptional() @IsISO8601() to?: string;
+  /** Only lines that moved a case to a state (no reminders, escalations or notes). */
+  @IsOptional() @IsBoolean() stateChangesOnly?: boolean;
+  /** The previous page's `nextAfter`. */
+  @IsOptional() @Matches(/^\d{1,17}\.[0-9a-f-]{36}\.\d{1,9}$/, { message: 'after must be a nextAfter this endpoint answered' }) after?: string;
+  @IsOptional() @IsInt() @Min(1) @Max(500) limit?: number;
+}
+
+/** A timeline line with the case it belongs to and the state the case was in once it was written. */
+export class CaseTimelineLine extends TimelineEntry {
+  @IsUUID() caseId: string;
+  @IsString() caseNumber: string;
+  @IsString() categoryCode: string;
+  /** The case's state right after this line (the last state any line up to it moved the case to). */
+  @IsIn(CASE_STATES) state: CaseState;
+}
+
+export class TimelinePage {
+  @ValidateNested({ each: true }) @Type(() => CaseTimelineLine) items: CaseTimelineLine[];
+  /** Pass as `after` for the next page; absent on the last. */
   @IsOptional() @IsString() nextAfter?: string;
 }
 
@@ -331,6 +370,14 @@ export const caseSubjects = {
     request: ListCasesRequest,
     reply: CasePage,
     departments: true,
+  }),
+  timeline: defineEndpoint({
+    service,
+    aggregate,
+    action: 'timeline',
+    summary: 'Timeline lines of every case written in a time window, oldest first, paged: for systems that mirror cases and their changes.',
+    request: ListTimelineRequest,
+    reply: TimelinePage,
   }),
   accept: command('accept', 'The dispatcher accepts a reported case as in scope (受理).', AcceptCaseRequest),
   assign: command('assign', 'Assigns or reassigns a case to a department or level, or by the routing rules.', AssignCaseRequest),

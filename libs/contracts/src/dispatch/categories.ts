@@ -31,6 +31,31 @@ const CATEGORY_CODE_MESSAGE = 'must be dot-separated lower-case words, e.g. envi
 export const HOURS_KINDS = ['working', 'calendar'] as const;
 export type HoursKind = (typeof HOURS_KINDS)[number];
 
+/** What kind of value an attribute takes (Open311 GeoReport's datatypes). */
+export const ATTRIBUTE_DATATYPES = ['string', 'number', 'datetime', 'text', 'singlevaluelist', 'multivaluelist'] as const;
+export type AttributeDatatype = (typeof ATTRIBUTE_DATATYPES)[number];
+export const ATTRIBUTE_CODE = /^[a-z][a-z0-9_]{0,39}$/;
+
+export class AttributeValue {
+  /** What a report sends, e.g. `deep`. */
+  @IsString() @Length(1, 60) key: string;
+  /** What a person sees, e.g. `Deeper than 5 cm`. */
+  @IsString() @Length(1, 200) name: string;
+}
+
+/** A question a report in the category answers (an Open311 service attribute): its value is kept on the case. */
+export class CategoryAttribute {
+  @Matches(ATTRIBUTE_CODE, { message: 'code must be lower-case letters, digits and _, starting with a letter (at most 40)' }) code: string;
+  /** The question as a person reads it. */
+  @IsString() @Length(1, 300) description: string;
+  @IsIn(ATTRIBUTE_DATATYPES) datatype: AttributeDatatype;
+  @IsBoolean() required: boolean;
+  /** Where it comes among the category's attributes, first is 1. */
+  @IsInt() @Min(1) @Max(1000) order: number;
+  /** The choices of a singlevaluelist or multivaluelist (and only of those). */
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => AttributeValue) values?: AttributeValue[];
+}
+
 export class DefineCategoryRequest {
   /** Dot-separated path: `environment.garbage` sits under `environment`, which must exist. */
   @Matches(CATEGORY_CODE, { message: `code ${CATEGORY_CODE_MESSAGE}` }) code: string;
@@ -47,6 +72,8 @@ export class DefineCategoryRequest {
   @IsOptional() @IsString() @Length(1, 60) admissionItem?: string;
   /** A retired category takes no new cases; its cases keep it. */
   @IsOptional() @IsBoolean() retired?: boolean;
+  /** Questions a report in this category answers (`attributes` of case.report); none when omitted. */
+  @IsOptional() @IsArray() @ArrayMaxSize(30) @ValidateNested({ each: true }) @Type(() => CategoryAttribute) attributes?: CategoryAttribute[];
 }
 
 export class Category extends DefineCategoryRequest {
