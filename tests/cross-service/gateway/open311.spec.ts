@@ -243,7 +243,7 @@ describe('gateway: Open311 GeoReport v2', () => {
     form.append('attribute[hazards][]', 'traffic');
     form.append('attribute[hazards][]', 'school');
     const response = await fetch(`${base}/open311/v2/requests.json`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
-    const posted = await response.json();
+    const posted = (await response.json()) as { service_request_id: string }[];
     expect(response.status).toBe(201);
     const [stored] = await world.query<{ attributes: unknown }>('dispatch', `SELECT attributes FROM "case" WHERE number = $1`, [posted[0].service_request_id]);
     expect(stored!.attributes).toEqual({ damage: 'fallen', height_m: 2.5, hazards: ['traffic', 'school'] });
