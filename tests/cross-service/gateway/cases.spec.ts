@@ -199,6 +199,11 @@ describe('gateway: dispatch cases over HTTP', () => {
     expect((await http.get('/dispatch/board?areaCode=T01', tokens.district)).status).toBe(200);
     expect((await http.get('/dispatch/board?areaCode=T01', tokens.elsewhere)).status).toBe(403);
     expect((await http.get('/dispatch/board?areaCode=T01', tokens.resident)).status).toBe(403);
+    const since = encodeURIComponent(new Date(Date.now() - 3600_000).toISOString());
+    const lines = await http.get(`/dispatch/timeline?from=${since}&stateChangesOnly=true`, tokens.district);
+    expect(lines.status).toBe(200);
+    expect(lines.body.items.length).toBeGreaterThan(0);
+    expect((await http.get(`/dispatch/timeline?from=${since}`, tokens.housing)).status).toBe(403);
   });
 
   it('records each case write with who did it, and answers 503 while dispatch is away', async () => {

@@ -30,6 +30,8 @@ export const DISPATCH_ROUTES: readonly ForwardedRoute[] = [
   // A city-wide rule names no area, so only a platform admin (who holds everywhere) sets it.
   { method: 'POST', path: 'routing-rules', endpoint: d.routing.setRule, roles: AREA_ADMIN, scope: { field: 'areaCode' }, status: 200 },
   { method: 'POST', path: 'routing-rules/:id/remove', endpoint: d.routing.removeRule, roles: PLATFORM_ADMIN_ONLY, status: 200 },
+  // Every case's timeline lines in a time window (what a mirroring system polls; Open311's update feed is built on it)
+  { method: 'GET', path: 'timeline', endpoint: d.case.timeline, roles: [...DESK, 'operator'] },
   // Whistles and supervision orders
   { method: 'GET', path: 'cases/:caseId/whistles', endpoint: d.whistle.list, roles: [...DESK, 'department-staff'], scope: ofCase, asDepartment: true },
   { method: 'GET', path: 'supervision-orders', endpoint: d.supervision.list, roles: [...DESK, 'department-staff'], scope: { field: 'areaCode' }, asDepartment: true },
