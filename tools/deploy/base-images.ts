@@ -1,7 +1,7 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build, docker, DOCKER, imageExists, sh } from './docker.js';
+import { build, docker, dockerClient, imageExists, sh } from './docker.js';
 
 /*
  * The base images the deployment test builds, since no image registry is
@@ -34,7 +34,7 @@ export function debianBase(): boolean {
     // Package downloads and lists are the build's, not the image's.
     sh('sh', ['-c', `rm -rf "${root}"/var/cache/apt/archives/*.deb "${root}"/var/lib/apt/lists/*`]);
     sh('sh', ['-c', `tar -C "${root}" -c . | "$DOCKER" import --change 'CMD ["/bin/bash"]' - ${BASE.debian}`], {
-      env: { DOCKER },
+      env: { DOCKER: dockerClient() },
     });
   } finally {
     rmSync(root, { recursive: true, force: true });

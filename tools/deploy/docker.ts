@@ -5,9 +5,10 @@ import { existsSync, openSync } from 'node:fs';
  * The Docker engine the deployment test uses, and the commands it runs.
  * The client is the engine's own where Debian's docker.io is installed
  * (/usr/bin/docker): a newer client elsewhere on PATH may need the buildx
- * plugin for BuildKit builds, which Debian's engine does not bring.
+ * plugin for BuildKit builds, which Debian's engine does not bring. Looked
+ * up at each call: the engine may be installed by this run.
  */
-export const DOCKER = process.env.DOCKER ?? (existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker');
+export const dockerClient = () => process.env.DOCKER ?? (existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker');
 export const COMPOSE = process.env.DOCKER_COMPOSE ?? 'docker-compose';
 
 const DOCKERD_PIDFILE = '/var/run/gridwork-dockerd.pid';
@@ -41,9 +42,9 @@ export function shown(command: string, args: string[], env: NodeJS.ProcessEnv = 
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal})`);
 }
 
-export const docker = (args: string[], options: Parameters<typeof sh>[2] = {}) => sh(DOCKER, args, options);
+export const docker = (args: string[], options: Parameters<typeof sh>[2] = {}) => sh(dockerClient(), args, options);
 
-const engineAnswers = () => sh(DOCKER, ['info', '--format', '{{.ServerVersion}}'], { allowFailure: true }).code === 0;
+const engineAnswers = () => sh(dockerClient(), ['info', '--format', '{{.ServerVersion}}'], { allowFailure: true }).code === 0;
 const hasCommand = (name: string) => sh('sh', ['-c', `command -v ${name}`], { allowFailure: true }).code === 0;
 
 /** Installs the Debian packages among `packages` whose command is missing (idempotent). */
@@ -97,7 +98,7 @@ export const imageSizeMb = (image: string) => Number(docker(['image', 'inspect',
 export function build(tag: string, context: string, args: Record<string, string>, dockerfile?: string): void {
   const ca = process.env.NODE_EXTRA_CA_CERTS;
   shown(
-    DOCKER,
+    dockerClient(),
     [
       'build',
       '--progress=plain',

@@ -25,7 +25,7 @@ import { GridworkClient } from '@gridwork/client';
 import { subjects } from '@gridwork/contracts';
 import pg from 'pg';
 import { BASE, baseImages } from './base-images.js';
-import { build, COMPOSE, docker, ensureEngine, imageSizeMb, sh, shown, sleep } from './docker.js';
+import { build, COMPOSE, docker, dockerClient, ensureEngine, imageSizeMb, sh, shown, sleep } from './docker.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const apps = readdirSync(join(root, 'apps')).sort();
@@ -243,6 +243,7 @@ function testcontainers(): void {
     TEST_NATS_IMAGE: BASE.nats,
     TESTCONTAINERS_RYUK_DISABLED: 'true',
     DOCKER_HOST: 'unix:///var/run/docker.sock',
+    DOCKER: dockerClient(),
   };
   try {
     shown('npx', ['vitest', 'run', 'libs/testing/test/containers.spec.ts', 'apps/grid/test/areas.spec.ts'], env);
