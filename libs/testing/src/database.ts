@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { isListening, postgresFromDocker } from './servers.js';
+import { containersOnly, isListening, postgresFromDocker } from './servers.js';
 
 export interface TestDatabase {
   name: string;
@@ -13,7 +13,7 @@ const LOCAL_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
 /** The server tests use: `TEST_DATABASE_URL`, else the local PostgreSQL, else a Testcontainers one. */
 export async function testDatabaseServerUrl(): Promise<string> {
   if (process.env.TEST_DATABASE_URL) return process.env.TEST_DATABASE_URL;
-  if (await isListening('127.0.0.1', 5432)) return LOCAL_SERVER;
+  if (!containersOnly() && (await isListening('127.0.0.1', 5432))) return LOCAL_SERVER;
   return postgresFromDocker();
 }
 

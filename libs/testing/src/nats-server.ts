@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { isListening, natsFromDocker } from './servers.js';
+import { containersOnly, isListening, natsFromDocker } from './servers.js';
 
 export interface NatsServerProcess {
   url: string;
@@ -93,6 +93,7 @@ export async function startNatsServer(): Promise<NatsServerProcess> {
 export async function testNats(): Promise<{ url: string; dispose(): Promise<void> }> {
   const shared = (url: string) => ({ url, dispose: async () => undefined });
   if (process.env.TEST_NATS_URL) return shared(process.env.TEST_NATS_URL);
+  if (containersOnly()) return shared(await natsFromDocker());
   if (natsServerBinary()) return startNatsServer();
   if (await isListening('127.0.0.1', 4222)) return shared('nats://127.0.0.1:4222');
   return shared(await natsFromDocker());

@@ -6,7 +6,15 @@ import { connect as tcpConnect } from 'node:net';
  * 127.0.0.1:5432; NATS as a private `nats-server` per test file, or the one on
  * 127.0.0.1:4222 when no binary is installed); else, where Docker runs,
  * containers started by Testcontainers for this test process.
+ * TEST_SERVERS=containers skips the local servers, so the containers are
+ * used even where local ones run (`npm run test:deploy` runs a test file so);
+ * TEST_POSTGRES_IMAGE and TEST_NATS_IMAGE name other images than the
+ * official ones (where no registry is reachable, the locally built
+ * gridwork-local/postgis:15 and gridwork-local/nats:2.9 from deploy/base).
  */
+
+/** Whether tests must take their servers from Docker rather than the local ones. */
+export const containersOnly = () => process.env.TEST_SERVERS === 'containers';
 
 export async function isListening(host: string, port: number, timeoutMs = 1_000): Promise<boolean> {
   return new Promise((resolve) => {
@@ -32,7 +40,7 @@ export function postgresFromDocker(): Promise<string> {
   postgresContainer ??= (async () => {
     const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
     try {
-      const container = await new PostgreSqlContainer('postgis/postgis:15-3.4').start();
+      const container = await new PostgreSqlContainer(process.env.TEST_POSTGRES_IMAGE || 'postgis/postgis:15-3.4').start();
       return container.getConnectionUri();
     } catch (err) {
       throw Object.assign(noServer('PostgreSQL', 'TEST_DATABASE_URL'), { cause: err });
@@ -46,7 +54,7 @@ export function natsFromDocker(): Promise<string> {
   natsContainer ??= (async () => {
     const { GenericContainer, Wait } = await import('testcontainers');
     try {
-      const container = await new GenericContainer('nats:2.10')
+      const container = await new GenericContainer(process.env.TEST_NATS_IMAGE || 'nats:2.10')
         .withCommand(['-js'])
         .withExposedPorts(4222)
         .withWaitStrategy(Wait.forLogMessage(/Server is ready/))
