@@ -10,7 +10,7 @@ import { startShippedNats } from '../deploy/shipped-nats.js';
 import { cleanups, dispatchAnswers, log, runBench, startDispatch } from './dispatch-world.js';
 import { closedLoop, fmt, fmtInt, int, summarize, table } from './stats.js';
 import { processCpuSeconds } from './cpu.js';
-import { seedGridReadModel } from './dispatch-world.js';
+import { prepareIntakeWorld } from './dispatch-world.js';
 
 /*
  * Dispatch intake sent by a department system (gov.ext.housing.dispatch.case.report),
@@ -49,15 +49,7 @@ async function startDispatchOn(natsUrl: string, platform: GridworkClient, env: R
   cleanups.push(() => db.drop());
   const child = await startDispatch(db.url, natsUrl, env);
   await dispatchAnswers(platform);
-  await seedGridReadModel(db.url, 'B', GRID_SIDE);
-  await platform.request(subjects.dispatch.category.define, {
-    code: 'environment',
-    name: 'Environment',
-    responsible: { kind: 'level', level: 'grid' },
-    acceptHours: 2,
-    completeHours: 24,
-    hoursKind: 'working',
-  });
+  await prepareIntakeWorld(db.url, platform, GRID_SIDE);
   return child.pid!;
 }
 

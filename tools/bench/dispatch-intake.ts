@@ -10,7 +10,7 @@ import { createTestDatabase, startNatsServer } from '@gridwork/testing';
 import { measureCpu } from './cpu.js';
 import { cleanups, dispatchAnswers, dispatchCpuGroups, log, openLoop, runBench, startDispatchDeployment } from './dispatch-world.js';
 import { closedLoop, fmt, fmtInt, int, p95PerSecond, summarize, table, until } from './stats.js';
-import { seedGridReadModel } from './dispatch-world.js';
+import { prepareIntakeWorld } from './dispatch-world.js';
 
 /*
  * Intake benchmark of the dispatch service (issue: ≥ 1,000 cases/s sustained
@@ -97,15 +97,7 @@ async function main(): Promise<void> {
   const sql = new pg.Client({ connectionString: db.url });
   await sql.connect();
   cleanups.push(() => sql.end());
-  await seedGridReadModel(db.url, 'B', GRID_SIDE);
-  await client.request(subjects.dispatch.category.define, {
-    code: 'environment',
-    name: 'Environment',
-    responsible: { kind: 'level', level: 'grid' },
-    acceptHours: 2,
-    completeHours: 24,
-    hoursKind: 'working',
-  });
+  await prepareIntakeWorld(db.url, client, GRID_SIDE);
 
   log('warming up');
   await closedLoop(2_000, CONCURRENCY, () => client.request(subjects.dispatch.case.report, randomReport('warm')));

@@ -115,3 +115,16 @@ export async function seedGridReadModel(url: string, city: string, side: number)
   }
 }
 
+/** The intake benchmarks' world: the bench city's grids in dispatch's read model, and the grid-level category their reports are of. */
+export async function prepareIntakeWorld(url: string, client: GridworkClient, side: number): Promise<void> {
+  await seedGridReadModel(url, 'B', side);
+  await client.request(subjects.dispatch.category.define, {
+    code: 'environment',
+    name: 'Environment',
+    responsible: { kind: 'level', level: 'grid' },
+    acceptHours: 2,
+    completeHours: 24,
+    hoursKind: 'working',
+  });
+}
+
