@@ -6,11 +6,13 @@ import { GATEWAY_CONFIG, gatewayConfig, type GatewayConfig } from '../gateway.co
 import { HttpErrorFilter } from './errors.js';
 import { onlyKnownBodies } from './media-type.js';
 import { DeclaredQueryOnly } from './declared-query.interceptor.js';
+import { ContentETag } from './etag.interceptor.js';
 
 /**
  * The gateway's settings for every feature that injects `GATEWAY_CONFIG`;
  * its error format for every route, also for what fails before a route is
  * reached (a malformed or oversized body); and what every answer carries:
+ * an ETag on every JSON answer to a GET (304 while it is unchanged);
  * helmet's security headers (a content security policy that allows only the
  * gateway's own scripts), and CORS for the configured origins only.
  */
@@ -20,6 +22,7 @@ import { DeclaredQueryOnly } from './declared-query.interceptor.js';
     { provide: GATEWAY_CONFIG, useFactory: () => gatewayConfig() },
     { provide: APP_FILTER, useClass: HttpErrorFilter },
     { provide: APP_INTERCEPTOR, useClass: DeclaredQueryOnly },
+    { provide: APP_INTERCEPTOR, useClass: ContentETag },
   ],
   exports: [GATEWAY_CONFIG],
 })
