@@ -91,7 +91,7 @@ describe('gateway: grid and admission over HTTP', () => {
   it("passes the person's areas on, so that grid and admission keep the scope themselves", async () => {
     // Listen beside grid (not in its queue group) to what the gateway asks it.
     const heard: Record<string, unknown>[] = [];
-    const sub = world.nc.subscribe('gov.grid.worker.>', { callback: (_error, msg) => heard.push(msg.json()) });
+    const sub = world.nc.subscribe('gov.grid.worker.>', { callback: (_error, msg) => void heard.push(msg.json()) });
     await world.nc.flush();
     const hired = await http.post('/grid/workers', { name: 'Worker Qian', employment: 'full-time', hiredOn: '2026-01-01', communityCode: 'T010101' }, t.districtAdmin);
     expect(hired.status).toBe(201);
