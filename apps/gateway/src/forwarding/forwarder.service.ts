@@ -57,16 +57,22 @@ export class Forwarder {
   }
 
   /**
-   * The actor and reviewer a request names are the signed-in person, and the
-   * areas it acts within are those of the grants it acts by (so the service
-   * keeps the person's scope too), when its class has such fields.
+   * The actor, viewer and reviewer a request names are the signed-in person,
+   * and the areas it acts within are those of the grants it acts by (so the
+   * service keeps the person's scope too: `withinAreas`, or the actor's or
+   * viewer's `areas`), when its class has such fields.
    */
   private signedInFields(route: ForwardedRoute, principal: Principal, grants: Grant[]): Record<string, unknown> {
-    const has = (field: string) => Reflect.getMetadata('design:type', route.endpoint.request.prototype, field) !== undefined;
+    const request = route.endpoint.request;
+    const person = (field: string) => {
+      const type = fieldType(request, field);
+      return { id: principal.accountId, ...(fieldType(type, 'name') ? { name: principal.displayName } : {}), ...(fieldType(type, 'areas') ? renamed(withinAreasOf(principal, grants)) : {}) };
+    };
     return {
-      ...(has('actor') ? { actor: { id: principal.accountId, name: principal.displayName } } : {}),
-      ...(has('reviewerId') ? { reviewerId: principal.accountId } : {}),
-      ...(has('withinAreas') ? withinAreasOf(principal, grants) : {}),
+      ...(fieldType(request, 'actor') ? { actor: person('actor') } : {}),
+      ...(fieldType(request, 'viewer') ? { viewer: person('viewer') } : {}),
+      ...(fieldType(request, 'reviewerId') ? { reviewerId: principal.accountId } : {}),
+      ...(fieldType(request, 'withinAreas') ? withinAreasOf(principal, grants) : {}),
     };
   }
 
@@ -107,6 +113,12 @@ export class Forwarder {
     return client;
   }
 }
+
+/** The declared type of a request class's field (a nested class for an object field), or undefined when it has no such field. */
+const fieldType = (type: unknown, field: string): unknown =>
+  typeof type === 'function' ? Reflect.getMetadata('design:type', (type as { prototype: object }).prototype, field) : undefined;
+
+const renamed = ({ withinAreas }: { withinAreas?: string[] }): { areas?: string[] } => (withinAreas ? { areas: withinAreas } : {});
 
 /** `withinAreas` for grants held inside areas; nothing when one of them holds everywhere. */
 function withinAreasOf(principal: Principal, grants: Grant[]): { withinAreas?: string[] } {
