@@ -44,7 +44,8 @@ export const AREA_CODE_OPTIONS = { message: `$property ${AREA_CODE_MESSAGE}` };
 export const MAX_WITHIN_AREAS = 20;
 
 /**
- * The `withinAreas` field of a request that is about a place: the areas the
+ * The `withinAreas` field of a request that is about a place (or an actor's
+ * `areas`, as dispatch's writes carry them): the areas the
  * caller acts within (the gateway sets them from the person's grants: an
  * area admin's community, a district dispatcher's district). The service
  * itself answers FORBIDDEN when the place the request is about lies outside
@@ -60,7 +61,7 @@ export function WithinAreas(): PropertyDecorator {
     IsArray(),
     ArrayMinSize(1),
     ArrayMaxSize(MAX_WITHIN_AREAS),
-    Matches(AREA_CODE, { each: true, message: 'each of withinAreas must be an area code' }),
+    Matches(AREA_CODE, { each: true, message: 'each of $property must be an area code' }),
   ];
   return (target, property) => rules.forEach((rule) => rule(target, property));
 }
