@@ -1,12 +1,20 @@
 import type { ServiceDefinition } from '@gridwork/runtime';
 import { gridAreasFeature } from './read-models/grid-areas/grid-areas.module.js';
+import { organizationsFeature } from './organizations/organizations.module.js';
+import { approvalsFeature } from './approvals/approvals.module.js';
+import { membersFeature } from './members/members.module.js';
+import { mergesFeature } from './merges/merges.module.js';
+import { transfersFeature } from './transfers/transfers.module.js';
 
 /**
- * The org service (docs/domain.md, "Organizations and membership"). It keeps
+ * The org service (docs/domain.md, "Organizations and membership"): the tree
+ * of party organizations, members with their personal data encrypted,
+ * relationship transfers and the approval record of every workflow. It keeps
  * a read model of the grid service's area tree (read-models/).
  */
 export const orgService: ServiceDefinition = {
   service: 'org',
   defaultHttpPort: 3001,
-  features: [gridAreasFeature],
+  extensions: ['ltree', 'pg_trgm'],
+  features: [gridAreasFeature, organizationsFeature, approvalsFeature, membersFeature, mergesFeature, transfersFeature],
 };

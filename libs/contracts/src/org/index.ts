@@ -1,0 +1,16 @@
+import { orgOrganizationSubjects } from './organizations.js';
+import { orgMemberSubjects } from './members.js';
+import { orgApprovalSubjects, orgTransferSubjects } from './transfers.js';
+
+export * from './common.js';
+export * from './organizations.js';
+export * from './members.js';
+export * from './transfers.js';
+
+/** The org service's domain endpoints and events, by aggregate. */
+export const orgDomainSubjects = {
+  organization: orgOrganizationSubjects,
+  member: orgMemberSubjects,
+  transfer: orgTransferSubjects,
+  approval: orgApprovalSubjects,
+};
