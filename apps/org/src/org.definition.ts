@@ -5,16 +5,18 @@ import { approvalsFeature } from './approvals/approvals.module.js';
 import { membersFeature } from './members/members.module.js';
 import { mergesFeature } from './merges/merges.module.js';
 import { transfersFeature } from './transfers/transfers.module.js';
+import { joiningFeature } from './joining/joining.module.js';
 
 /**
  * The org service (docs/domain.md, "Organizations and membership"): the tree
  * of party organizations, members with their personal data encrypted,
- * relationship transfers and the approval record of every workflow. It keeps
+ * relationship transfers, joining the party, and the approval record of
+ * every workflow. It keeps
  * a read model of the grid service's area tree (read-models/).
  */
 export const orgService: ServiceDefinition = {
   service: 'org',
   defaultHttpPort: 3001,
   extensions: ['ltree', 'pg_trgm'],
-  features: [gridAreasFeature, organizationsFeature, approvalsFeature, membersFeature, mergesFeature, transfersFeature],
+  features: [gridAreasFeature, organizationsFeature, approvalsFeature, membersFeature, mergesFeature, transfersFeature, joiningFeature],
 };

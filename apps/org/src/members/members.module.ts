@@ -8,7 +8,7 @@ import { MembersService } from './members.service.js';
 import { PersonalData } from './personal-data.js';
 
 /** Party members (党员) and their personal data. */
-@Module({ imports: [OrganizationsModule, ApprovalsModule], providers: [PersonalData, MembersService, MemberEndpoints], exports: [MembersService] })
+@Module({ imports: [OrganizationsModule, ApprovalsModule], providers: [PersonalData, MembersService, MemberEndpoints], exports: [MembersService, PersonalData] })
 export class MembersModule {}
 
 export const membersFeature: Feature = { module: MembersModule, migrations: [CreateMemberTables1767000000300] };

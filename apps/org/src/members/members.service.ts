@@ -26,8 +26,8 @@ import { assertWithinAreas } from '../scope.js';
 import { isCurrent, MEMBER_COLUMNS, summaryOf, type MemberRow } from './member.rows.js';
 import { maskIdNumber, maskPhone, PersonalData } from './personal-data.js';
 
-/** The probation year (预备期) before conversion, and the rule's words for it. */
-const addMonths = (day: string, months: number): string => {
+/** A calendar day `months` later (the probation year, an extension). */
+export const addMonths = (day: string, months: number): string => {
   const [y, m, d] = day.split('-').map(Number);
   const date = new Date(Date.UTC(y!, m! - 1 + months, d!));
   // 29 February plus a year is 28 February, not 1 March.
@@ -59,35 +59,48 @@ export class MembersService {
     return this.dataSource.transaction(async (em) => {
       const organization = await this.organizations.current(em, request.organizationId, 'FOR SHARE');
       assertWithinAreas(request.actor, organization.area_path, `organization ${organization.name}`);
-      assertHoldsMembers(organization);
-      const hash = this.personal.hashIdNumber(request.idNumber);
-      const [taken] = await em.query<{ number: string }[]>(`SELECT number FROM member WHERE id_number_hash = $1 OR number = $2`, [hash, request.number]);
-      if (taken) {
-        throw new GridworkError(ErrorCode.CONFLICT, taken.number === request.number ? `member number ${request.number} is taken` : `this ID number is already on the roll, as member ${taken.number}`);
-      }
-      const id = newId();
-      const [row] = await em.query<MemberRow[]>(
-        `WITH m AS (
-           INSERT INTO member (id, number, name, id_number_enc, id_number_hash, phone_enc, organization_id, status, joined_on, conversion_due_on, converted_on)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *)
-         SELECT ${MEMBER_COLUMNS} FROM m`,
-        [
-          id,
-          request.number,
-          request.name,
-          this.personal.encrypt(request.idNumber.toUpperCase(), id, 'id-number'),
-          hash,
-          request.phone ? this.personal.encrypt(request.phone, id, 'phone') : null,
-          organization.id,
-          request.status,
-          request.joinedOn,
-          request.status === 'probationary' ? addMonths(request.joinedOn, 12) : null,
-          request.convertedOn ?? null,
-        ],
-      );
-      await publishInTransaction(em, subjects.org.member.joined, { member: summaryOf(row!), joinedOn: row!.joined_on });
-      return this.memberOf(row!, request.actor);
+      const row = await this.insert(em, { ...request, organization });
+      return this.memberOf(row, request.actor);
     });
+  }
+
+  /**
+   * Puts a member on `organization`'s roll in the caller's transaction
+   * (registration, and admission at the end of joining) and announces it;
+   * CONFLICT when the number or the person is on the roll already.
+   */
+  async insert(
+    em: EntityManager,
+    m: { number: string; name: string; idNumber: string; phone?: string; organization: OrganizationRow; status: 'probationary' | 'full'; joinedOn: string; convertedOn?: string },
+  ): Promise<MemberRow> {
+    assertHoldsMembers(m.organization);
+    const hash = this.personal.hashIdNumber(m.idNumber);
+    const [taken] = await em.query<{ number: string }[]>(`SELECT number FROM member WHERE id_number_hash = $1 OR number = $2`, [hash, m.number]);
+    if (taken) {
+      throw new GridworkError(ErrorCode.CONFLICT, taken.number === m.number ? `member number ${m.number} is taken` : `this ID number is already on the roll, as member ${taken.number}`);
+    }
+    const id = newId();
+    const [row] = await em.query<MemberRow[]>(
+      `WITH m AS (
+         INSERT INTO member (id, number, name, id_number_enc, id_number_hash, phone_enc, organization_id, status, joined_on, conversion_due_on, converted_on)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *)
+       SELECT ${MEMBER_COLUMNS} FROM m`,
+      [
+        id,
+        m.number,
+        m.name,
+        this.personal.encrypt(m.idNumber.toUpperCase(), id, 'id-number'),
+        hash,
+        m.phone ? this.personal.encrypt(m.phone, id, 'phone') : null,
+        m.organization.id,
+        m.status,
+        m.joinedOn,
+        m.status === 'probationary' ? addMonths(m.joinedOn, 12) : null,
+        m.convertedOn ?? null,
+      ],
+    );
+    await publishInTransaction(em, subjects.org.member.joined, { member: summaryOf(row!), joinedOn: row!.joined_on });
+    return row!;
   }
 
   async get(request: MemberRequest): Promise<Member> {

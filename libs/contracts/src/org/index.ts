@@ -1,11 +1,13 @@
 import { orgOrganizationSubjects } from './organizations.js';
 import { orgMemberSubjects } from './members.js';
 import { orgApprovalSubjects, orgTransferSubjects } from './transfers.js';
+import { orgJoiningSubjects } from './joining.js';
 
 export * from './common.js';
 export * from './organizations.js';
 export * from './members.js';
 export * from './transfers.js';
+export * from './joining.js';
 
 /** The org service's domain endpoints and events, by aggregate. */
 export const orgDomainSubjects = {
@@ -13,4 +15,5 @@ export const orgDomainSubjects = {
   member: orgMemberSubjects,
   transfer: orgTransferSubjects,
   approval: orgApprovalSubjects,
+  joining: orgJoiningSubjects,
 };
