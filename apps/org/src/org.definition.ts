@@ -6,6 +6,7 @@ import { membersFeature } from './members/members.module.js';
 import { mergesFeature } from './merges/merges.module.js';
 import { transfersFeature } from './transfers/transfers.module.js';
 import { joiningFeature } from './joining/joining.module.js';
+import { reportInFeature } from './report-in/report-in.module.js';
 
 /**
  * The org service (docs/domain.md, "Organizations and membership"): the tree
@@ -18,5 +19,5 @@ export const orgService: ServiceDefinition = {
   service: 'org',
   defaultHttpPort: 3001,
   extensions: ['ltree', 'pg_trgm'],
-  features: [gridAreasFeature, organizationsFeature, approvalsFeature, membersFeature, mergesFeature, transfersFeature, joiningFeature],
+  features: [gridAreasFeature, organizationsFeature, approvalsFeature, membersFeature, mergesFeature, transfersFeature, joiningFeature, reportInFeature],
 };

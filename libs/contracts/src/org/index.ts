@@ -2,12 +2,14 @@ import { orgOrganizationSubjects } from './organizations.js';
 import { orgMemberSubjects } from './members.js';
 import { orgApprovalSubjects, orgTransferSubjects } from './transfers.js';
 import { orgJoiningSubjects } from './joining.js';
+import { orgReportInSubjects } from './report-in.js';
 
 export * from './common.js';
 export * from './organizations.js';
 export * from './members.js';
 export * from './transfers.js';
 export * from './joining.js';
+export * from './report-in.js';
 
 /** The org service's domain endpoints and events, by aggregate. */
 export const orgDomainSubjects = {
@@ -16,4 +18,5 @@ export const orgDomainSubjects = {
   transfer: orgTransferSubjects,
   approval: orgApprovalSubjects,
   joining: orgJoiningSubjects,
+  reportIn: orgReportInSubjects,
 };
