@@ -3,6 +3,7 @@ import { orgMemberSubjects } from './members.js';
 import { orgApprovalSubjects, orgTransferSubjects } from './transfers.js';
 import { orgJoiningSubjects } from './joining.js';
 import { orgReportInSubjects } from './report-in.js';
+import { orgDuesSubjects } from './dues.js';
 
 export * from './common.js';
 export * from './organizations.js';
@@ -10,6 +11,7 @@ export * from './members.js';
 export * from './transfers.js';
 export * from './joining.js';
 export * from './report-in.js';
+export * from './dues.js';
 
 /** The org service's domain endpoints and events, by aggregate. */
 export const orgDomainSubjects = {
@@ -19,4 +21,5 @@ export const orgDomainSubjects = {
   approval: orgApprovalSubjects,
   joining: orgJoiningSubjects,
   reportIn: orgReportInSubjects,
+  dues: orgDuesSubjects,
 };
