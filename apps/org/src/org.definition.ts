@@ -8,6 +8,7 @@ import { transfersFeature } from './transfers/transfers.module.js';
 import { joiningFeature } from './joining/joining.module.js';
 import { reportInFeature } from './report-in/report-in.module.js';
 import { duesFeature } from './dues/dues.module.js';
+import { lifeFeature } from './life/life.module.js';
 
 /**
  * The org service (docs/domain.md, "Organizations and membership"): the tree
@@ -20,5 +21,5 @@ export const orgService: ServiceDefinition = {
   service: 'org',
   defaultHttpPort: 3001,
   extensions: ['ltree', 'pg_trgm'],
-  features: [gridAreasFeature, organizationsFeature, approvalsFeature, membersFeature, mergesFeature, transfersFeature, joiningFeature, reportInFeature, duesFeature],
+  features: [gridAreasFeature, organizationsFeature, approvalsFeature, membersFeature, mergesFeature, transfersFeature, joiningFeature, reportInFeature, duesFeature, lifeFeature],
 };

@@ -4,6 +4,7 @@ import { orgApprovalSubjects, orgTransferSubjects } from './transfers.js';
 import { orgJoiningSubjects } from './joining.js';
 import { orgReportInSubjects } from './report-in.js';
 import { orgDuesSubjects } from './dues.js';
+import { orgLifeSubjects } from './life.js';
 
 export * from './common.js';
 export * from './organizations.js';
@@ -12,6 +13,7 @@ export * from './transfers.js';
 export * from './joining.js';
 export * from './report-in.js';
 export * from './dues.js';
+export * from './life.js';
 
 /** The org service's domain endpoints and events, by aggregate. */
 export const orgDomainSubjects = {
@@ -22,4 +24,5 @@ export const orgDomainSubjects = {
   joining: orgJoiningSubjects,
   reportIn: orgReportInSubjects,
   dues: orgDuesSubjects,
+  life: orgLifeSubjects,
 };
