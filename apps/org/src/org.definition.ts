@@ -9,6 +9,8 @@ import { joiningFeature } from './joining/joining.module.js';
 import { reportInFeature } from './report-in/report-in.module.js';
 import { duesFeature } from './dues/dues.module.js';
 import { lifeFeature } from './life/life.module.js';
+import { leadersFeature } from './leaders/leaders.module.js';
+import { gradingFeature } from './grading/grading.module.js';
 
 /**
  * The org service (docs/domain.md, "Organizations and membership"): the tree
@@ -21,5 +23,5 @@ export const orgService: ServiceDefinition = {
   service: 'org',
   defaultHttpPort: 3001,
   extensions: ['ltree', 'pg_trgm'],
-  features: [gridAreasFeature, organizationsFeature, approvalsFeature, membersFeature, mergesFeature, transfersFeature, joiningFeature, reportInFeature, duesFeature, lifeFeature],
+  features: [gridAreasFeature, organizationsFeature, approvalsFeature, membersFeature, mergesFeature, transfersFeature, joiningFeature, reportInFeature, duesFeature, lifeFeature, leadersFeature, gradingFeature],
 };

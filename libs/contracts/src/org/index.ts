@@ -5,6 +5,7 @@ import { orgJoiningSubjects } from './joining.js';
 import { orgReportInSubjects } from './report-in.js';
 import { orgDuesSubjects } from './dues.js';
 import { orgLifeSubjects } from './life.js';
+import { orgGradingSubjects, orgLeaderSubjects, orgRectificationSubjects } from './leadership.js';
 
 export * from './common.js';
 export * from './organizations.js';
@@ -14,6 +15,7 @@ export * from './joining.js';
 export * from './report-in.js';
 export * from './dues.js';
 export * from './life.js';
+export * from './leadership.js';
 
 /** The org service's domain endpoints and events, by aggregate. */
 export const orgDomainSubjects = {
@@ -25,4 +27,7 @@ export const orgDomainSubjects = {
   reportIn: orgReportInSubjects,
   dues: orgDuesSubjects,
   life: orgLifeSubjects,
+  leader: orgLeaderSubjects,
+  grading: orgGradingSubjects,
+  rectification: orgRectificationSubjects,
 };
