@@ -11,6 +11,7 @@ import { duesFeature } from './dues/dues.module.js';
 import { lifeFeature } from './life/life.module.js';
 import { leadersFeature } from './leaders/leaders.module.js';
 import { gradingFeature } from './grading/grading.module.js';
+import { coverageFeature } from './coverage/coverage.module.js';
 
 /**
  * The org service (docs/domain.md, "Organizations and membership"): the tree
@@ -23,5 +24,5 @@ export const orgService: ServiceDefinition = {
   service: 'org',
   defaultHttpPort: 3001,
   extensions: ['ltree', 'pg_trgm'],
-  features: [gridAreasFeature, organizationsFeature, approvalsFeature, membersFeature, mergesFeature, transfersFeature, joiningFeature, reportInFeature, duesFeature, lifeFeature, leadersFeature, gradingFeature],
+  features: [gridAreasFeature, organizationsFeature, approvalsFeature, membersFeature, mergesFeature, transfersFeature, joiningFeature, reportInFeature, duesFeature, lifeFeature, leadersFeature, gradingFeature, coverageFeature],
 };

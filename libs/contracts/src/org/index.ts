@@ -6,6 +6,7 @@ import { orgReportInSubjects } from './report-in.js';
 import { orgDuesSubjects } from './dues.js';
 import { orgLifeSubjects } from './life.js';
 import { orgGradingSubjects, orgLeaderSubjects, orgRectificationSubjects } from './leadership.js';
+import { orgCoverageSubjects, orgUnitSubjects } from './coverage.js';
 
 export * from './common.js';
 export * from './organizations.js';
@@ -16,6 +17,7 @@ export * from './report-in.js';
 export * from './dues.js';
 export * from './life.js';
 export * from './leadership.js';
+export * from './coverage.js';
 
 /** The org service's domain endpoints and events, by aggregate. */
 export const orgDomainSubjects = {
@@ -30,4 +32,6 @@ export const orgDomainSubjects = {
   leader: orgLeaderSubjects,
   grading: orgGradingSubjects,
   rectification: orgRectificationSubjects,
+  unit: orgUnitSubjects,
+  coverage: orgCoverageSubjects,
 };
