@@ -117,10 +117,10 @@ async function main(): Promise<void> {
   if (generate) await generateOrgWorld(db, { organizations: ORGANIZATIONS, members: MEMBERS, reportedIn: REPORTED_IN, seed: SEED }, KEYS, log);
 
   const rng = rngFor(SEED, 'org-bench');
-  const byKind = async (sql: string) => (await db.query<{ id: string }>(sql)).rows.map((r) => r.id);
-  const level = (areaLevel: string) => byKind(`SELECT o.id FROM organization o JOIN known_area a ON a.code = o.area_code WHERE o.kind = 'committee' AND a.level = '${areaLevel}' ORDER BY o.id`);
+  const ids = async (sql: string) => (await db.query<{ id: string }>(sql)).rows.map((r) => r.id);
+  const level = (areaLevel: string) => ids(`SELECT o.id FROM organization o JOIN known_area a ON a.code = o.area_code WHERE o.kind = 'committee' AND a.level = '${areaLevel}' ORDER BY o.id`);
   const [districts, townships, communities] = [await level('district'), await level('township'), await level('community')];
-  const [root] = await byKind(`SELECT id FROM organization WHERE parent_id IS NULL`);
+  const [root] = await ids(`SELECT id FROM organization WHERE parent_id IS NULL`);
   const names = (await db.query<{ name: string }>(`SELECT name FROM member TABLESAMPLE SYSTEM (1) LIMIT 2000`)).rows.map((r) => r.name);
   const members = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM member`)).rows[0]!.n;
   const organizations = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM organization`)).rows[0]!.n;
@@ -132,14 +132,20 @@ async function main(): Promise<void> {
     const id = r < 0.2 ? pick(rng, districts) : r < 0.5 ? pick(rng, townships) : pick(rng, communities);
     return client.request(subjects.org.organization.subtree, { id });
   };
-  const search = () => {
+  // Each search's kind and latency, for the breakdown below the table.
+  const kinds: { kind: string; ms: number }[] = [];
+  const search = async () => {
     const r = rng();
     let request: SearchMembersRequest;
-    if (r < 0.4) request = { name: pick(rng, names).slice(0, 2), withinOrganizationId: pick(rng, townships), limit: 20 };
-    else if (r < 0.6) request = { name: pick(rng, names).slice(1, 2), withinOrganizationId: pick(rng, communities), limit: 20 };
-    else if (r < 0.8) request = { number: memberNumberOf(randInt(rng, 0, members - 1)) };
-    else request = { idNumber: idNumberOf(randInt(rng, 0, members - 1)) };
-    return client.request(subjects.org.member.search, request);
+    let kind: string;
+    if (r < 0.4) [kind, request] = ['name (2 characters) in a township', { name: pick(rng, names).slice(0, 2), withinOrganizationId: pick(rng, townships), limit: 20 }];
+    else if (r < 0.6) [kind, request] = ['name (1 character) in a community', { name: pick(rng, names).slice(1, 2), withinOrganizationId: pick(rng, communities), limit: 20 }];
+    else if (r < 0.8) [kind, request] = ['member number', { number: memberNumberOf(randInt(rng, 0, members - 1)) }];
+    else [kind, request] = ['ID number (keyed hash)', { idNumber: idNumberOf(randInt(rng, 0, members - 1)) }];
+    const t0 = performance.now();
+    const reply = await client.request(subjects.org.member.search, request);
+    kinds.push({ kind, ms: performance.now() - t0 });
+    return reply;
   };
   // The exact searches find their member: the generator and the bench agree on numbers and ID numbers.
   const found = await client.request(subjects.org.member.search, { idNumber: idNumberOf(members - 1), viewer: { id: 'bench', personalData: true } });
@@ -152,8 +158,13 @@ async function main(): Promise<void> {
   const results: [string, Summary][] = [];
   for (const [name, call] of [['bare NATS echo (baseline)', echo], ['organization.subtree', subtree], ['member.search', search]] as const) {
     log(`${name}: ${RATE}/s for ${SECONDS} s`);
+    kinds.length = 0;
     results.push([name, await openLoop(call)]);
   }
+  const byKind = [...new Set(kinds.map((k) => k.kind))].map((kind) => {
+    const ms = kinds.filter((k) => k.kind === kind).map((k) => k.ms);
+    return [`  search: ${kind}`, summarize(ms, ms.length, SECONDS)] as [string, Summary];
+  });
   const t = performance.now();
   const city = await client.request(subjects.org.organization.subtree, { id: root! });
   const cityMs = performance.now() - t;
@@ -161,7 +172,7 @@ async function main(): Promise<void> {
   console.log(
     table([
       ['request', 'count', 'per s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
-      ...results.map(([name, s]) => [name, fmtInt(s.count), fmt(s.perSecond, 1), fmt(s.p50), fmt(s.p95), fmt(s.p99), fmt(s.max)]),
+      ...[...results, ...byKind].map(([name, s]) => [name, fmtInt(s.count), fmt(s.perSecond, 1), fmt(s.p50), fmt(s.p95), fmt(s.p99), fmt(s.max)]),
     ]),
   );
   console.log(`city root subtree once: ${fmt(cityMs)} ms (${fmtInt(city.organizations)} organizations, ${fmtInt(city.fullMembers + city.probationaryMembers)} members)`);
