@@ -1,14 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { connect } from '@nats-io/transport-node';
-import type { NatsConnection } from '@nats-io/nats-core';
 import { subjects, type SearchMembersRequest } from '@gridwork/contracts';
 import { GridworkClient } from '@gridwork/client';
 import { ensureDatabase } from '@gridwork/persistence';
 import { startNatsServer } from '@gridwork/testing';
 import { generateOrgWorld, idNumberOf, memberNumberOf } from '../seed/org-world.js';
 import { pick, randInt, rngFor } from '../seed/random.js';
-import { cleanups, log, runBench, serviceAnswers, startService } from './run.js';
+import { bareEcho, cleanups, dropDatabase, log, runBench, serviceAnswers, startService } from './run.js';
 import { closedLoop, fmt, fmtInt, int, paced, summarize, table, type Summary } from './stats.js';
 
 /*
@@ -64,28 +63,6 @@ async function held(url: string): Promise<{ organizations: number; members: numb
   } finally {
     await db.end();
   }
-}
-
-async function dropDatabase(url: string): Promise<void> {
-  const admin = new URL(url);
-  const name = admin.pathname.slice(1);
-  admin.pathname = '/postgres';
-  const db = new pg.Client({ connectionString: admin.toString() });
-  await db.connect();
-  try {
-    await db.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  } finally {
-    await db.end();
-  }
-}
-
-async function bareEcho(nc: NatsConnection): Promise<() => Promise<unknown>> {
-  const responder = await connect({ servers: nc.getServer(), name: 'bench-bare-responder' });
-  cleanups.push(() => responder.close());
-  responder.subscribe('bare.echo', { callback: (_, msg) => void msg.respond(msg.data) });
-  await responder.flush();
-  const body = JSON.stringify({ id: '0190a000-0000-7000-8000-000000000000' });
-  return () => nc.request('bare.echo', body, { timeout: 10_000 });
 }
 
 async function openLoop(call: (i: number) => Promise<unknown>): Promise<Summary> {
@@ -151,7 +128,9 @@ async function main(): Promise<void> {
   const found = await client.request(subjects.org.member.search, { idNumber: idNumberOf(members - 1), viewer: { id: 'bench', personalData: true } });
   if (found.items[0]?.idNumber !== idNumberOf(members - 1)) throw new Error('the ID-number search did not find the generated member');
 
-  const echo = await bareEcho(nc);
+  const echoBody = JSON.stringify({ id: '0190a000-0000-7000-8000-000000000000' });
+  const bare = await bareEcho(nc);
+  const echo = () => bare(echoBody);
   await closedLoop(WARMUP, 8, echo);
   await closedLoop(WARMUP, 8, subtree);
   await closedLoop(WARMUP, 8, search);

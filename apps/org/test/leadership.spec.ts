@@ -3,13 +3,7 @@ import { today } from '@gridwork/local-time';
 import { ErrorCode, subjects, type Member, type Organization } from '@gridwork/contracts';
 import { testWorld, type TestWorld } from '@gridwork/runtime/test-world';
 import { orgService } from '../src/org.definition.js';
-import { actor, createOrganization, errorOf, fieldsOf, member, seedAreas } from './fixtures/world.js';
-
-/** A China-time day `days` from today. */
-const day = (days: number): string => {
-  const [y, m, d] = today().split('-').map(Number);
-  return new Date(Date.UTC(y!, m! - 1, d! + days)).toISOString().slice(0, 10);
-};
+import { actor, day, createOrganization, errorOf, fieldsOf, member, seedAreas } from './fixtures/world.js';
 
 /** Leaders with terms, the yearly grading in stars and the rolled rectification list, over NATS. */
 describe('leaders and grading', () => {

@@ -4,17 +4,11 @@ import { today } from '@gridwork/local-time';
 import { ErrorCode, subjects, type Organization } from '@gridwork/contracts';
 import { testWorld, type TestWorld } from '@gridwork/runtime/test-world';
 import { orgService } from '../src/org.definition.js';
-import { actor, counts, createOrganization, errorOf, fieldsOf, idNumber, member, outboxOf, seedAreas } from './fixtures/world.js';
+import { actor, day, counts, createOrganization, errorOf, fieldsOf, idNumber, member, outboxOf, seedAreas } from './fixtures/world.js';
 
 const KEY_1 = 'k1:2noX8o/K+55v+LftiTOQaYKtsCaA76113+4Wby//ad8=';
 const KEY_2 = 'k2:hu4HqjbMnhT3E+XZgrUMkJbGNk1SpJgLvTsWYh1Ew+0=';
 const HASH_KEY = 'allTsfhjXlBdxltdjO0n16tzynf3sHKmLJZ86PpW7tg=';
-
-/** A China-time day `days` from today. */
-const day = (days: number): string => {
-  const [y, m, d] = today().split('-').map(Number);
-  return new Date(Date.UTC(y!, m! - 1, d! + days)).toISOString().slice(0, 10);
-};
 
 /** Members over NATS: the roll, personal data encrypted and masked, search, conversion, leaving, key rotation. */
 describe('members', () => {

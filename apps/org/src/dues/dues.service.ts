@@ -16,6 +16,7 @@ import {
 } from '@gridwork/contracts';
 import { today } from '@gridwork/local-time';
 import { compact } from '@gridwork/persistence';
+import { lastDayOf } from '../calendar.js';
 import { isCurrent } from '../members/member.rows.js';
 import { MembersService } from '../members/members.service.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
@@ -29,12 +30,6 @@ export function monthlyDueFen(basis: { rule: DuesRule; monthlyIncomeFen?: number
   const { rateBp } = DUES_TIERS.find((tier) => income <= tier.uptoFen)!;
   return Math.floor((income * rateBp + 5_000) / 10_000);
 }
-
-/** The last day of a `YYYY-MM` month. */
-const lastDayOf = (month: string): string => {
-  const [y, m] = month.split('-').map(Number);
-  return new Date(Date.UTC(y!, m!, 0)).toISOString().slice(0, 10);
-};
 
 interface EntryRow {
   member_id: string;

@@ -21,7 +21,8 @@ import {
 import { today } from '@gridwork/local-time';
 import { compact, newId } from '@gridwork/persistence';
 import { ApprovalsService } from '../approvals/approvals.service.js';
-import { addMonths, MembersService } from '../members/members.service.js';
+import { addMonths } from '../calendar.js';
+import { MembersService } from '../members/members.service.js';
 import { maskIdNumber, PersonalData } from '../members/personal-data.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { assertWithinAreas } from '../scope.js';

@@ -13,6 +13,7 @@ import {
 } from '@gridwork/contracts';
 import { today } from '@gridwork/local-time';
 import { compact, newId } from '@gridwork/persistence';
+import { addDays } from '../calendar.js';
 import { isCurrent } from '../members/member.rows.js';
 import { MembersService } from '../members/members.service.js';
 import { organizationOf, type OrganizationRow } from '../organizations/organization.rows.js';
@@ -46,8 +47,6 @@ const appointmentOf = (row: AppointmentRow): Appointment =>
     endedOn: row.ended_on ?? undefined,
     endReason: row.end_reason ?? undefined,
   });
-
-const addDays = (day: string, days: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /** Leaders (书记, 委员): sole writer of `appointment`. */
 @Injectable()

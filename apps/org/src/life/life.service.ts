@@ -15,23 +15,12 @@ import {
 } from '@gridwork/contracts';
 import { today } from '@gridwork/local-time';
 import { newId } from '@gridwork/persistence';
+import { lastDayOf, monthsBetween } from '../calendar.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { GridAreasReadModel } from '../read-models/grid-areas/grid-areas.read-model.js';
 import { assertWithinAreas } from '../scope.js';
 
 const MONTHS_PER: Record<Requirement['per'], number> = { month: 1, quarter: 3, year: 12 };
-
-/** Months from `from` to `to` (YYYY-MM), both included. */
-const monthsBetween = (from: string, to: string): number => {
-  const [fy, fm] = from.split('-').map(Number);
-  const [ty, tm] = to.split('-').map(Number);
-  return (ty! - fy!) * 12 + (tm! - fm!) + 1;
-};
-
-const lastDayOf = (month: string): string => {
-  const [y, m] = month.split('-').map(Number);
-  return new Date(Date.UTC(y!, m!, 0)).toISOString().slice(0, 10);
-};
 
 interface RequirementRow {
   organization_type: Requirement['organizationType'];

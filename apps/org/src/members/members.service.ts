@@ -22,18 +22,10 @@ import { compact, newId, pageOf } from '@gridwork/persistence';
 import { ApprovalsService } from '../approvals/approvals.service.js';
 import type { OrganizationRow } from '../organizations/organization.rows.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
+import { addMonths } from '../calendar.js';
 import { assertWithinAreas } from '../scope.js';
 import { isCurrent, MEMBER_COLUMNS, summaryOf, type MemberRow } from './member.rows.js';
 import { maskIdNumber, maskPhone, PersonalData } from './personal-data.js';
-
-/** A calendar day `months` later (the probation year, an extension). */
-export const addMonths = (day: string, months: number): string => {
-  const [y, m, d] = day.split('-').map(Number);
-  const date = new Date(Date.UTC(y!, m! - 1 + months, d!));
-  // 29 February plus a year is 28 February, not 1 March.
-  if (date.getUTCDate() !== d) date.setUTCDate(0);
-  return date.toISOString().slice(0, 10);
-};
 
 const DEFAULT_PAGE = 50;
 
