@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested, IsObject } from 'class-validator';
 import { defineEndpoint } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
 import { AREA_CODE, AREA_CODE_OPTIONS } from '../grid/areas.js';
@@ -28,7 +28,7 @@ export class RegisterUnitRequest {
   @IsInt() @Min(0) @Max(10_000_000) employees: number;
   /** Party members working there. */
   @IsInt() @Min(0) @Max(10_000_000) partyMembers: number;
-  @IsDefined() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
 }
 
 export const COVERAGE_STATES = ['organization', 'work-only', 'not-covered'] as const;
@@ -48,7 +48,7 @@ export class Unit {
 export class TwoCoveragesRequest {
   /** This area and every one below it. */
   @Matches(AREA_CODE, AREA_CODE_OPTIONS) areaCode: string;
-  @IsOptional() @ValidateNested() @Type(() => OrgViewer) viewer?: OrgViewer;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => OrgViewer) viewer?: OrgViewer;
 }
 
 export class TwoCoveragesFigures {

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { IsDefined, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateIf, ValidateNested, IsObject } from 'class-validator';
 import { defineEndpoint } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
 import { IsCalendarDate } from '../grid/workers.js';
@@ -34,7 +34,7 @@ export class SetDuesBasisRequest {
   @ValidateIf((o: SetDuesBasisRequest) => o.rule === 'income' || o.monthlyIncomeFen !== undefined) @IsInt() @Min(0) @Max(100_000_000_00) monthlyIncomeFen?: number;
   /** rule `fixed`: the monthly amount, fen. */
   @ValidateIf((o: SetDuesBasisRequest) => o.rule === 'fixed' || o.fixedFen !== undefined) @IsInt() @Min(1) @Max(10_000_000) fixedFen?: number;
-  @IsDefined() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
 }
 
 export class DuesBasis {
@@ -50,7 +50,7 @@ export class RollDuesRequest {
   /** Current members of this organization and every one below it. */
   @IsUUID() organizationId: string;
   @Matches(MONTH, MONTH_OPTIONS) month: string;
-  @IsDefined() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
 }
 
 export class RollResult {
@@ -68,7 +68,7 @@ export class PayDuesRequest {
   @Matches(MONTH, MONTH_OPTIONS) month: string;
   @IsInt() @Min(1) @Max(10_000_000) amountFen: number;
   @IsCalendarDate() paidOn: string;
-  @IsDefined() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
 }
 
 export class DuesEntry {
@@ -87,7 +87,7 @@ export class DuesEntry {
 export class DuesReportRequest {
   @IsUUID() organizationId: string;
   @Matches(MONTH, MONTH_OPTIONS) month: string;
-  @IsOptional() @ValidateNested() @Type(() => OrgViewer) viewer?: OrgViewer;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => OrgViewer) viewer?: OrgViewer;
 }
 
 export class DuesReport {

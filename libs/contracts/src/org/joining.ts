@@ -6,6 +6,7 @@ import {
   IsDefined,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -48,7 +49,7 @@ export class ApplyRequest {
   /** The branch (or general branch, committee) the application is made to. */
   @IsUUID() organizationId: string;
   @IsCalendarDate() appliedOn: string;
-  @IsDefined() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
 }
 
 export class AdvanceRequest {
@@ -70,7 +71,7 @@ export class AdvanceRequest {
   @ValidateIf((o: AdvanceRequest) => (o.to === 'admitted' && o.decision === 'pass') || o.memberNumber !== undefined)
   @Matches(MEMBER_NUMBER, { message: 'memberNumber must be 1-40 letters, digits or dashes' })
   memberNumber?: string;
-  @IsDefined() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
 }
 
 export class TrainingRequest {
@@ -79,7 +80,7 @@ export class TrainingRequest {
   /** Class time in minutes (integer). */
   @IsInt() @Min(1) @Max(24 * 60) minutes: number;
   @IsString() @Length(1, 200) topic: string;
-  @IsDefined() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
 }
 
 export class TrainingSession {
@@ -111,7 +112,7 @@ export class Applicant {
 
 export class ApplicantRequest {
   @IsUUID() id: string;
-  @IsOptional() @ValidateNested() @Type(() => OrgViewer) viewer?: OrgViewer;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => OrgViewer) viewer?: OrgViewer;
 }
 
 export class DueRequest {
@@ -119,7 +120,7 @@ export class DueRequest {
   @IsUUID() organizationId: string;
   /** The day to judge on (default today, China time). */
   @IsOptional() @IsCalendarDate() on?: string;
-  @IsOptional() @ValidateNested() @Type(() => OrgViewer) viewer?: OrgViewer;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => OrgViewer) viewer?: OrgViewer;
 }
 
 export class DueItem {

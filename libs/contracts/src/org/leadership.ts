@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateNested, IsObject } from 'class-validator';
 import { defineEndpoint } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
 import { IsCalendarDate } from '../grid/workers.js';
@@ -23,7 +23,7 @@ export class AppointRequest {
   @IsCalendarDate() fromOn: string;
   /** The end of the term (届满), after fromOn. */
   @IsCalendarDate() termEndsOn: string;
-  @IsDefined() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
 }
 
 export class Appointment {
@@ -42,12 +42,12 @@ export class EndAppointmentRequest {
   @IsUUID() id: string;
   @IsCalendarDate() on: string;
   @IsString() @Length(1, 500) reason: string;
-  @IsDefined() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
 }
 
 export class LeadersRequest {
   @IsUUID() organizationId: string;
-  @IsOptional() @ValidateNested() @Type(() => OrgViewer) viewer?: OrgViewer;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => OrgViewer) viewer?: OrgViewer;
 }
 
 export class AppointmentList {
@@ -60,7 +60,7 @@ export class LeadersReportRequest {
   /** Terms ending within this many days of `on` (default 90). */
   @IsOptional() @IsInt() @Min(1) @Max(3_650) withinDays?: number;
   @IsOptional() @IsCalendarDate() on?: string;
-  @IsOptional() @ValidateNested() @Type(() => OrgViewer) viewer?: OrgViewer;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => OrgViewer) viewer?: OrgViewer;
 }
 
 export class LeadersReport {
@@ -77,7 +77,7 @@ export class GradeRequest {
   /** 1 to 5 stars (五星: five). */
   @IsInt() @Min(1) @Max(5) stars: number;
   @IsOptional() @IsString() @Length(1, 500) note?: string;
-  @IsDefined() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
 }
 
 export class Grading {
@@ -91,7 +91,7 @@ export class Grading {
 export class GradingsRequest {
   @IsUUID() organizationId: string;
   @IsInt() @Min(2000) @Max(2100) year: number;
-  @IsOptional() @ValidateNested() @Type(() => OrgViewer) viewer?: OrgViewer;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => OrgViewer) viewer?: OrgViewer;
 }
 
 export class StarCount {
@@ -111,7 +111,7 @@ export class ListForRectificationRequest {
   @IsInt() @Min(2000) @Max(2100) year: number;
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @IsString({ each: true }) @Length(1, 200, { each: true }) reasons: string[];
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @IsString({ each: true }) @Length(1, 200, { each: true }) measures: string[];
-  @IsDefined() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
 }
 
 export class Rectification {
@@ -130,13 +130,13 @@ export class LiftRectificationRequest {
   @IsUUID() id: string;
   @IsCalendarDate() on: string;
   @IsString() @Length(1, 500) note: string;
-  @IsDefined() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
 }
 
 export class RectificationsRequest {
   @IsUUID() organizationId: string;
   @IsInt() @Min(2000) @Max(2100) year: number;
-  @IsOptional() @ValidateNested() @Type(() => OrgViewer) viewer?: OrgViewer;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => OrgViewer) viewer?: OrgViewer;
 }
 
 export class RectificationList {

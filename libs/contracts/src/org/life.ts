@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsDefined, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsDefined, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested, IsObject } from 'class-validator';
 import { defineEndpoint } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
 import { AREA_CODE, AREA_CODE_OPTIONS } from '../grid/areas.js';
@@ -30,7 +30,7 @@ export class RecordMeetingRequest {
   @IsString() @Length(1, 200) topic: string;
   /** Members who attended. */
   @IsArray() @ArrayMaxSize(2_000) @IsUUID('all', { each: true }) attendeeIds: string[];
-  @IsDefined() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
 }
 
 export class Meeting {
@@ -49,7 +49,7 @@ export class SetRequirementRequest {
   /** How many per period; 0 drops the requirement. */
   @IsInt() @Min(0) @Max(31) times: number;
   @IsIn(REQUIREMENT_PERIODS) per: RequirementPeriod;
-  @IsDefined() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
 }
 
 export class Requirement {
@@ -75,7 +75,7 @@ export class ComplianceRequest {
   @IsOptional() @Matches(AREA_CODE, AREA_CODE_OPTIONS) areaCode?: string;
   @Matches(MONTH, MONTH_OPTIONS) fromMonth: string;
   @Matches(MONTH, MONTH_OPTIONS) toMonth: string;
-  @IsOptional() @ValidateNested() @Type(() => OrgViewer) viewer?: OrgViewer;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => OrgViewer) viewer?: OrgViewer;
 }
 
 export class Shortfall {

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateIf, ValidateNested, IsObject } from 'class-validator';
 import { defineEndpoint, defineEvent } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
 import { IsCalendarDate } from '../grid/workers.js';
@@ -37,7 +37,7 @@ export class RegisterMemberRequest {
   @IsCalendarDate() joinedOn: string;
   /** status `full`: the day they became a full member; at least a year after joining. */
   @ValidateIf((o: RegisterMemberRequest) => o.status === 'full' || o.convertedOn !== undefined) @IsCalendarDate() convertedOn?: string;
-  @IsDefined() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
 }
 
 export class Member {
@@ -61,7 +61,7 @@ export class Member {
 
 export class MemberRequest {
   @IsUUID() id: string;
-  @IsOptional() @ValidateNested() @Type(() => OrgViewer) viewer?: OrgViewer;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => OrgViewer) viewer?: OrgViewer;
 }
 
 export class SearchMembersRequest {
@@ -77,7 +77,7 @@ export class SearchMembersRequest {
   @IsOptional() @IsInt() @Min(1) @Max(200) limit?: number;
   /** The last id of the previous page. */
   @IsOptional() @IsUUID() after?: string;
-  @IsOptional() @ValidateNested() @Type(() => OrgViewer) viewer?: OrgViewer;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => OrgViewer) viewer?: OrgViewer;
 }
 
 export class MemberList {
@@ -94,7 +94,7 @@ export class ConvertMemberRequest {
   /** decision `return`: how long probation is extended, 6 to 12 months (once). */
   @ValidateIf((o: ConvertMemberRequest) => o.decision === 'return' || o.extendMonths !== undefined) @IsInt() @Min(6) @Max(12) extendMonths?: number;
   @IsString() @Length(1, 500) reason: string;
-  @IsDefined() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
 }
 
 export class LeaveRequest {
@@ -102,13 +102,13 @@ export class LeaveRequest {
   @IsIn(LEAVING_REASONS) reason: LeavingReason;
   @IsCalendarDate() on: string;
   @IsOptional() @IsString() @Length(1, 500) note?: string;
-  @IsDefined() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
 }
 
 export class ReencryptRequest {
   /** Most members re-encrypted in this call; call again until `remaining` is 0. */
   @IsOptional() @IsInt() @Min(1) @Max(10_000) batch?: number;
-  @IsDefined() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
 }
 
 export class ReencryptResult {

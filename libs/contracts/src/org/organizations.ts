@@ -6,6 +6,7 @@ import {
   IsDefined,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -70,7 +71,7 @@ export class CreateOrganizationRequest {
   @ValidateIf((o: CreateOrganizationRequest) => o.setup === 'attached' || o.hostId !== undefined) @IsUUID() hostId?: string;
   /** setup `instructor`: the assigned party-building instructor's name. */
   @ValidateIf((o: CreateOrganizationRequest) => o.setup === 'instructor' || o.instructor !== undefined) @IsString() @Length(1, 100) instructor?: string;
-  @IsDefined() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
 }
 
 export class Organization {
@@ -98,7 +99,7 @@ export class Organization {
 export class OrganizationRequest {
   @IsUUID() id: string;
   /** Only if it lies inside the viewer's areas; else FORBIDDEN. */
-  @IsOptional() @ValidateNested() @Type(() => OrgViewer) viewer?: OrgViewer;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => OrgViewer) viewer?: OrgViewer;
 }
 
 export class OrganizationList {
@@ -129,7 +130,7 @@ export class SubtreeCounts {
 export class MoveOrganizationRequest {
   @IsUUID() id: string;
   @IsUUID() parentId: string;
-  @IsDefined() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
 }
 
 export class MergeOrganizationRequest {
@@ -137,7 +138,7 @@ export class MergeOrganizationRequest {
   @IsUUID() id: string;
   @IsUUID() intoId: string;
   @IsString() @Length(1, 500) reason: string;
-  @IsDefined() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
 }
 
 export class MergeResult {
@@ -150,7 +151,7 @@ export class MergeResult {
 export class DissolveOrganizationRequest {
   @IsUUID() id: string;
   @IsString() @Length(1, 500) reason: string;
-  @IsDefined() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
 }
 
 export class OrganizationCreated {

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsDefined, IsInt, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import { IsDefined, IsInt, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested, IsObject } from 'class-validator';
 import { defineEndpoint, defineEvent } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
 import { AREA_CODE, AREA_CODE_OPTIONS } from '../grid/areas.js';
@@ -20,7 +20,7 @@ export class RegisterReportInRequest {
   /** The member's volunteer id in the timebank service, whose verified hours count toward the record. */
   @IsString() @Length(1, 100) volunteerId: string;
   @IsCalendarDate() on: string;
-  @IsDefined() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
 }
 
 export class ReportIn {
@@ -39,13 +39,13 @@ export class ReportIn {
 
 export class CommunityReportInsRequest {
   @Matches(AREA_CODE, AREA_CODE_OPTIONS) communityCode: string;
-  @IsOptional() @ValidateNested() @Type(() => OrgViewer) viewer?: OrgViewer;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => OrgViewer) viewer?: OrgViewer;
 }
 
 export class BranchReportInsRequest {
   /** Members of this organization and every one below it. */
   @IsUUID() organizationId: string;
-  @IsOptional() @ValidateNested() @Type(() => OrgViewer) viewer?: OrgViewer;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => OrgViewer) viewer?: OrgViewer;
 }
 
 export class ReportInList {

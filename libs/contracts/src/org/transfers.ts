@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateNested, IsObject } from 'class-validator';
 import { defineEndpoint, defineEvent } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
 import { OrgActor, OrgViewer } from './common.js';
@@ -20,7 +20,7 @@ export class RequestTransferRequest {
   @IsString() @Length(1, 500) reason: string;
   /** Days the receiving side has to answer before the transfer times out; default 30. */
   @IsOptional() @IsInt() @Min(1) @Max(90) respondWithinDays?: number;
-  @IsDefined() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
 }
 
 export class DecideTransferRequest {
@@ -28,13 +28,13 @@ export class DecideTransferRequest {
   /** Why (required to refuse; a note when accepting). */
   @IsOptional() @IsString() @Length(1, 500) reason?: string;
   /** Someone of the receiving side (within its areas). */
-  @IsDefined() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
 }
 
 export class RefuseTransferRequest {
   @IsUUID() id: string;
   @IsString() @Length(1, 500) reason: string;
-  @IsDefined() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
 }
 
 export class Transfer {
@@ -55,12 +55,12 @@ export class Transfer {
 
 export class TransferRequest {
   @IsUUID() id: string;
-  @IsOptional() @ValidateNested() @Type(() => OrgViewer) viewer?: OrgViewer;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => OrgViewer) viewer?: OrgViewer;
 }
 
 export class TransferHistoryRequest {
   @IsUUID() memberId: string;
-  @IsOptional() @ValidateNested() @Type(() => OrgViewer) viewer?: OrgViewer;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => OrgViewer) viewer?: OrgViewer;
 }
 
 export class TransferList {
