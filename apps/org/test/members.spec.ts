@@ -130,6 +130,7 @@ describe('members', () => {
   });
 
   it('rotates the key without downtime: both keys read meanwhile, new writes take the new key, a pass moves the old values', async () => {
+    const applicant = await world.client.request(subjects.org.joining.apply, { name: '申请人', idNumber: '440106199201011234', organizationId: branch.id, appliedOn: today(), actor });
     const before = await world.query<{ id: string; id_number_enc: string }>('org', `SELECT id, id_number_enc FROM member ORDER BY id`);
     expect(before.every((row) => row.id_number_enc.startsWith('k1:'))).toBe(true);
     // A second replica with both keys and the new one current comes up beside the first, then the first goes.
@@ -148,6 +149,8 @@ describe('members', () => {
     expect(last.remaining).toBe(0);
     const after = await world.query<{ id_number_enc: string }>('org', `SELECT id_number_enc FROM member`);
     expect(after.every((r) => r.id_number_enc.startsWith('k2:'))).toBe(true);
+    // Applicants' ID numbers move the same way.
+    expect(await world.client.request(subjects.org.joining.reencrypt, { actor })).toEqual({ currentKeyId: 'k2', reencrypted: 1, remaining: 0 });
 
     // With the old key dropped, everything still reads.
     const both = app;
@@ -155,5 +158,6 @@ describe('members', () => {
     await world.stop(both);
     const all = await world.client.request(subjects.org.member.search, { withinOrganizationId: community.id, viewer: clerk });
     expect(all.items.find((m) => m.name === '张晓明')?.idNumber).toBe('44010619800101123X');
+    expect((await world.client.request(subjects.org.joining.get, { id: applicant.id, viewer: clerk })).idNumber).toBe('440106199201011234');
   });
 });

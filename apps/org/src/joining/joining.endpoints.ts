@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { subjects, type AdvanceRequest, type ApplicantRequest, type ApplyRequest, type DueRequest, type TrainingRequest } from '@gridwork/contracts';
+import { subjects, type AdvanceRequest, type ApplicantRequest, type ApplyRequest, type DueRequest, type ReencryptRequest, type TrainingRequest } from '@gridwork/contracts';
 import { Endpoint } from '@gridwork/messaging';
 import { JoiningService } from './joining.service.js';
 
@@ -25,6 +25,11 @@ export class JoiningEndpoints {
   @Endpoint(subjects.org.joining.get)
   get(request: ApplicantRequest) {
     return this.joining.get(request);
+  }
+
+  @Endpoint(subjects.org.joining.reencrypt)
+  reencrypt(request: ReencryptRequest) {
+    return this.joining.reencrypt(request);
   }
 
   @Endpoint(subjects.org.joining.due)

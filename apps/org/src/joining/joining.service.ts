@@ -16,6 +16,8 @@ import {
   type DueRequest,
   type JoiningStage,
   type OrgViewer,
+  type ReencryptRequest,
+  type ReencryptResult,
   type TrainingRequest,
 } from '@gridwork/contracts';
 import { today } from '@gridwork/local-time';
@@ -151,6 +153,25 @@ export class JoiningService {
     const organization = await this.organizations.visible(this.dataSource.manager, row.organization_id, undefined);
     assertWithinAreas(request.viewer, organization.area_path, `applicant ${row.name}`);
     return this.applicantOf(row, request.viewer);
+  }
+
+  /** One batch of a key rotation for applicants' ID numbers, as `MembersService.reencrypt` does for members. */
+  async reencrypt(request: ReencryptRequest): Promise<ReencryptResult> {
+    const current = this.personal.currentKeyId;
+    const reencrypted = await this.dataSource.transaction(async (em) => {
+      const rows = await em.query<{ id: string; id_number_enc: string }[]>(
+        `SELECT id, id_number_enc FROM applicant WHERE NOT starts_with(id_number_enc, $1 || ':') LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [current, request.batch ?? 1000],
+      );
+      if (rows.length === 0) return 0;
+      await em.query(`UPDATE applicant a SET id_number_enc = u.enc FROM unnest($1::uuid[], $2::text[]) AS u(id, enc) WHERE a.id = u.id`, [
+        rows.map((r) => r.id),
+        rows.map((r) => this.personal.encrypt(this.personal.decrypt(r.id_number_enc, r.id, 'id-number'), r.id, 'id-number')),
+      ]);
+      return rows.length;
+    });
+    const [{ n }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM applicant WHERE NOT starts_with(id_number_enc, $1 || ':')`, [current])) as [{ n: number }];
+    return { currentKeyId: current, reencrypted, remaining: n };
   }
 
   /** Each open applicant's next step and each probationary member's conversion in the subtree, soonest first. */

@@ -21,7 +21,7 @@ import { defineEndpoint } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
 import { IsCalendarDate } from '../grid/workers.js';
 import { OrgActor, OrgViewer } from './common.js';
-import { ID_CARD_NUMBER, MEMBER_NUMBER } from './members.js';
+import { ID_CARD_NUMBER, MEMBER_NUMBER, ReencryptRequest, ReencryptResult } from './members.js';
 
 /*
  * Joining the party (发展党员): from the application (入党申请) through
@@ -174,6 +174,14 @@ export const orgJoiningSubjects = {
     errors: [ErrorCode.NOT_FOUND, ErrorCode.CONFLICT, ErrorCode.FORBIDDEN],
   }),
   get: defineEndpoint({ service, aggregate, action: 'get', summary: 'One applicant with their stages, sponsors and training.', request: ApplicantRequest, reply: Applicant, errors: [ErrorCode.NOT_FOUND, ErrorCode.FORBIDDEN] }),
+  reencrypt: defineEndpoint({
+    service,
+    aggregate,
+    action: 'reencrypt',
+    summary: "Moves a batch of applicants' ID numbers from older keys to the current one (key rotation, beside member.reencrypt).",
+    request: ReencryptRequest,
+    reply: ReencryptResult,
+  }),
   due: defineEndpoint({
     service,
     aggregate,

@@ -114,7 +114,7 @@ export class ReencryptRequest {
 export class ReencryptResult {
   @IsString() currentKeyId: string;
   @IsInt() reencrypted: number;
-  /** Members whose personal data is still under another key. */
+  /** Members (or applicants) whose personal data is still under another key. */
   @IsInt() remaining: number;
 }
 
