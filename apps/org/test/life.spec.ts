@@ -22,6 +22,8 @@ describe('organization life', () => {
     m2 = await createOrganization(world, { name: 'M2第一支部', kind: 'branch', type: 'village', areaCode: 'M2', parentId: township.id });
     group = await createOrganization(world, { name: 'M1第一小组', kind: 'group', areaCode: 'M1', parentId: m1.id });
     members = [await world.client.request(subjects.org.member.register, member(m1.id)), await world.client.request(subjects.org.member.register, member(m1.id))];
+    // Set up before the periods asked about (an organization set up later owes only the months since).
+    await world.query('org', `UPDATE organization SET created_at = '2025-06-01T00:00:00+08:00'`);
   });
   afterAll(() => world?.dispose());
 
@@ -63,6 +65,15 @@ describe('organization life', () => {
       ['M2第一支部', 'party-lesson', 1, 0, 1],
       ['M2第一支部', 'theme-day', 3, 0, 3],
     ]);
+    // Set up in February, M2's branch owes February and March only; not yet set up, it owes nothing.
+    await world.query('org', `UPDATE organization SET created_at = '2026-02-10T09:00:00+08:00' WHERE id = $1`, [m2.id]);
+    const since = await world.client.request(subjects.org.life.compliance, { organizationId: m2.id, fromMonth: '2026-01', toMonth: '2026-03' });
+    expect(since.shortfalls.filter((s) => s.meetingKind === 'committee-meeting' || s.meetingKind === 'theme-day').map((s) => [s.meetingKind, s.required])).toEqual([
+      ['committee-meeting', 2],
+      ['theme-day', 2],
+    ]);
+    expect(await world.client.request(subjects.org.life.compliance, { organizationId: m2.id, fromMonth: '2026-01', toMonth: '2026-01' })).toMatchObject({ organizations: 0, shortfalls: [] });
+    await world.query('org', `UPDATE organization SET created_at = '2025-06-01T00:00:00+08:00' WHERE id = $1`, [m2.id]);
     const byArea = await world.client.request(subjects.org.life.compliance, { areaCode: 'M2', fromMonth: '2026-03', toMonth: '2026-03' });
     expect(byArea).toMatchObject({ organizations: 1, compliant: 0 });
     expect(fieldsOf(await errorOf(world.client.request(subjects.org.life.compliance, { fromMonth: '2026-03', toMonth: '2026-01' })))).toEqual(['areaCode', 'organizationId', 'toMonth']);

@@ -111,18 +111,19 @@ export class LifeService {
       assertWithinAreas(request.viewer, area.path, `area ${area.code}`);
       scope = { path: null, area: area.code };
     }
-    const months = monthsBetween(request.fromMonth, request.toMonth);
-    const rows = await this.dataSource.query<(RequirementRow & { id: string; name: string; area_code: string; held: number })[]>(
-      `SELECT o.id, o.name, o.area_code, r.*,
+    const rows = await this.dataSource.query<(RequirementRow & { id: string; name: string; area_code: string; created_month: string; held: number })[]>(
+      `SELECT o.id, o.name, o.area_code, r.*, to_char(o.created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') AS created_month,
               (SELECT count(*)::int FROM meeting mt WHERE mt.organization_id = o.id AND mt.kind = r.meeting_kind AND mt.held_on BETWEEN $3::date AND $4::date) AS held
          FROM organization o JOIN life_requirement r ON r.organization_type = o.type AND r.organization_kind = o.kind
-        WHERE o.dissolved_at IS NULL AND ($1::ltree IS NULL OR o.path <@ $1::ltree) AND ($2::text IS NULL OR o.area_path @> ARRAY[$2::text])
+        WHERE o.dissolved_at IS NULL AND to_char(o.created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') <= $5 AND ($1::ltree IS NULL OR o.path <@ $1::ltree) AND ($2::text IS NULL OR o.area_path @> ARRAY[$2::text])
         ORDER BY o.area_code, o.name, o.id, r.meeting_kind`,
-      [scope.path, scope.area, `${request.fromMonth}-01`, lastDayOf(request.toMonth)],
+      [scope.path, scope.area, `${request.fromMonth}-01`, lastDayOf(request.toMonth), request.toMonth],
     );
     const shortfalls: Shortfall[] = [];
     const byOrganization = new Map<string, { area: string; short: boolean }>();
     for (const row of rows) {
+      // An organization set up during the period owes only the months since.
+      const months = monthsBetween(row.created_month > request.fromMonth ? row.created_month : request.fromMonth, request.toMonth);
       const required = Math.ceil((row.times * months) / MONTHS_PER[row.per]);
       const short = Math.max(0, required - row.held);
       const entry = byOrganization.get(row.id) ?? { area: row.area_code, short: false };

@@ -98,7 +98,7 @@ export class AreaCompliance {
 export class ComplianceReport {
   @IsString() fromMonth: string;
   @IsString() toMonth: string;
-  /** Current organizations with at least one requirement. */
+  /** Current organizations with at least one requirement, set up by the period's end (one set up during it owes the months since). */
   @IsInt() organizations: number;
   @IsInt() compliant: number;
   /** By the area each organization is placed at. */
