@@ -38,16 +38,26 @@ describe('joining the party', () => {
     expect(candidate).toMatchObject({ stage: 'candidate', sponsorIds: sponsors.map((s) => s.id) });
     await step(applied.id, 'planned', day(-200));
     await world.client.request(subjects.org.joining.train, { id: applied.id, on: day(-190), minutes: 480, topic: '党章学习', actor });
-    const short = await errorOf(step(applied.id, 'admitted', day(-100), { memberNumber: 'GZ-NEW-1' }));
+    const short = await errorOf(step(applied.id, 'admitted', day(-100)));
     expect(short?.message).toMatch(/480 minutes of training since becoming a candidate; admission needs 1440/);
     for (const topic of ['党史', '党的纪律']) await world.client.request(subjects.org.joining.train, { id: applied.id, on: day(-180), minutes: 480, topic, actor });
-    const admitted = await step(applied.id, 'admitted', day(-100), { memberNumber: 'GZ-NEW-1' });
+    // Admission: the branch assembly resolves, then a committee above approves.
+    const approve = (on: string, extra: Record<string, unknown> = {}) => step(applied.id, 'admitted', on, { by: 'higher-committee', committeeId: committee.id, memberNumber: 'GZ-NEW-1', ...extra });
+    expect((await errorOf(approve(day(-95))))?.message).toMatch(/has not resolved to admit 陈小青/);
+    const resolved = await step(applied.id, 'admitted', day(-100));
+    expect(resolved).toMatchObject({ stage: 'planned', admissionResolvedOn: day(-100) });
+    expect((await errorOf(step(applied.id, 'admitted', day(-99))))?.message).toMatch(/the higher committee's approval is awaited/);
+    expect((await errorOf(approve(day(-95), { committeeId: branch.id })))?.message).toMatch(/第一党支部 is not a committee above 第一党支部/);
+    expect((await errorOf(approve(day(-95), { actor: { id: 'd2', areas: ['D2'] } })))?.code).toBe(ErrorCode.FORBIDDEN);
+    expect(fieldsOf(await errorOf(approve(day(-101))))).toEqual(['on']);
+    const admitted = await approve(day(-90));
+    // Probation runs from the branch assembly's resolution.
     expect(admitted).toMatchObject({ stage: 'admitted', admittedOn: day(-100), candidateTrainingMinutes: 1440 });
     expect(admitted.training.map((t) => t.topic)).toEqual(['党章学习', '党史', '党的纪律']);
     const newMember = await world.client.request(subjects.org.member.get, { id: admitted.memberId!, viewer: { id: 'clerk', personalData: true } });
     expect(newMember).toMatchObject({ number: 'GZ-NEW-1', name: '陈小青', status: 'probationary', joinedOn: day(-100), idNumber: '440106200001011221', organizationId: branch.id });
     const decisions = await world.client.request(subjects.org.approval.list, { subjectId: applied.id, workflow: 'joining' });
-    expect(decisions.items.map((d) => d.step)).toEqual(['activist', 'candidate', 'planned', 'admitted']);
+    expect(decisions.items.map((d) => d.step)).toEqual(['activist', 'candidate', 'planned', 'admission-resolution', 'admission-approval']);
     expect((await errorOf(step(applied.id, 'admitted', today(), { memberNumber: 'X' })))?.message).toMatch(/at stage admitted: there is no next step/);
   });
 
@@ -60,6 +70,7 @@ describe('joining the party', () => {
     expect((await errorOf(world.client.request(subjects.org.joining.apply, { name: '刘一', idNumber: '440106199501011234', organizationId: branch.id, appliedOn: today(), actor })))?.message).toMatch(/has an open application/);
     expect((await errorOf(step(a.id, 'planned', today())))?.message).toMatch(/at stage applicant: the next step is activist, not planned/);
     expect(fieldsOf(await errorOf(step(a.id, 'activist', day(-20))))).toEqual(['on']);
+    expect(fieldsOf(await errorOf(step(a.id, 'activist', today(), { by: 'higher-committee', committeeId: committee.id })))).toEqual(['by']);
     const returned = await world.client.request(subjects.org.joining.advance, { id: a.id, to: 'activist', decision: 'return', on: today(), reason: '再考察', actor });
     expect(returned.stage).toBe('applicant');
     const stopped = await world.client.request(subjects.org.joining.advance, { id: a.id, to: 'activist', decision: 'refuse', on: today(), reason: '不符合条件', actor });

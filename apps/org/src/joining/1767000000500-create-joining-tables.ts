@@ -18,6 +18,8 @@ export class CreateJoiningTables1767000000500 implements MigrationInterface {
         activist_on date,
         candidate_on date,
         planned_on date,
+        -- The branch assembly's resolution to admit; the higher committee's approval then admits.
+        admission_resolved_on date,
         admitted_on date,
         stopped_on date,
         sponsor_ids uuid[] NOT NULL DEFAULT '{}',

@@ -26,6 +26,7 @@ import { ApprovalsService } from '../approvals/approvals.service.js';
 import { addMonths } from '../calendar.js';
 import { MembersService } from '../members/members.service.js';
 import { maskIdNumber, PersonalData } from '../members/personal-data.js';
+import type { OrganizationRow } from '../organizations/organization.rows.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { assertWithinAreas } from '../scope.js';
 
@@ -39,6 +40,7 @@ interface ApplicantRow {
   activist_on: string | null;
   candidate_on: string | null;
   planned_on: string | null;
+  admission_resolved_on: string | null;
   admitted_on: string | null;
   stopped_on: string | null;
   sponsor_ids: string[];
@@ -49,7 +51,8 @@ interface ApplicantRow {
 
 /** Dates as text; the training sessions and the minutes since becoming a candidate beside them. */
 const APPLICANT_SELECT = `SELECT a.id, a.name, a.id_number_enc, a.organization_id, a.stage, a.applied_on::text AS applied_on, a.activist_on::text AS activist_on,
-    a.candidate_on::text AS candidate_on, a.planned_on::text AS planned_on, a.admitted_on::text AS admitted_on, a.stopped_on::text AS stopped_on,
+    a.candidate_on::text AS candidate_on, a.planned_on::text AS planned_on,
+    a.admission_resolved_on::text AS admission_resolved_on, a.admitted_on::text AS admitted_on, a.stopped_on::text AS stopped_on,
     a.sponsor_ids, a.member_id,
     COALESCE((SELECT jsonb_agg(jsonb_build_object('on', t.on_day::text, 'minutes', t.minutes, 'topic', t.topic) ORDER BY t.on_day, t.id) FROM applicant_training t WHERE t.applicant_id = a.id), '[]') AS training,
     COALESCE((SELECT sum(t.minutes)::int FROM applicant_training t WHERE t.applicant_id = a.id AND t.on_day >= a.candidate_on), 0) AS candidate_minutes
@@ -122,9 +125,12 @@ export class JoiningService {
         throw new GridworkError(ErrorCode.CONFLICT, `${row.name} is at stage ${row.stage}: ${next ? `the next step is ${next}` : 'there is no next step'}, not ${request.to}`);
       }
       if (request.on < stageDay(row)) throw GridworkError.validation([{ field: 'on', messages: [`on is before ${row.name} became ${row.stage} (${stageDay(row)})`] }]);
+      const step = await this.step(em, row, request, organization);
       if (request.decision === 'pass') await this.pass(em, row, request, organization);
       else if (request.decision === 'refuse') await em.query(`UPDATE applicant SET stage = 'stopped', stopped_on = $2 WHERE id = $1`, [row.id, request.on]);
-      await this.approvals.record(em, { workflow: 'joining', subjectId: row.id, step: request.to, decision: request.decision, reason: request.reason, actor: request.actor });
+      // Sent back by the higher committee: the branch assembly takes it up again.
+      else if (step === 'admission-approval') await em.query(`UPDATE applicant SET admission_resolved_on = NULL WHERE id = $1`, [row.id]);
+      await this.approvals.record(em, { workflow: 'joining', subjectId: row.id, step, decision: request.decision, reason: request.reason, actor: request.actor });
       return this.applicantOf(await this.row(em, row.id), request.actor);
     });
   }
@@ -187,6 +193,9 @@ export class JoiningService {
       let from = stageDay(row);
       let waitingFor: string | undefined;
       if (next === 'candidate') from = addMonths(row.activist_on!, ACTIVIST_MONTHS_BEFORE_CANDIDATE);
+      if (next === 'admitted' && row.admission_resolved_on) {
+        return compact({ kind: 'applicant' as const, id: row.id, name: row.name, organizationId: row.organization_id, next: 'approval', from: row.admission_resolved_on, state: 'due' as const });
+      }
       if (next === 'admitted' && row.candidate_minutes < TRAINING_MINUTES_BEFORE_ADMISSION) {
         waitingFor = `training: ${row.candidate_minutes} of ${TRAINING_MINUTES_BEFORE_ADMISSION} minutes since becoming a candidate`;
       }
@@ -216,8 +225,34 @@ export class JoiningService {
     return { items };
   }
 
+  /**
+   * The step of the approval record this decision is, checking that it may
+   * be taken: admission is resolved by the branch assembly, then approved by
+   * a committee above the applicant's organization (by someone within its
+   * areas); the other steps are the branch's.
+   */
+  private async step(em: EntityManager, row: ApplicantRow, request: AdvanceRequest, organization: OrganizationRow): Promise<string> {
+    const by = request.by ?? 'branch';
+    if (request.to !== 'admitted') {
+      if (by !== 'branch') throw GridworkError.validation([{ field: 'by', messages: [`${request.to} is decided by the branch; only admission goes to a higher committee`] }]);
+      return request.to;
+    }
+    if (by === 'branch') {
+      if (row.admission_resolved_on) throw new GridworkError(ErrorCode.CONFLICT, `the branch assembly resolved to admit ${row.name} on ${row.admission_resolved_on}: the higher committee's approval is awaited`);
+      return 'admission-resolution';
+    }
+    if (!row.admission_resolved_on) throw new GridworkError(ErrorCode.CONFLICT, `the branch assembly has not resolved to admit ${row.name}: the higher committee approves after it`);
+    if (request.on < row.admission_resolved_on) throw GridworkError.validation([{ field: 'on', messages: [`on is before the branch assembly's resolution (${row.admission_resolved_on})`] }]);
+    const committee = await this.organizations.current(em, request.committeeId!, 'FOR SHARE');
+    if (committee.kind !== 'committee' || !organization.path.startsWith(`${committee.path}.`)) {
+      throw new GridworkError(ErrorCode.CONFLICT, `${committee.name} is not a committee above ${organization.name}`);
+    }
+    assertWithinAreas(request.actor, committee.area_path, `committee ${committee.name}`);
+    return 'admission-approval';
+  }
+
   /** The rules of each step when it is passed; then the applicant reaches it. */
-  private async pass(em: EntityManager, row: ApplicantRow, request: AdvanceRequest, organization: Awaited<ReturnType<OrganizationsService['current']>>): Promise<void> {
+  private async pass(em: EntityManager, row: ApplicantRow, request: AdvanceRequest, organization: OrganizationRow): Promise<void> {
     switch (request.to) {
       case 'activist':
         await em.query(`UPDATE applicant SET stage = 'activist', activist_on = $2 WHERE id = $1`, [row.id, request.on]);
@@ -236,18 +271,23 @@ export class JoiningService {
         await em.query(`UPDATE applicant SET stage = 'planned', planned_on = $2 WHERE id = $1`, [row.id, request.on]);
         return;
       case 'admitted': {
-        if (row.candidate_minutes < TRAINING_MINUTES_BEFORE_ADMISSION) {
-          throw new GridworkError(ErrorCode.CONFLICT, `${row.name} has ${row.candidate_minutes} minutes of training since becoming a candidate; admission needs ${TRAINING_MINUTES_BEFORE_ADMISSION}`);
+        if (!row.admission_resolved_on) {
+          if (row.candidate_minutes < TRAINING_MINUTES_BEFORE_ADMISSION) {
+            throw new GridworkError(ErrorCode.CONFLICT, `${row.name} has ${row.candidate_minutes} minutes of training since becoming a candidate; admission needs ${TRAINING_MINUTES_BEFORE_ADMISSION}`);
+          }
+          await em.query(`UPDATE applicant SET admission_resolved_on = $2 WHERE id = $1`, [row.id, request.on]);
+          return;
         }
+        // Probation runs from the branch assembly's resolution (预备期从支部大会通过之日算起).
         const member = await this.members.insert(em, {
           number: request.memberNumber!,
           name: row.name,
           idNumber: this.personal.decrypt(row.id_number_enc, row.id, 'id-number'),
           organization,
           status: 'probationary',
-          joinedOn: request.on,
+          joinedOn: row.admission_resolved_on,
         });
-        await em.query(`UPDATE applicant SET stage = 'admitted', admitted_on = $2, member_id = $3 WHERE id = $1`, [row.id, request.on, member.id]);
+        await em.query(`UPDATE applicant SET stage = 'admitted', admitted_on = $2, member_id = $3 WHERE id = $1`, [row.id, row.admission_resolved_on, member.id]);
       }
     }
   }
@@ -271,6 +311,7 @@ export class JoiningService {
       activistOn: row.activist_on ?? undefined,
       candidateOn: row.candidate_on ?? undefined,
       plannedOn: row.planned_on ?? undefined,
+      admissionResolvedOn: row.admission_resolved_on ?? undefined,
       admittedOn: row.admitted_on ?? undefined,
       stoppedOn: row.stopped_on ?? undefined,
       sponsorIds: row.sponsor_ids,

@@ -67,8 +67,17 @@ export class AdvanceRequest {
   @ArrayMaxSize(2)
   @IsUUID('all', { each: true })
   sponsorIds?: string[];
-  /** `to` admitted, passed: the member number the new probationary member is given. */
-  @ValidateIf((o: AdvanceRequest) => (o.to === 'admitted' && o.decision === 'pass') || o.memberNumber !== undefined)
+  /**
+   * Who decides. Admission takes two: `branch`, the branch assembly's
+   * resolution (支部大会讨论通过), then `higher-committee`, the approval of a
+   * committee above (上级党委审批), which admits. Every other step: `branch`
+   * (the default).
+   */
+  @IsOptional() @IsIn(['branch', 'higher-committee']) by?: 'branch' | 'higher-committee';
+  /** by `higher-committee`: the approving committee, above the applicant's organization. */
+  @ValidateIf((o: AdvanceRequest) => o.by === 'higher-committee' || o.committeeId !== undefined) @IsUUID() committeeId?: string;
+  /** `to` admitted by the higher committee, passed: the member number the new probationary member is given. */
+  @ValidateIf((o: AdvanceRequest) => (o.to === 'admitted' && o.decision === 'pass' && o.by === 'higher-committee') || o.memberNumber !== undefined)
   @Matches(MEMBER_NUMBER, { message: 'memberNumber must be 1-40 letters, digits or dashes' })
   memberNumber?: string;
   @IsDefined() @IsObject() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
@@ -100,6 +109,9 @@ export class Applicant {
   @IsOptional() @IsString() activistOn?: string;
   @IsOptional() @IsString() candidateOn?: string;
   @IsOptional() @IsString() plannedOn?: string;
+  /** The branch assembly resolved to admit them; the higher committee's approval is awaited. */
+  @IsOptional() @IsString() admissionResolvedOn?: string;
+  /** Admitted: the day of the branch assembly's resolution, when probation began (the higher committee approved later). */
   @IsOptional() @IsString() admittedOn?: string;
   @IsOptional() @IsString() stoppedOn?: string;
   @IsArray() @IsUUID('all', { each: true }) sponsorIds: string[];
@@ -128,7 +140,7 @@ export class DueItem {
   @IsUUID() id: string;
   @IsString() name: string;
   @IsUUID() organizationId: string;
-  /** What comes next: `activist`, `candidate`, `training`, `planned`, `admitted`, `conversion`. */
+  /** What comes next: `activist`, `candidate`, `planned`, `admitted` (the branch assembly's resolution), `approval` (the higher committee's), `conversion`. */
   @IsString() next: string;
   /** The first day the rules allow it. */
   @IsString() from: string;
