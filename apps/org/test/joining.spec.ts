@@ -88,7 +88,10 @@ describe('joining the party', () => {
     expect(byName['周二']).toMatchObject({ next: 'candidate', state: 'waiting' });
     expect(byName['周二']!.waitingFor).toMatch(/not before/);
     expect(byName['陈小青']).toMatchObject({ kind: 'member', next: 'conversion', state: 'waiting' });
-    expect((await world.client.request(subjects.org.joining.due, { organizationId: committee.id, on: day(400) })).items.find((i) => i.name === '陈小青')?.state).toBe('due');
+    await world.query('org', `UPDATE member SET conversion_due_on = $2 WHERE id = $1`, [byName['陈小青']!.id, day(-1)]);
+    await world.client.request(subjects.org.member.convert, { id: byName['陈小青']!.id, decision: 'pass', on: today(), reason: '支部大会通过', actor });
+    const awaiting = (await world.client.request(subjects.org.joining.due, { organizationId: committee.id })).items.find((i) => i.name === '陈小青');
+    expect(awaiting).toMatchObject({ next: 'conversion-approval', from: today(), state: 'due' });
     expect((await errorOf(world.client.request(subjects.org.joining.due, { organizationId: committee.id, viewer: { id: 'v', areas: ['D2'] } })))?.code).toBe(ErrorCode.FORBIDDEN);
   });
 });

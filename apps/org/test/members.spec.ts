@@ -106,8 +106,15 @@ describe('members', () => {
     const extended = await world.client.request(subjects.org.member.convert, { id: due.id, decision: 'return', extendMonths: 6, on: today(), reason: '学习不够', actor });
     expect(extended).toMatchObject({ status: 'probationary', conversionDueOn: '2025-08-28' });
     expect((await errorOf(world.client.request(subjects.org.member.convert, { id: due.id, decision: 'return', extendMonths: 6, on: today(), reason: 'again', actor })))?.message).toMatch(/extended once already/);
-    const converted = await world.client.request(subjects.org.member.convert, { id: due.id, decision: 'pass', on: today(), reason: '支部大会通过', actor });
-    expect(converted).toMatchObject({ status: 'full', convertedOn: today() });
+    const resolved = await world.client.request(subjects.org.member.convert, { id: due.id, decision: 'pass', on: today(), reason: '支部大会通过', actor });
+    expect(resolved).toMatchObject({ status: 'probationary', conversionResolvedOn: today() });
+    expect((await errorOf(world.client.request(subjects.org.member.convert, { id: due.id, decision: 'pass', on: today(), reason: 'again', actor })))?.message).toMatch(/the higher committee's decision is awaited/);
+    const approve = { id: due.id, decision: 'pass' as const, on: today(), by: 'higher-committee' as const, committeeId: community.id, reason: '街道党工委审批同意', actor };
+    expect((await errorOf(world.client.request(subjects.org.member.convert, { ...approve, committeeId: branch2.id })))?.message).toMatch(/is not a committee above/);
+    expect((await errorOf(world.client.request(subjects.org.member.convert, { ...approve, id: early.id })))?.message).toMatch(/has not resolved to convert/);
+    const converted = await world.client.request(subjects.org.member.convert, approve);
+    // A full member from the day probation ended.
+    expect(converted).toMatchObject({ status: 'full', convertedOn: '2025-08-28' });
     expect(converted.conversionDueOn).toBeUndefined();
     const refused = await world.client.request(subjects.org.member.convert, { id: early.id, decision: 'refuse', on: today(), reason: '不具备条件', actor });
     expect(refused).toMatchObject({ status: 'left', leavingReason: 'disqualified' });
@@ -115,6 +122,7 @@ describe('members', () => {
     expect(approvals.items.map((a) => [a.workflow, a.step, a.decision, a.reason, a.actorId])).toEqual([
       ['conversion', 'branch-assembly', 'return', '学习不够', actor.id],
       ['conversion', 'branch-assembly', 'pass', '支部大会通过', actor.id],
+      ['conversion', 'higher-committee', 'pass', '街道党工委审批同意', actor.id],
     ]);
   });
 

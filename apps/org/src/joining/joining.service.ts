@@ -202,12 +202,16 @@ export class JoiningService {
       if (!waitingFor && from > on) waitingFor = `the rules' interval: not before ${from}`;
       return compact({ kind: 'applicant' as const, id: row.id, name: row.name, organizationId: row.organization_id, next, from, state: waitingFor ? ('waiting' as const) : ('due' as const), waitingFor });
     });
-    const probationers = await this.dataSource.query<{ id: string; name: string; organization_id: string; due: string }[]>(
-      `SELECT m.id, m.name, m.organization_id, m.conversion_due_on::text AS due FROM member m JOIN organization o ON o.id = m.organization_id
+    const probationers = await this.dataSource.query<{ id: string; name: string; organization_id: string; due: string; resolved: string | null }[]>(
+      `SELECT m.id, m.name, m.organization_id, m.conversion_due_on::text AS due, m.conversion_resolved_on::text AS resolved FROM member m JOIN organization o ON o.id = m.organization_id
         WHERE o.path <@ $1::ltree AND m.status = 'probationary'`,
       [root.path],
     );
     for (const m of probationers) {
+      if (m.resolved) {
+        items.push({ kind: 'member', id: m.id, name: m.name, organizationId: m.organization_id, next: 'conversion-approval', from: m.resolved, state: 'due' });
+        continue;
+      }
       items.push(
         compact({
           kind: 'member' as const,

@@ -25,6 +25,8 @@ export class CreateMemberTables1767000000300 implements MigrationInterface {
         joined_on date NOT NULL,
         conversion_due_on date,
         probation_extended boolean NOT NULL DEFAULT false,
+        -- The branch assembly's resolution to convert; a higher committee's approval then converts.
+        conversion_resolved_on date,
         converted_on date,
         left_on date,
         leaving_reason text,

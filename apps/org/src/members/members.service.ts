@@ -140,23 +140,47 @@ export class MembersService {
 
   async convert(request: ConvertMemberRequest): Promise<Member> {
     if (request.on > today()) throw GridworkError.validation([{ field: 'on', messages: ['on is in the future'] }]);
+    const byCommittee = request.by === 'higher-committee';
     return this.dataSource.transaction(async (em) => {
       const row = await this.row(em, request.id, 'FOR UPDATE');
       const organization = await this.organizations.visible(em, row.organization_id, undefined);
-      assertWithinAreas(request.actor, organization.area_path, `member ${row.number}`);
       if (row.status !== 'probationary') throw new GridworkError(ErrorCode.CONFLICT, `member ${row.number} is ${row.status}, not probationary`);
+      if (byCommittee) {
+        if (!row.conversion_resolved_on) throw new GridworkError(ErrorCode.CONFLICT, `the branch assembly has not resolved to convert member ${row.number}: the higher committee decides after it`);
+        if (request.on < row.conversion_resolved_on) throw GridworkError.validation([{ field: 'on', messages: [`on is before the branch assembly's resolution (${row.conversion_resolved_on})`] }]);
+        const committee = await this.organizations.current(em, request.committeeId!, 'FOR SHARE');
+        if (committee.kind !== 'committee' || !organization.path.startsWith(`${committee.path}.`)) {
+          throw new GridworkError(ErrorCode.CONFLICT, `${committee.name} is not a committee above ${organization.name}`);
+        }
+        assertWithinAreas(request.actor, committee.area_path, `committee ${committee.name}`);
+      } else {
+        assertWithinAreas(request.actor, organization.area_path, `member ${row.number}`);
+        if (row.conversion_resolved_on) throw new GridworkError(ErrorCode.CONFLICT, `the branch assembly resolved to convert member ${row.number} on ${row.conversion_resolved_on}: the higher committee's decision is awaited`);
+      }
       let updated: MemberRow;
-      if (request.decision === 'pass') {
+      if (request.decision === 'pass' && !byCommittee) {
         if (request.on < row.conversion_due_on!) throw new GridworkError(ErrorCode.CONFLICT, `member ${row.number}'s probation runs until ${row.conversion_due_on}: not converted before then`);
-        updated = await this.update(em, row.id, `status = 'full', converted_on = $2, conversion_due_on = NULL`, [request.on]);
+        updated = await this.update(em, row.id, `conversion_resolved_on = $2`, [request.on]);
+      } else if (request.decision === 'pass') {
+        // A full member from the day probation ended (预备期满之日), whenever the committee decided.
+        updated = await this.update(em, row.id, `status = 'full', converted_on = conversion_due_on, conversion_due_on = NULL, conversion_resolved_on = NULL`, []);
+      } else if (request.decision === 'return' && byCommittee) {
+        updated = await this.update(em, row.id, `conversion_resolved_on = NULL`, []);
       } else if (request.decision === 'return') {
         if (row.probation_extended) throw new GridworkError(ErrorCode.CONFLICT, `member ${row.number}'s probation was extended once already`);
         updated = await this.update(em, row.id, `conversion_due_on = $2, probation_extended = true`, [addMonths(row.conversion_due_on!, request.extendMonths!)]);
       } else {
-        updated = await this.update(em, row.id, `status = 'left', left_on = $2, leaving_reason = 'disqualified', conversion_due_on = NULL`, [request.on]);
+        updated = await this.update(em, row.id, `status = 'left', left_on = $2, leaving_reason = 'disqualified', conversion_due_on = NULL, conversion_resolved_on = NULL`, [request.on]);
         await publishInTransaction(em, subjects.org.member.left, { member: summaryOf(updated), reason: 'disqualified', on: request.on });
       }
-      await this.approvals.record(em, { workflow: 'conversion', subjectId: row.id, step: 'branch-assembly', decision: request.decision, reason: request.reason, actor: request.actor });
+      await this.approvals.record(em, {
+        workflow: 'conversion',
+        subjectId: row.id,
+        step: byCommittee ? 'higher-committee' : 'branch-assembly',
+        decision: request.decision,
+        reason: request.reason,
+        actor: request.actor,
+      });
       return this.memberOf(updated, request.actor);
     });
   }
@@ -170,7 +194,7 @@ export class MembersService {
       if (!isCurrent(row)) throw new GridworkError(ErrorCode.CONFLICT, `member ${row.number} has already left (${row.leaving_reason}, ${row.left_on})`);
       if (request.reason === 'disqualified' && row.status !== 'probationary') throw new GridworkError(ErrorCode.CONFLICT, `only a probationary member is disqualified; ${row.number} is a full member`);
       if (request.on < row.joined_on) throw GridworkError.validation([{ field: 'on', messages: [`on is before the member joined (${row.joined_on})`] }]);
-      const updated = await this.update(em, row.id, `status = $2, left_on = $3, leaving_reason = $4, conversion_due_on = NULL`, [
+      const updated = await this.update(em, row.id, `status = $2, left_on = $3, leaving_reason = $4, conversion_due_on = NULL, conversion_resolved_on = NULL`, [
         request.reason === 'died' ? 'deceased' : 'left',
         request.on,
         request.reason,
@@ -261,6 +285,7 @@ export class MembersService {
       status: row.status,
       joinedOn: row.joined_on,
       conversionDueOn: row.conversion_due_on ?? undefined,
+      conversionResolvedOn: row.conversion_resolved_on ?? undefined,
       convertedOn: row.converted_on ?? undefined,
       leftOn: row.left_on ?? undefined,
       leavingReason: (row.leaving_reason ?? undefined) as Member['leavingReason'],

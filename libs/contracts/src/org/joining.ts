@@ -140,7 +140,7 @@ export class DueItem {
   @IsUUID() id: string;
   @IsString() name: string;
   @IsUUID() organizationId: string;
-  /** What comes next: `activist`, `candidate`, `planned`, `admitted` (the branch assembly's resolution), `approval` (the higher committee's), `conversion`. */
+  /** What comes next: `activist`, `candidate`, `planned`, `admitted` (the branch assembly's resolution), `approval` (the higher committee's), `conversion` (the branch assembly's), `conversion-approval` (the higher committee's). */
   @IsString() next: string;
   /** The first day the rules allow it. */
   @IsString() from: string;

@@ -54,6 +54,9 @@ export class Member {
   @IsString() joinedOn: string;
   /** A probationary member: when the probation year ends and conversion is due. */
   @IsOptional() @IsString() conversionDueOn?: string;
+  /** The branch assembly resolved to convert them; the higher committee's decision is awaited. */
+  @IsOptional() @IsString() conversionResolvedOn?: string;
+  /** The day they became a full member: the day probation ended (预备期满之日), whenever the committee approved. */
   @IsOptional() @IsString() convertedOn?: string;
   @IsOptional() @IsString() leftOn?: string;
   @IsOptional() @IsIn(LEAVING_REASONS) leavingReason?: LeavingReason;
@@ -85,14 +88,24 @@ export class MemberList {
   @IsOptional() @IsUUID() nextAfter?: string;
 }
 
-/** The branch assembly's decision on a probationary member (预备党员转正): pass (转正), return (extend probation, 延长预备期), refuse (取消预备党员资格). */
+/**
+ * A decision on a probationary member's conversion (预备党员转正), taken in
+ * two: the branch assembly's (by `branch`: pass resolves to convert, return
+ * extends probation 延长预备期, refuse cancels the qualification
+ * 取消预备党员资格), then a higher committee's (by `higher-committee`: pass
+ * converts, return sends it back to the branch assembly, refuse cancels).
+ */
 export class ConvertMemberRequest {
   @IsUUID() id: string;
   @IsIn(['pass', 'return', 'refuse']) decision: 'pass' | 'return' | 'refuse';
-  /** The day of the decision: pass needs the probation year to be over. */
+  /** The day of the decision: the branch's pass needs the probation year to be over. */
   @IsCalendarDate() on: string;
-  /** decision `return`: how long probation is extended, 6 to 12 months (once). */
-  @ValidateIf((o: ConvertMemberRequest) => o.decision === 'return' || o.extendMonths !== undefined) @IsInt() @Min(6) @Max(12) extendMonths?: number;
+  /** Default `branch`. */
+  @IsOptional() @IsIn(['branch', 'higher-committee']) by?: 'branch' | 'higher-committee';
+  /** by `higher-committee`: the deciding committee, above the member's organization. */
+  @ValidateIf((o: ConvertMemberRequest) => o.by === 'higher-committee' || o.committeeId !== undefined) @IsUUID() committeeId?: string;
+  /** decision `return` by the branch: how long probation is extended, 6 to 12 months (once). */
+  @ValidateIf((o: ConvertMemberRequest) => (o.decision === 'return' && o.by !== 'higher-committee') || o.extendMonths !== undefined) @IsInt() @Min(6) @Max(12) extendMonths?: number;
   @IsString() @Length(1, 500) reason: string;
   @IsDefined() @IsObject() @ValidateNested() @Type(() => OrgActor) actor: OrgActor;
 }
