@@ -73,6 +73,14 @@ describe('joining the party', () => {
     expect(fieldsOf(await errorOf(step(a.id, 'activist', today(), { by: 'higher-committee', committeeId: committee.id })))).toEqual(['by']);
     const returned = await world.client.request(subjects.org.joining.advance, { id: a.id, to: 'activist', decision: 'return', on: today(), reason: '再考察', actor });
     expect(returned.stage).toBe('applicant');
+    // An organization with an open application is not dissolved.
+    const lone = await createOrganization(world, { name: '临时党支部', kind: 'branch', areaCode: 'M1', parentId: committee.id });
+    const pending = await world.client.request(subjects.org.joining.apply, { name: '孙五', idNumber: '440106199801011234', organizationId: lone.id, appliedOn: today(), actor });
+    expect((await errorOf(world.client.request(subjects.org.organization.dissolve, { id: lone.id, reason: 'x', actor })))?.message).toMatch(/1 open application\(s\) to join/);
+    // Merged into another branch, its open application goes with it.
+    expect(await world.client.request(subjects.org.organization.merge, { id: lone.id, intoId: branch.id, reason: '合并', actor })).toMatchObject({ applicantsMoved: 1, membersMoved: 0 });
+    expect((await world.client.request(subjects.org.joining.get, { id: pending.id })).organizationId).toBe(branch.id);
+    await world.client.request(subjects.org.joining.advance, { id: pending.id, to: 'activist', decision: 'refuse', on: today(), reason: '不符合条件', actor });
     const stopped = await world.client.request(subjects.org.joining.advance, { id: a.id, to: 'activist', decision: 'refuse', on: today(), reason: '不符合条件', actor });
     expect(stopped).toMatchObject({ stage: 'stopped', stoppedOn: today() });
     expect((await world.client.request(subjects.org.approval.list, { subjectId: a.id })).items.map((d) => d.decision)).toEqual(['return', 'refuse']);

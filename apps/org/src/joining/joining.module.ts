@@ -8,7 +8,7 @@ import { JoiningEndpoints } from './joining.endpoints.js';
 import { JoiningService } from './joining.service.js';
 
 /** Joining the party (发展党员): applicants through to admission. */
-@Module({ imports: [OrganizationsModule, MembersModule, ApprovalsModule], providers: [JoiningService, JoiningEndpoints] })
+@Module({ imports: [OrganizationsModule, MembersModule, ApprovalsModule], providers: [JoiningService, JoiningEndpoints], exports: [JoiningService] })
 export class JoiningModule {}
 
 export const joiningFeature: Feature = { module: JoiningModule, migrations: [CreateJoiningTables1767000000500] };

@@ -161,6 +161,15 @@ export class JoiningService {
     return this.applicantOf(row, request.viewer);
   }
 
+  /** Moves the open applications of `from` to `to` (a merge); returns how many. */
+  async moveOpen(em: EntityManager, from: OrganizationRow, to: OrganizationRow): Promise<number> {
+    const moved = await em.query<{ id: string }[]>(
+      `WITH a AS (UPDATE applicant SET organization_id = $2 WHERE organization_id = $1 AND stage NOT IN ('admitted', 'stopped') RETURNING id) SELECT id FROM a`,
+      [from.id, to.id],
+    );
+    return moved.length;
+  }
+
   /** One batch of a key rotation for applicants' ID numbers, as `MembersService.reencrypt` does for members. */
   async reencrypt(request: ReencryptRequest): Promise<ReencryptResult> {
     const current = this.personal.currentKeyId;

@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ErrorCode, GridworkError, type MergeOrganizationRequest, type MergeResult } from '@gridwork/contracts';
+import { JoiningService } from '../joining/joining.service.js';
 import { MembersService } from '../members/members.service.js';
 import { organizationOf, type OrganizationRow } from '../organizations/organization.rows.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { assertWithinAreas } from '../scope.js';
 
 /**
- * Merging one organization into another (撤并): its members and its
- * sub-organizations move there, then it is dissolved, all in one
+ * Merging one organization into another (撤并): its members, its open
+ * applications to join and its sub-organizations move there, then it is dissolved, all in one
  * transaction; each table is written by its owner.
  */
 @Injectable()
@@ -17,6 +18,7 @@ export class MergesService {
     private readonly dataSource: DataSource,
     private readonly organizations: OrganizationsService,
     private readonly members: MembersService,
+    private readonly joining: JoiningService,
   ) {}
 
   async merge(request: MergeOrganizationRequest): Promise<MergeResult> {
@@ -33,9 +35,10 @@ export class MergesService {
       const children = await em.query<OrganizationRow[]>(`SELECT * FROM organization WHERE parent_id = $1 AND dissolved_at IS NULL ORDER BY id FOR UPDATE`, [source.id]);
       for (const child of children) await this.organizations.reparent(em, child, into);
       const membersMoved = await this.members.moveAll(em, source, into);
+      const applicantsMoved = await this.joining.moveOpen(em, source, into);
       const merged = await this.organizations.markDissolved(em, source, request.reason, into.id);
       const [after] = await em.query<OrganizationRow[]>(`SELECT * FROM organization WHERE id = $1`, [into.id]);
-      return { merged, into: organizationOf(after!), membersMoved, organizationsMoved: children.length };
+      return { merged, into: organizationOf(after!), membersMoved, applicantsMoved, organizationsMoved: children.length };
     });
   }
 }

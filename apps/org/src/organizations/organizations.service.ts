@@ -178,13 +178,18 @@ export class OrganizationsService {
 
   /** Dissolves `row` (locked by the caller) once it has no current members or sub-organizations; announces it. */
   async markDissolved(em: EntityManager, row: OrganizationRow, reason: string, mergedInto?: string): Promise<Organization> {
-    const [{ children, members }] = (await em.query(
+    const [{ children, members, applicants }] = (await em.query(
       `SELECT (SELECT count(*)::int FROM organization WHERE parent_id = $1 AND dissolved_at IS NULL) AS children,
-              (SELECT count(*)::int FROM member WHERE organization_id = $1 AND status IN ('probationary', 'full')) AS members`,
+              (SELECT count(*)::int FROM member WHERE organization_id = $1 AND status IN ('probationary', 'full')) AS members,
+              (SELECT count(*)::int FROM applicant WHERE organization_id = $1 AND stage NOT IN ('admitted', 'stopped')) AS applicants`,
       [row.id],
-    )) as [{ children: number; members: number }];
-    if (children > 0 || members > 0) {
-      const what = [members > 0 ? `${members} current member(s): transfer them first` : '', children > 0 ? `${children} current sub-organization(s): move or dissolve them first` : '']
+    )) as [{ children: number; members: number; applicants: number }];
+    if (children > 0 || members > 0 || applicants > 0) {
+      const what = [
+        members > 0 ? `${members} current member(s): transfer them first` : '',
+        children > 0 ? `${children} current sub-organization(s): move or dissolve them first` : '',
+        applicants > 0 ? `${applicants} open application(s) to join: decide them first` : '',
+      ]
         .filter(Boolean)
         .join('; ');
       throw new GridworkError(ErrorCode.CONFLICT, `${row.name} still has ${what}`);

@@ -134,7 +134,7 @@ export class MoveOrganizationRequest {
 }
 
 export class MergeOrganizationRequest {
-  /** The organization that goes: its members and sub-organizations move to `intoId`, then it is dissolved. */
+  /** The organization that goes: its members, open applications and sub-organizations move to `intoId`, then it is dissolved. */
   @IsUUID() id: string;
   @IsUUID() intoId: string;
   @IsString() @Length(1, 500) reason: string;
@@ -145,6 +145,8 @@ export class MergeResult {
   @IsDefined() @ValidateNested() @Type(() => Organization) merged: Organization;
   @IsDefined() @ValidateNested() @Type(() => Organization) into: Organization;
   @IsInt() membersMoved: number;
+  /** Open applications to join (发展党员) that moved with them. */
+  @IsInt() applicantsMoved: number;
   @IsInt() organizationsMoved: number;
 }
 
