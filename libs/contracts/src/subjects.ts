@@ -3,6 +3,8 @@ import { operationsOf } from './operations.js';
 import { gridDomainSubjects } from './grid/index.js';
 import { dispatchDomainSubjects } from './dispatch/index.js';
 import { admissionDomainSubjects } from './admission/index.js';
+import { orgDomainSubjects } from './org/index.js';
+import { timebankHoursSubjects } from './timebank/hours.js';
 
 /** The platform's services, each owning its database and event stream. */
 export const SERVICES = ['org', 'grid', 'dispatch', 'timebank', 'admission', 'gateway'] as const;
@@ -14,10 +16,10 @@ export type ServiceName = (typeof SERVICES)[number];
  * Domain endpoints and events join here as the services grow.
  */
 export const subjects = {
-  org: { ...operationsOf('org') },
+  org: { ...operationsOf('org'), ...orgDomainSubjects },
   grid: { ...operationsOf('grid'), ...gridDomainSubjects },
   dispatch: { ...operationsOf('dispatch'), ...dispatchDomainSubjects },
-  timebank: { ...operationsOf('timebank') },
+  timebank: { ...operationsOf('timebank'), hours: timebankHoursSubjects },
   admission: { ...operationsOf('admission'), ...admissionDomainSubjects },
   gateway: { ...operationsOf('gateway') },
 } satisfies Record<ServiceName, object>;
