@@ -1,9 +1,11 @@
 import { Type } from 'class-transformer';
 import {
+  IsArray,
   IsDefined,
   IsIn,
   IsInt,
   IsISO8601,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -55,14 +57,14 @@ export class SubmitApplicationRequest {
   @IsIn(ADMISSION_LEVELS) level: AdmissionLevel;
   /** Why the task must be done there. */
   @IsString() @Length(10, 4000) reason: string;
-  @IsDefined() @ValidateNested() @Type(() => Resources) resources: Resources;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => Resources) resources: Resources;
   /**
    * The applying department. A department system's own subject names it and
    * this is then left out; the office entering a paper application gives it.
    */
   @IsOptional() @Matches(DEPARTMENT_CODE, DEPARTMENT_MESSAGE) department?: string;
   /** Who files it at the department. */
-  @IsDefined() @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
 }
 
 export class ReviewApplicationRequest {
@@ -80,8 +82,8 @@ export class ResubmitApplicationRequest {
   @IsUUID() id: string;
   /** What was changed in answer to the reviewer. */
   @IsString() @Length(2, 2000) reason: string;
-  @IsOptional() @ValidateNested() @Type(() => Resources) resources?: Resources;
-  @IsDefined() @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => Resources) resources?: Resources;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
 }
 
 export class GetApplicationRequest {
@@ -115,14 +117,14 @@ export class Application {
   @IsIn(ADMISSION_LEVELS) level: AdmissionLevel;
   @IsString() department: string;
   @IsString() reason: string;
-  @ValidateNested() @Type(() => Resources) resources: Resources;
+  @IsObject() @ValidateNested() @Type(() => Resources) resources: Resources;
   @IsIn(APPLICATION_STATES) state: ApplicationState;
   /** How many times it has been submitted (1, then one more per resubmission). */
   @IsInt() round: number;
   @IsISO8601() submittedAt: string;
   @IsOptional() @IsISO8601() decidedAt?: string;
   /** Every step, oldest first. */
-  @ValidateNested({ each: true }) @Type(() => ApplicationDecision) history: ApplicationDecision[];
+  @IsArray() @ValidateNested({ each: true }) @Type(() => ApplicationDecision) history: ApplicationDecision[];
 }
 
 export class ApplicationPage {
@@ -131,8 +133,8 @@ export class ApplicationPage {
 }
 
 export class ApplicationDecided {
-  @IsDefined() @ValidateNested() @Type(() => Application) application: Application;
-  @IsDefined() @ValidateNested() @Type(() => ApplicationDecision) decision: ApplicationDecision;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => Application) application: Application;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => ApplicationDecision) decision: ApplicationDecision;
 }
 
 export class AppointReviewerRequest {
@@ -143,7 +145,7 @@ export class AppointReviewerRequest {
   @IsString() @Length(1, 100) name: string;
   /** The area whose applications, and those of the areas below it, they may decide. */
   @Matches(AREA_CODE, AREA_CODE_OPTIONS) areaCode: string;
-  @IsDefined() @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
 }
 
 export class Reviewer {
@@ -163,7 +165,7 @@ export class ReviewerList {
 
 export class RemoveReviewerRequest {
   @IsString() @Length(1, 100) id: string;
-  @IsDefined() @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
 }
 
 const endpoint = <Request extends object, Reply>(action: string, summary: string, request: new () => Request, reply: new () => Reply & object, errors: ErrorCode[], departments = false) =>

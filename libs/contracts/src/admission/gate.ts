@@ -1,5 +1,17 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
 import { defineEndpoint } from '../definitions.js';
 import { AREA_CODE, AREA_CODE_OPTIONS } from '../grid/areas.js';
 import { IsCalendarDate } from '../grid/workers.js';
@@ -57,7 +69,7 @@ export class GateAnswer {
   /** The answer in words, naming the item, level, area and version. */
   @IsString() explanation: string;
   /** The version whose entry decided it; absent when no list has an entry for the item. */
-  @IsOptional() @ValidateNested() @Type(() => DecidingVersion) decidedBy?: DecidingVersion;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => DecidingVersion) decidedBy?: DecidingVersion;
   /** For `not-yet-in-force`: the first day it is admitted. */
   @IsOptional() @IsString() admittedFrom?: string;
 }

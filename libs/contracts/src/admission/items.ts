@@ -9,6 +9,7 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
+  IsObject,
   IsOptional,
   IsString,
   Length,
@@ -62,7 +63,7 @@ export class DefineItemRequest {
   /** Where it may be carried out: a list of that level may hold it. */
   @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsIn(ADMISSION_LEVELS, { each: true }) levels: AdmissionLevel[];
   @IsOptional() @IsString() @Length(1, 2000) description?: string;
-  @IsDefined() @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
 }
 
 export class Item {
@@ -82,7 +83,7 @@ export class Item {
 }
 
 export class DefineItemReply {
-  @ValidateNested() @Type(() => Item) item: Item;
+  @IsObject() @ValidateNested() @Type(() => Item) item: Item;
   /** False when an existing item was updated. */
   @IsBoolean() created: boolean;
 }
@@ -111,7 +112,7 @@ export class WithdrawItemRequest {
   /** The China-time day it stops being admitted anywhere; today or later (defaults to today). */
   @IsOptional() @IsCalendarDate() on?: string;
   @IsString() @Length(1, 500) reason: string;
-  @IsDefined() @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
 }
 
 export const ITEM_CHANGES = ['defined', 'updated', 'withdrawn'] as const;
@@ -119,7 +120,7 @@ export type ItemChange = (typeof ITEM_CHANGES)[number];
 
 export class ItemChanged {
   @IsIn(ITEM_CHANGES) change: ItemChange;
-  @IsDefined() @ValidateNested() @Type(() => Item) item: Item;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => Item) item: Item;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
+  IsObject,
   IsOptional,
   IsString,
   Length,
@@ -66,7 +67,7 @@ export class EditDraftRequest extends ListKey {
   @IsOptional() @IsArray() @ArrayMaxSize(MAX_LIST_ENTRIES) @ValidateNested({ each: true }) @Type(() => ListEntryInput) put?: ListEntryInput[];
   /** Item codes to take off the list. */
   @IsOptional() @IsArray() @ArrayMaxSize(MAX_LIST_ENTRIES) @Matches(ITEM_CODE, { ...ITEM_CODE_OPTIONS, each: true }) remove?: string[];
-  @IsDefined() @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
 }
 
 export class PublishListRequest extends ListKey {
@@ -76,13 +77,13 @@ export class PublishListRequest extends ListKey {
   @IsCalendarDate() effectiveOn: string;
   /** The draft's revision the publisher looked at: publishing fails with CONFLICT when it was edited since. */
   @IsOptional() @IsInt() @Min(1) draftRevision?: number;
-  @IsDefined() @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
 }
 
 export class DiscardDraftRequest extends ListKey {
   /** The areas the caller acts within (the gateway sets them from the sign-in): FORBIDDEN when the list's area lies outside all of them. */
   @WithinAreas() withinAreas?: string[];
-  @IsDefined() @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
 }
 
 export class GetListRequest extends ListKey {
@@ -137,8 +138,8 @@ export class ListVersions {
 
 export class ChangedEntry {
   @IsString() itemCode: string;
-  @ValidateNested() @Type(() => ListEntry) before: ListEntry;
-  @ValidateNested() @Type(() => ListEntry) after: ListEntry;
+  @IsObject() @ValidateNested() @Type(() => ListEntry) before: ListEntry;
+  @IsObject() @ValidateNested() @Type(() => ListEntry) after: ListEntry;
 }
 
 export class ListComparison {

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { defineEndpoint } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
 import { AREA_CODE, AREA_LEVELS } from '../grid/areas.js';
@@ -121,7 +121,7 @@ export class AssessmentReply {
   @IsIn(STAT_GROUPINGS) groupBy: StatGrouping;
   /** Every day or month of the period in order, zeros included; one row for `total`. */
   @ValidateNested({ each: true }) @Type(() => AssessmentRow) rows: AssessmentRow[];
-  @ValidateNested() @Type(() => AssessmentRow) total: AssessmentRow;
+  @IsObject() @ValidateNested() @Type(() => AssessmentRow) total: AssessmentRow;
 }
 
 export const RANKING_MEASURES = [
@@ -156,7 +156,7 @@ export class RankingItem {
   /** The area's name, for the area dimensions. */
   @IsOptional() @IsString() name?: string;
   @IsNumber() value: number;
-  @ValidateNested() @Type(() => AssessmentFigures) figures: AssessmentFigures;
+  @IsObject() @ValidateNested() @Type(() => AssessmentFigures) figures: AssessmentFigures;
 }
 
 export class RankingReply {
@@ -200,7 +200,7 @@ export class BoardArea {
 
 export class LiveBoard {
   @IsString() at: string;
-  @ValidateNested() @Type(() => BoardArea) area: BoardArea;
+  @IsObject() @ValidateNested() @Type(() => BoardArea) area: BoardArea;
   /** Each child area (the districts, for the whole city), including those with nothing open. */
   @ValidateNested({ each: true }) @Type(() => BoardArea) children: BoardArea[];
   /** Whole city only: open cases with no known grid. */

@@ -84,11 +84,11 @@ export class ReportCaseRequest {
   @Matches(CATEGORY_CODE, { message: 'categoryCode must be a category code' }) categoryCode: string;
   @IsString() @Length(1, 4000) description: string;
   /** Where it is; the grid is found from the point. */
-  @IsOptional() @ValidateNested() @Type(() => CasePoint) location?: CasePoint;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => CasePoint) location?: CasePoint;
   @IsOptional() @IsString() @Length(1, 300) address?: string;
   /** The reporter's grid, used when there is no point (or it lies outside every grid). */
   @IsOptional() @Matches(AREA_CODE, { message: 'gridCode must be an area code' }) gridCode?: string;
-  @IsOptional() @ValidateNested() @Type(() => Reporter) reporter?: Reporter;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => Reporter) reporter?: Reporter;
   @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => Attachment) attachments?: Attachment[];
   @IsOptional() @IsISO8601() occurredAt?: string;
   /**
@@ -112,18 +112,18 @@ export class Case {
   @IsIn(CHANNELS) channel: Channel;
   @IsString() categoryCode: string;
   @IsString() description: string;
-  @IsOptional() @ValidateNested() @Type(() => CasePoint) location?: CasePoint;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => CasePoint) location?: CasePoint;
   @IsOptional() @IsString() address?: string;
   /** The grid it happened in, when known, and the area path from the city down to it. */
   @IsOptional() @IsString() gridCode?: string;
   @IsArray() @IsString({ each: true }) areaPath: string[];
-  @IsOptional() @ValidateNested() @Type(() => Reporter) reporter?: Reporter;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => Reporter) reporter?: Reporter;
   @IsArray() @ValidateNested({ each: true }) @Type(() => Attachment) attachments: Attachment[];
   /** The department that reported it (channel `department`). */
   @IsOptional() @IsString() reportingDepartment?: string;
   /** The report's answers to its category's attributes, checked: numbers as numbers, datetimes as ISO instants, lists as keys. */
   @IsOptional() @IsObject() attributes?: Record<string, string | number | string[]>;
-  @IsOptional() @ValidateNested() @Type(() => CaseOwner) owner?: CaseOwner;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => CaseOwner) owner?: CaseOwner;
   @IsOptional() @IsString() acceptDueAt?: string;
   @IsOptional() @IsString() completeDueAt?: string;
   /** Yellow when a deadline passed, red when the escalated deadline passed too. */
@@ -139,7 +139,7 @@ export class Case {
 }
 
 export class ReportCaseReply {
-  @ValidateNested() @Type(() => Case) case: Case;
+  @IsObject() @ValidateNested() @Type(() => Case) case: Case;
   /** False when the idempotency key had been seen: this is the original case. */
   @IsBoolean() created: boolean;
 }
@@ -233,14 +233,14 @@ export class TimelinePage {
 /** A change asked of a case; `actor` is required except from a department system, which is known from its subject. */
 export class CaseCommand {
   @IsUUID() caseId: string;
-  @IsOptional() @ValidateNested() @Type(() => Actor) actor?: Actor;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => Actor) actor?: Actor;
 }
 
 export class AcceptCaseRequest extends CaseCommand {}
 
 export class AssignCaseRequest extends CaseCommand {
   /** The new owner; omitted to route by the rules. For a level, the area is taken from the case's path. */
-  @IsOptional() @ValidateNested() @Type(() => Responsibility) to?: Responsibility;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => Responsibility) to?: Responsibility;
   @IsOptional() @IsString() @Length(1, 500) reason?: string;
 }
 
@@ -285,7 +285,7 @@ export class CaseReported {
   @IsString() categoryCode: string;
   @IsOptional() @IsString() gridCode?: string;
   @IsArray() @IsString({ each: true }) areaPath: string[];
-  @IsOptional() @ValidateNested() @Type(() => CaseOwner) owner?: CaseOwner;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => CaseOwner) owner?: CaseOwner;
   @IsOptional() @IsString() reportingDepartment?: string;
   @IsString() reportedAt: string;
 }
@@ -296,9 +296,9 @@ export class CaseStateChanged {
   @IsString() action: string;
   @IsIn(CASE_STATES) from: CaseState;
   @IsIn(CASE_STATES) to: CaseState;
-  @IsOptional() @ValidateNested() @Type(() => CaseOwner) owner?: CaseOwner;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => CaseOwner) owner?: CaseOwner;
   /** The owner before, when this change gave the case to another owner or to nobody. */
-  @IsOptional() @ValidateNested() @Type(() => CaseOwner) previousOwner?: CaseOwner;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => CaseOwner) previousOwner?: CaseOwner;
   @IsOptional() @IsString() gridCode?: string;
   @IsString() categoryCode: string;
   @IsIn(ACTOR_KINDS) actorKind: ActorKind;
@@ -310,7 +310,7 @@ export class CaseStateChanged {
 export class CaseAssigned {
   @IsUUID() caseId: string;
   @IsString() number: string;
-  @IsDefined() @ValidateNested() @Type(() => CaseOwner) owner: CaseOwner;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => CaseOwner) owner: CaseOwner;
   @IsString() categoryCode: string;
   @IsOptional() @IsString() gridCode?: string;
   @IsOptional() @IsString() acceptDueAt?: string;
@@ -322,7 +322,7 @@ export class CaseAssigned {
 
 export class CaseClosed {
   /** The closed case, without the reporter's phone: events carry no personal data that reaches a person (ask `case.get`). */
-  @IsDefined() @ValidateNested() @Type(() => Case) case: Case;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => Case) case: Case;
   /** Hours from report to closure. */
   @IsInt() hoursToClose: number;
 }

@@ -6,6 +6,7 @@ import {
   IsDefined,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Length,
@@ -61,7 +62,7 @@ export class DefineCategoryRequest {
   @Matches(CATEGORY_CODE, { message: `code ${CATEGORY_CODE_MESSAGE}` }) code: string;
   @IsString() @Length(1, 100) name: string;
   /** Who owns cases of this category unless a routing rule says otherwise. */
-  @IsDefined() @ValidateNested() @Type(() => Responsibility) responsible: Responsibility;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => Responsibility) responsible: Responsibility;
   /** Hours the owner has to claim (签收) an assigned case. */
   @IsInt() @Min(1) @Max(24 * 90) acceptHours: number;
   /** Hours from assignment to resolution. */

@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import {
   IsDefined,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Length,
@@ -28,7 +29,7 @@ export class SetRoutingRuleRequest {
   @Matches(CATEGORY_CODE, { message: 'categoryCode must be a category code' }) categoryCode: string;
   /** The area (district, township, community or grid) the rule holds in; omitted for the whole city. */
   @IsOptional() @Matches(AREA_CODE, { message: 'areaCode must be an area code' }) areaCode?: string;
-  @IsDefined() @ValidateNested() @Type(() => Responsibility) responsible: Responsibility;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => Responsibility) responsible: Responsibility;
   @IsOptional() @IsString() @Length(0, 300) note?: string;
 }
 
@@ -62,7 +63,7 @@ export class ResolveRoutingRequest {
 }
 
 export class RoutingDecision {
-  @ValidateNested() @Type(() => CaseOwner) owner: CaseOwner;
+  @IsObject() @ValidateNested() @Type(() => CaseOwner) owner: CaseOwner;
   /** The rule that decided, absent when the category's own responsibility did. */
   @IsOptional() @IsString() ruleId?: string;
   /** Why, for the timeline: e.g. `rule 0190… (environment in 440103)`. */

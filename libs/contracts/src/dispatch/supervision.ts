@@ -1,5 +1,22 @@
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { defineEndpoint, defineEvent } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
 import { AREA_CODE } from '../grid/areas.js';
@@ -33,7 +50,7 @@ export class SupervisionIssuer {
 
 export class SuperviseCaseRequest extends CaseCommand {
   /** The level issuing the order; the gateway checks the person's scope, dispatch that the level is above the owner. */
-  @IsDefined({ message: 'issuer is required: { level, areaCode }' }) @ValidateNested() @Type(() => SupervisionIssuer) issuer: SupervisionIssuer;
+  @IsDefined({ message: 'issuer is required: { level, areaCode }' }) @IsObject() @ValidateNested() @Type(() => SupervisionIssuer) issuer: SupervisionIssuer;
   /** What the upper level demands, e.g. "resolve by tomorrow noon and report back". */
   @IsString() @Length(1, 1000) note: string;
   /** A tighter completion deadline (ISO 8601 instant): in the future and earlier than the current one. */
@@ -44,11 +61,11 @@ export class SupervisionOrder {
   @IsUUID() id: string;
   @IsUUID() caseId: string;
   @IsString() caseNumber: string;
-  @IsDefined({ message: 'issuer is required: { level, areaCode }' }) @ValidateNested() @Type(() => SupervisionIssuer) issuer: SupervisionIssuer;
-  @ValidateNested() @Type(() => Actor) actor: Actor;
+  @IsDefined({ message: 'issuer is required: { level, areaCode }' }) @IsObject() @ValidateNested() @Type(() => SupervisionIssuer) issuer: SupervisionIssuer;
+  @IsObject() @ValidateNested() @Type(() => Actor) actor: Actor;
   @IsString() note: string;
   /** The owner the order was addressed to. */
-  @ValidateNested() @Type(() => CaseOwner) owner: CaseOwner;
+  @IsObject() @ValidateNested() @Type(() => CaseOwner) owner: CaseOwner;
   /** The tighter completion deadline the order set, and the one it replaced. */
   @IsOptional() @IsString() completeDueAt?: string;
   @IsOptional() @IsString() previousCompleteDueAt?: string;
@@ -77,7 +94,7 @@ export class DeadlineEvent {
   @IsUUID() caseId: string;
   @IsString() number: string;
   /** Who is to act: the owner reminded, escalated to, flagged or supervised. */
-  @IsDefined() @ValidateNested() @Type(() => CaseOwner) owner: CaseOwner;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => CaseOwner) owner: CaseOwner;
   @IsString() categoryCode: string;
   @IsOptional() @IsString() gridCode?: string;
   @IsString() at: string;
@@ -90,7 +107,7 @@ export class CaseReminded extends DeadlineEvent {
 
 export class CaseEscalated extends DeadlineEvent {
   /** The owner who missed the deadline. */
-  @IsOptional() @ValidateNested() @Type(() => CaseOwner) previousOwner?: CaseOwner;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => CaseOwner) previousOwner?: CaseOwner;
   @IsArray() @ArrayMinSize(1) @IsIn(DEADLINES, { each: true }) missed: Deadline[];
   @IsIn(FLAGS) flag: Flag;
   /** The new owner's deadlines. */
@@ -110,7 +127,7 @@ export class CaseFlagged extends DeadlineEvent {
 }
 
 export class CaseSupervised extends DeadlineEvent {
-  @IsDefined() @ValidateNested() @Type(() => SupervisionOrder) order: SupervisionOrder;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => SupervisionOrder) order: SupervisionOrder;
   /** The case's deadlines after the order. */
   @IsOptional() @IsString() acceptDueAt?: string;
   @IsOptional() @IsString() completeDueAt?: string;

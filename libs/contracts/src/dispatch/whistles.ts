@@ -8,6 +8,7 @@ import {
   IsDefined,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -39,7 +40,7 @@ export type WhistleCallState = (typeof WHISTLE_CALL_STATES)[number];
 export class BlowWhistleRequest {
   @IsUUID() caseId: string;
   /** The grid worker or operator blowing it; the gateway fills this from the person's token. */
-  @IsDefined() @ValidateNested() @Type(() => Actor) actor: Actor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => Actor) actor: Actor;
   /** The departments that must report in, by code. */
   @IsArray()
   @ArrayMinSize(1)
@@ -75,13 +76,13 @@ export class Whistle {
   @IsUUID() id: string;
   @IsUUID() caseId: string;
   @IsString() caseNumber: string;
-  @ValidateNested() @Type(() => WhistleBlower) blownBy: WhistleBlower;
+  @IsObject() @ValidateNested() @Type(() => WhistleBlower) blownBy: WhistleBlower;
   /** The level that blew it (grid or community) and its area, as the case was owned then. */
   @IsIn(['grid', 'community']) level: 'grid' | 'community';
   @IsString() areaCode: string;
   @IsString() reason: string;
   @IsString() blownAt: string;
-  @ValidateNested({ each: true }) @Type(() => WhistleCall) calls: WhistleCall[];
+  @IsArray() @ValidateNested({ each: true }) @Type(() => WhistleCall) calls: WhistleCall[];
 }
 
 export class ReportInRequest {
@@ -102,7 +103,7 @@ export class WhistleList {
 }
 
 export class WhistleBlown {
-  @IsDefined() @ValidateNested() @Type(() => Whistle) whistle: Whistle;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => Whistle) whistle: Whistle;
 }
 
 export class WhistleReportedIn {

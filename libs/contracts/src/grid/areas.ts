@@ -186,7 +186,7 @@ export class LocatePointReply {
   @IsNumber() longitude: number;
   @IsNumber() latitude: number;
   /** The active grid containing the point; absent when the point is outside every grid. */
-  @IsOptional() @ValidateNested() @Type(() => AreaSummary) grid?: AreaSummary;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => AreaSummary) grid?: AreaSummary;
   /**
    * The areas containing the point from the city down (the grid last when
    * found). Outside every grid, the deepest areas whose boundaries hold it.
@@ -203,7 +203,7 @@ export class LocatePointReply {
 
 export class AreaChanged {
   @IsIn(['created', 'updated']) change: 'created' | 'updated';
-  @IsDefined() @ValidateNested() @Type(() => AreaSummary) area: AreaSummary;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => AreaSummary) area: AreaSummary;
 }
 
 export class AreasImported {

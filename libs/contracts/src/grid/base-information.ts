@@ -123,9 +123,9 @@ export class BaseRecord {
   /** Starts at 1 and grows with every change; send it back with `update` and `archive`. */
   @IsInt() version: number;
   @IsString() registeredAt: string;
-  @ValidateNested() @Type(() => ActorRef) registeredBy: ActorRef;
+  @IsObject() @ValidateNested() @Type(() => ActorRef) registeredBy: ActorRef;
   @IsString() updatedAt: string;
-  @ValidateNested() @Type(() => ActorRef) updatedBy: ActorRef;
+  @IsObject() @ValidateNested() @Type(() => ActorRef) updatedBy: ActorRef;
   @IsOptional() @IsString() archivedAt?: string;
   @IsOptional() @IsString() archiveReason?: string;
 }
@@ -146,7 +146,7 @@ export class BaseRecordChange {
   /** The record's version this change produced. */
   @IsInt() version: number;
   @IsIn(BASE_RECORD_CHANGES) change: BaseRecordChangeKind;
-  @ValidateNested() @Type(() => ActorRef) actor: ActorRef;
+  @IsObject() @ValidateNested() @Type(() => ActorRef) actor: ActorRef;
   @IsString() at: string;
   @ValidateNested({ each: true }) @Type(() => FieldChange) changes: FieldChange[];
   @IsOptional() @IsString() reason?: string;
@@ -282,18 +282,18 @@ export class BaseRecordView {
 }
 
 export class BaseRecordRegistered {
-  @IsDefined() @ValidateNested() @Type(() => BaseRecordView) record: BaseRecordView;
-  @IsDefined() @ValidateNested() @Type(() => ActorRef) actor: ActorRef;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => BaseRecordView) record: BaseRecordView;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => ActorRef) actor: ActorRef;
   @IsString() at: string;
 }
 
 export class BaseRecordChanged {
-  @IsDefined() @ValidateNested() @Type(() => BaseRecordView) record: BaseRecordView;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => BaseRecordView) record: BaseRecordView;
   /** The fields that changed (names only), e.g. `attributes.healthStatus`, `gridCode`. */
   @IsArray() @IsString({ each: true }) changedFields: string[];
   /** Set when the record moved to another grid. */
   @IsOptional() @IsString() previousGridCode?: string;
-  @IsDefined() @ValidateNested() @Type(() => ActorRef) actor: ActorRef;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => ActorRef) actor: ActorRef;
   @IsString() at: string;
 }
 
@@ -304,7 +304,7 @@ export class BaseRecordArchived {
   @IsString() gridCode: string;
   @IsInt() version: number;
   @IsString() reason: string;
-  @IsDefined() @ValidateNested() @Type(() => ActorRef) actor: ActorRef;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => ActorRef) actor: ActorRef;
   @IsString() at: string;
 }
 

@@ -8,6 +8,7 @@ import {
   IsIn,
   IsInt,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -96,7 +97,7 @@ export class PostRange {
 
 export class Ladder {
   /** staff, deputy, head. */
-  @ValidateNested({ each: true }) @Type(() => PostRange) posts: PostRange[];
+  @IsArray() @ValidateNested({ each: true }) @Type(() => PostRange) posts: PostRange[];
   /** The promotion chain, lowest first. */
   @IsArray() @IsIn(CAREER_POSITIONS, { each: true }) chain: CareerPosition[];
 }
@@ -178,11 +179,11 @@ export class CareerChanged {
   @IsUUID() workerId: string;
   @IsString() workerName: string;
   @IsIn(POSTS) post: Post;
-  @IsDefined() @ValidateNested() @Type(() => CareerStep) step: CareerStep;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => CareerStep) step: CareerStep;
 }
 
 export class LadderChanged {
-  @IsDefined() @ValidateNested() @Type(() => Ladder) ladder: Ladder;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => Ladder) ladder: Ladder;
   @IsString() reason: string;
 }
 
@@ -240,7 +241,7 @@ export class Assessment {
   @IsOptional() @IsString() assessedBy?: string;
   @IsOptional() @IsString() remarks?: string;
   @IsString() recordedAt: string;
-  @IsOptional() @ValidateNested() @Type(() => AnnualResult) annual?: AnnualResult;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => AnnualResult) annual?: AnnualResult;
 }
 
 export class ListAssessmentsRequest {

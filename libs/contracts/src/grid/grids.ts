@@ -134,7 +134,7 @@ export class MergedGrid {
 export class MergeGridsRequest {
   /** Active grids of one community; residents and households are summed, boundaries united. */
   @IsArray() @ArrayMinSize(2) @ArrayMaxSize(50) @Matches(AREA_CODE, { each: true, ...AREA_CODE_OPTIONS }) codes: string[];
-  @IsDefined() @ValidateNested() @Type(() => MergedGrid) into: MergedGrid;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => MergedGrid) into: MergedGrid;
   @IsString() @Length(1, 500) reason: string;
   /**
    * The merged grids' workers and head serve the new grid from the day of the
@@ -213,7 +213,7 @@ export class CoverageReport {
 
 export class GridChanged {
   @IsIn(['created', 'updated', 'retired']) change: 'created' | 'updated' | 'retired';
-  @IsDefined() @ValidateNested() @Type(() => GridSummary) grid: GridSummary;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => GridSummary) grid: GridSummary;
 }
 
 const service = 'grid';

@@ -7,6 +7,7 @@ import {
   IsInt,
   IsISO8601,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -172,7 +173,7 @@ export class PatrolCoverage {
 }
 
 export class PatrolLogged {
-  @IsDefined() @ValidateNested() @Type(() => PatrolSummary) patrol: PatrolSummary;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => PatrolSummary) patrol: PatrolSummary;
   @IsDefined() @ValidateNested({ each: true }) @Type(() => PatrolFinding) findings: PatrolFinding[];
 }
 

@@ -6,6 +6,7 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -232,7 +233,7 @@ export class StaffingReport {
   @IsString() areaCode: string;
   @IsString() on: string;
   /** Over every community under the area, not only this page. */
-  @ValidateNested() @Type(() => StaffingTotals) totals: StaffingTotals;
+  @IsObject() @ValidateNested() @Type(() => StaffingTotals) totals: StaffingTotals;
   @ValidateNested({ each: true }) @Type(() => CommunityStaffing) items: CommunityStaffing[];
   @IsOptional() @IsString() nextAfter?: string;
 }
@@ -240,7 +241,7 @@ export class StaffingReport {
 export class WorkerChanged {
   @IsIn(['registered', 'updated', 'left']) change: 'registered' | 'updated' | 'left';
   /** Without the phone number: an update of only the phone still says `updated`. */
-  @IsDefined() @ValidateNested() @Type(() => WorkerView) worker: WorkerView;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => WorkerView) worker: WorkerView;
 }
 
 const service = 'grid';

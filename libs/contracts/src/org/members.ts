@@ -141,12 +141,12 @@ export class MemberSummary {
 }
 
 export class MemberJoined {
-  @IsDefined() @ValidateNested() @Type(() => MemberSummary) member: MemberSummary;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => MemberSummary) member: MemberSummary;
   @IsString() joinedOn: string;
 }
 
 export class MemberTransferred {
-  @IsDefined() @ValidateNested() @Type(() => MemberSummary) member: MemberSummary;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => MemberSummary) member: MemberSummary;
   @IsUUID() fromOrganizationId: string;
   @IsUUID() toOrganizationId: string;
   /** The transfer that moved them; absent when their organization was merged into another. */
@@ -154,7 +154,7 @@ export class MemberTransferred {
 }
 
 export class MemberLeft {
-  @IsDefined() @ValidateNested() @Type(() => MemberSummary) member: MemberSummary;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => MemberSummary) member: MemberSummary;
   @IsIn(LEAVING_REASONS) reason: LeavingReason;
   @IsString() on: string;
 }

@@ -117,7 +117,7 @@ export class TypeCount {
 }
 
 export class SubtreeCounts {
-  @IsDefined() @ValidateNested() @Type(() => Organization) root: Organization;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => Organization) root: Organization;
   /** Current organizations in the subtree, the root included. */
   @IsInt() organizations: number;
   @ValidateNested({ each: true }) @Type(() => KindCount) byKind: KindCount[];
@@ -142,8 +142,8 @@ export class MergeOrganizationRequest {
 }
 
 export class MergeResult {
-  @IsDefined() @ValidateNested() @Type(() => Organization) merged: Organization;
-  @IsDefined() @ValidateNested() @Type(() => Organization) into: Organization;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => Organization) merged: Organization;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => Organization) into: Organization;
   @IsInt() membersMoved: number;
   /** Open applications to join (发展党员) that moved with them. */
   @IsInt() applicantsMoved: number;
@@ -157,18 +157,18 @@ export class DissolveOrganizationRequest {
 }
 
 export class OrganizationCreated {
-  @IsDefined() @ValidateNested() @Type(() => Organization) organization: Organization;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => Organization) organization: Organization;
 }
 
 export class OrganizationMoved {
-  @IsDefined() @ValidateNested() @Type(() => Organization) organization: Organization;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => Organization) organization: Organization;
   @IsOptional() @IsUUID() fromParentId?: string;
   /** Organizations below it, which moved with it. */
   @IsInt() descendants: number;
 }
 
 export class OrganizationDissolved {
-  @IsDefined() @ValidateNested() @Type(() => Organization) organization: Organization;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => Organization) organization: Organization;
 }
 
 const service = 'org';

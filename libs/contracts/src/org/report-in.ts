@@ -54,7 +54,7 @@ export class ReportInList {
 }
 
 export class ReportInRegistered {
-  @IsDefined() @ValidateNested() @Type(() => ReportIn) reportIn: ReportIn;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => ReportIn) reportIn: ReportIn;
 }
 
 const service = 'org';

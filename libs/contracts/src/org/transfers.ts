@@ -97,7 +97,7 @@ export class ApprovalList {
 }
 
 export class TransferSettled {
-  @IsDefined() @ValidateNested() @Type(() => Transfer) transfer: Transfer;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => Transfer) transfer: Transfer;
 }
 
 const service = 'org';
