@@ -106,7 +106,10 @@ describe('gateway: the web console in a browser', () => {
     await page.waitForSelector('#nav:not([hidden])');
   };
   /** The pages the nav offers the signed-in person. */
-  const visibleViews = () => page.$$eval('nav button:not([hidden])', (buttons) => buttons.map((b) => (b as HTMLElement).dataset.view));
+  const visibleViews = async () => {
+    const buttons = page.locator('nav button:not([hidden])');
+    return Promise.all(Array.from({ length: await buttons.count() }, (_, i) => buttons.nth(i).getAttribute('data-view')));
+  };
 
   it('signs in, refusing a wrong password with the reason', async () => {
     await page.goto(`${base}/console`);
