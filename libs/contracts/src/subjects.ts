@@ -3,6 +3,7 @@ import { operationsOf } from './operations.js';
 import { gridDomainSubjects } from './grid/index.js';
 import { dispatchDomainSubjects } from './dispatch/index.js';
 import { admissionDomainSubjects } from './admission/index.js';
+import { timebankDomainSubjects } from './timebank/index.js';
 
 /** The platform's services, each owning its database and event stream. */
 export const SERVICES = ['org', 'grid', 'dispatch', 'timebank', 'admission', 'gateway'] as const;
@@ -17,7 +18,7 @@ export const subjects = {
   org: { ...operationsOf('org') },
   grid: { ...operationsOf('grid'), ...gridDomainSubjects },
   dispatch: { ...operationsOf('dispatch'), ...dispatchDomainSubjects },
-  timebank: { ...operationsOf('timebank') },
+  timebank: { ...operationsOf('timebank'), ...timebankDomainSubjects },
   admission: { ...operationsOf('admission'), ...admissionDomainSubjects },
   gateway: { ...operationsOf('gateway') },
 } satisfies Record<ServiceName, object>;
