@@ -1,15 +1,16 @@
 import type { ServiceDefinition } from '@gridwork/runtime';
 import { gridAreasFeature } from './read-models/grid-areas/grid-areas.module.js';
 import { ledgerFeature } from './ledger/ledger.module.js';
+import { shopFeature } from './shop/shop.module.js';
 
 /**
  * The timebank service (docs/domain.md §4, 志愿服务时间银行与积分): the
- * ledger of volunteers' hours and points. It keeps a read model of the grid
+ * ledger of volunteers' hours and points and the points shop. It keeps a read model of the grid
  * service's area tree (read-models/). Its other features join `features` as
  * they are built.
  */
 export const timebankService: ServiceDefinition = {
   service: 'timebank',
   defaultHttpPort: 3004,
-  features: [gridAreasFeature, ledgerFeature],
+  features: [gridAreasFeature, ledgerFeature, shopFeature],
 };

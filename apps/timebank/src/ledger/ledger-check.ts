@@ -104,6 +104,28 @@ export const LEDGER_CHECKS: LedgerCheck[] = [
           HAVING sum(c.amount) > o.amount OR o.kind NOT IN ('single', 'post')
               OR bool_or(c.debit_account_id <> o.credit_account_id OR c.credit_account_id <> o.debit_account_id)`,
   },
+  {
+    name: 'shop-stock-equals-redemptions',
+    holds: "every reward's reserved and issued pieces are its reserved and picked-up redemptions, within its stock",
+    sql: `SELECT w.id AS reward, w.stock, w.reserved, w.issued, coalesce(r.reserved, 0) AS redemptions_reserved, coalesce(r.issued, 0) AS redemptions_issued
+            FROM reward w
+            LEFT JOIN (SELECT reward_id, sum(quantity) FILTER (WHERE state = 'reserved') AS reserved, sum(quantity) FILTER (WHERE state = 'picked-up') AS issued
+                         FROM redemption GROUP BY reward_id) r ON r.reward_id = w.id
+           WHERE w.reserved <> coalesce(r.reserved, 0) OR w.issued <> coalesce(r.issued, 0) OR w.reserved + w.issued > w.stock`,
+  },
+  {
+    name: 'redemptions-match-transfers',
+    holds: "every redemption's points are its own pending transfer, reserved while it is, posted once picked up, voided once cancelled or expired",
+    sql: `SELECT d.id AS redemption, d.state, d.points, t.kind, t.amount, r.kind AS resolution, r.id AS resolved_by, d.resolved_by AS redemption_resolved_by
+            FROM redemption d
+            LEFT JOIN transfer t ON t.id = d.id
+            LEFT JOIN transfer r ON r.pending_id = d.id
+           WHERE t.id IS NULL OR t.kind <> 'pending' OR t.code <> 'redemption' OR t.amount <> d.points OR t.debit_account_id <> d.account_id
+              OR (d.state = 'reserved' AND r.id IS NOT NULL)
+              OR (d.state = 'picked-up' AND (r.kind IS DISTINCT FROM 'post' OR r.amount <> d.points))
+              OR (d.state IN ('cancelled', 'expired') AND r.kind IS DISTINCT FROM 'void')
+              OR (d.state <> 'reserved' AND r.id IS DISTINCT FROM d.resolved_by)`,
+  },
 ];
 
 export interface LedgerCheckResult {

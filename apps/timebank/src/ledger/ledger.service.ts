@@ -430,6 +430,18 @@ export class LedgerService {
     return answer();
   }
 
+  /** The account `ownerKind ownerId` holds in `currency`, if it has one. */
+  async accountOf(em: EntityManager, ownerKind: Account['ownerKind'], ownerId: string, currency: Account['currency']): Promise<Account | undefined> {
+    const [row] = await em.query<AccountRow[]>(`SELECT ${ACCOUNT_COLUMNS} FROM account WHERE owner_kind = $1 AND owner_id = $2 AND currency = $3`, [ownerKind, ownerId, currency]);
+    return row ? toAccount(row) : undefined;
+  }
+
+  /** One account as it is now, for other features' checks (not locked: the ledger commands lock what they change). */
+  async findAccount(em: EntityManager, id: string): Promise<Account | undefined> {
+    const row = await this.accountById(em, id);
+    return row ? toAccount(row) : undefined;
+  }
+
   private async accountById(em: EntityManager, id: string): Promise<AccountRow | undefined> {
     const [row] = await em.query<AccountRow[]>(`SELECT ${ACCOUNT_COLUMNS} FROM account WHERE id = $1`, [id]);
     return row;
