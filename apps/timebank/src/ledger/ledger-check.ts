@@ -126,6 +126,13 @@ export const LEDGER_CHECKS: LedgerCheck[] = [
               OR (d.state IN ('cancelled', 'expired') AND r.kind IS DISTINCT FROM 'void')
               OR (d.state <> 'reserved' AND r.id IS DISTINCT FROM d.resolved_by)`,
   },
+  {
+    name: 'verified-hours-deposited',
+    holds: "every verified sign-up's minutes were deposited by its own service transfer to the volunteer's time account",
+    sql: `SELECT s.activity_id, s.volunteer_id, s.minutes, t.id AS transfer, t.kind, t.code, t.amount, t.credit_account_id, v.time_account_id
+            FROM signup s JOIN volunteer v ON v.id = s.volunteer_id LEFT JOIN transfer t ON t.id = s.transfer_id
+           WHERE s.state = 'verified' AND (t.id IS NULL OR t.kind <> 'single' OR t.code <> 'service' OR t.amount <> s.minutes OR t.credit_account_id <> v.time_account_id)`,
+  },
 ];
 
 export interface LedgerCheckResult {

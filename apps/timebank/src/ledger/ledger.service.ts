@@ -18,7 +18,7 @@ import {
   type TransferPage,
   type VoidTransferRequest,
 } from '@gridwork/contracts';
-import { pageOf } from '@gridwork/persistence';
+import { newId, pageOf } from '@gridwork/persistence';
 import { GridAreasReadModel } from '../read-models/grid-areas/grid-areas.read-model.js';
 import {
   ACCOUNT_COLUMNS,
@@ -428,6 +428,19 @@ export class LedgerService {
   private repeated<T>(stored: string, sent: string, what: string, answer: () => T): T {
     if (stored !== sent) throw new GridworkError(ErrorCode.CONFLICT, `${what} was already made by a command with other content; a new command needs a new id`);
     return answer();
+  }
+
+  /**
+   * An organization's account (a community's pool, a shop), opened the first
+   * time it is needed: not flagged, as a pool issues what its volunteers earn.
+   * Two first uses at once would both open one; the second waits on the lock
+   * and finds the first's.
+   */
+  async organizationAccount(em: EntityManager, ownerKind: 'community' | 'team' | 'shop', ownerId: string, areaCode: string, currency: Account['currency'], actor: TimebankActor): Promise<string> {
+    await em.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`account:${ownerKind}:${ownerId}:${currency}`]);
+    const existing = await this.accountOf(em, ownerKind, ownerId, currency);
+    if (existing) return existing.id;
+    return (await this.openIn(em, { id: newId(), ownerKind, ownerId, areaCode, currency, debitsMustNotExceedCredits: false, actor })).id;
   }
 
   /** The account `ownerKind ownerId` holds in `currency`, if it has one. */

@@ -19,7 +19,7 @@ import {
   type TimebankActor,
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
-import { newId, pageOf } from '@gridwork/persistence';
+import { pageOf } from '@gridwork/persistence';
 import { GridAreasReadModel } from '../read-models/grid-areas/grid-areas.read-model.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { digestOf } from '../ledger/ledger.rows.js';
@@ -64,7 +64,8 @@ export class ShopService {
         );
         return toReward(row!);
       }
-      const shop = await this.shopAccount(em, request.communityCode, request.actor);
+      // The community's shop account for points, opened with its first reward.
+      const shop = await this.ledger.organizationAccount(em, 'shop', request.communityCode, request.communityCode, 'points', request.actor);
       const [row] = await em.query<RewardRow[]>(
         `INSERT INTO reward (id, community_code, name, points, stock, per_person_limit, pickup_seconds, shop_account_id, defined_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${REWARD_COLUMNS}`,
@@ -217,14 +218,6 @@ export class ShopService {
       await publishInTransaction(em, subjects.timebank.reward.redeemed, { redemption: resolved, rewardName: reward!.name, communityCode: reward!.community_code });
     }
     return resolved;
-  }
-
-  /** The community's shop account for points, opened with its first reward. */
-  private async shopAccount(em: EntityManager, communityCode: string, actor: TimebankActor): Promise<string> {
-    const existing = await this.ledger.accountOf(em, 'shop', communityCode, 'points');
-    if (existing) return existing.id;
-    const opened = await this.ledger.openIn(em, { id: newId(), ownerKind: 'shop', ownerId: communityCode, areaCode: communityCode, currency: 'points', debitsMustNotExceedCredits: false, actor });
-    return opened.id;
   }
 
   private async lockReward(em: EntityManager, id: string): Promise<RewardRow> {

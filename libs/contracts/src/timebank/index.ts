@@ -1,9 +1,13 @@
+import { activitySubjects, hoursSubjects } from './activities.js';
 import { accountSubjects, transferSubjects } from './ledger.js';
 import { redemptionSubjects, rewardSubjects } from './shop.js';
+import { brandSubjects, teamSubjects, volunteerSubjects } from './volunteers.js';
 
 export * from './common.js';
 export * from './ledger.js';
 export * from './shop.js';
+export * from './volunteers.js';
+export * from './activities.js';
 
 /** The timebank service's domain endpoints and events, by aggregate. */
 export const timebankDomainSubjects = {
@@ -11,4 +15,9 @@ export const timebankDomainSubjects = {
   transfer: transferSubjects,
   reward: rewardSubjects,
   redemption: redemptionSubjects,
+  volunteer: volunteerSubjects,
+  brand: brandSubjects,
+  team: teamSubjects,
+  activity: activitySubjects,
+  hours: hoursSubjects,
 };
