@@ -19,6 +19,8 @@ import { GridAreasReadModel } from '../read-models/grid-areas/grid-areas.read-mo
 import { LedgerService } from '../ledger/ledger.service.js';
 import { digestOf } from '../ledger/ledger.rows.js';
 import { VolunteersService, assertWithin } from '../volunteers/volunteers.service.js';
+import { StarsService } from '../stars/stars.service.js';
+import { EarningService } from '../earning/earning.service.js';
 import { ACTIVITY_COLUMNS, HOLDS_PLACE, SIGNUP_COLUMNS, toActivity, toSignup, type ActivityRow, type SignupRow } from './activity.rows.js';
 
 /**
@@ -36,6 +38,8 @@ export class ActivitiesService {
     private readonly areas: GridAreasReadModel,
     private readonly ledger: LedgerService,
     private readonly volunteers: VolunteersService,
+    private readonly stars: StarsService,
+    private readonly earning: EarningService,
   ) {}
 
   post(request: PostActivityRequest): Promise<Activity> {
@@ -178,9 +182,10 @@ export class ActivitiesService {
         `UPDATE signup SET state = 'verified', minutes = $3, transfer_id = $4, verify_digest = $5, verified_by = $6, verified_at = now() WHERE activity_id = $1 AND volunteer_id = $2`,
         [activity.id, request.volunteerId, minutes, transfer.id, digest, request.actor.id],
       );
-      const [{ lifetime }] = (await em.query<{ lifetime: number }[]>(`SELECT coalesce(sum(minutes), 0)::int AS lifetime FROM signup WHERE volunteer_id = $1 AND state = 'verified'`, [
-        request.volunteerId,
-      ])) as [{ lifetime: number }];
+      // The same transaction adds the minutes to the volunteer's lifetime (their star may rise) and earns the area's points per hour.
+      const star = await this.stars.addVerified(em, volunteer.id, minutes, new Date(transfer.createdAt));
+      await this.earning.forServiceHours(em, volunteer, activity.community_path, minutes, `activity:${activity.id}`);
+      const lifetime = star.lifetimeMinutes;
       await publishInTransaction(em, subjects.timebank.hours.verified, {
         volunteerId: volunteer.id,
         ...(volunteer.party_member_id ? { partyMemberId: volunteer.party_member_id } : {}),

@@ -2,12 +2,16 @@ import { activitySubjects, hoursSubjects } from './activities.js';
 import { accountSubjects, transferSubjects } from './ledger.js';
 import { redemptionSubjects, rewardSubjects } from './shop.js';
 import { brandSubjects, teamSubjects, volunteerSubjects } from './volunteers.js';
+import { earningRuleSubjects, pointsSubjects } from './points.js';
+import { starSubjects } from './stars.js';
 
 export * from './common.js';
 export * from './ledger.js';
 export * from './shop.js';
 export * from './volunteers.js';
 export * from './activities.js';
+export * from './points.js';
+export * from './stars.js';
 
 /** The timebank service's domain endpoints and events, by aggregate. */
 export const timebankDomainSubjects = {
@@ -20,4 +24,7 @@ export const timebankDomainSubjects = {
   team: teamSubjects,
   activity: activitySubjects,
   hours: hoursSubjects,
+  earningRule: earningRuleSubjects,
+  points: pointsSubjects,
+  star: starSubjects,
 };
