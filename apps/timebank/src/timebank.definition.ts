@@ -6,17 +6,19 @@ import { volunteersFeature } from './volunteers/volunteers.module.js';
 import { starsFeature } from './stars/stars.module.js';
 import { earningFeature } from './earning/earning.module.js';
 import { activitiesFeature } from './activities/activities.module.js';
+import { exchangesFeature } from './exchanges/exchanges.module.js';
 
 /**
  * The timebank service (docs/domain.md §4, 志愿服务时间银行与积分): the
  * ledger of volunteers' hours and points, the points shop, volunteers with
  * their teams and brands, stars, earning rules (with the courier whistle
- * reports dispatch closes) and service activities. It keeps a read model of the grid
+ * reports dispatch closes), service activities, and spending hours
+ * (services between volunteers, gifts, moves between banks). It keeps a read model of the grid
  * service's area tree (read-models/). Its other features join `features` as
  * they are built.
  */
 export const timebankService: ServiceDefinition = {
   service: 'timebank',
   defaultHttpPort: 3004,
-  features: [gridAreasFeature, ledgerFeature, shopFeature, volunteersFeature, starsFeature, earningFeature, activitiesFeature],
+  features: [gridAreasFeature, ledgerFeature, shopFeature, volunteersFeature, starsFeature, earningFeature, activitiesFeature, exchangesFeature],
 };

@@ -4,6 +4,7 @@ import { redemptionSubjects, rewardSubjects } from './shop.js';
 import { brandSubjects, teamSubjects, volunteerSubjects } from './volunteers.js';
 import { earningRuleSubjects, pointsSubjects } from './points.js';
 import { starSubjects } from './stars.js';
+import { exchangeSubjects, hoursMoveSubjects } from './exchanges.js';
 
 export * from './common.js';
 export * from './ledger.js';
@@ -12,6 +13,7 @@ export * from './volunteers.js';
 export * from './activities.js';
 export * from './points.js';
 export * from './stars.js';
+export * from './exchanges.js';
 
 /** The timebank service's domain endpoints and events, by aggregate. */
 export const timebankDomainSubjects = {
@@ -23,7 +25,8 @@ export const timebankDomainSubjects = {
   brand: brandSubjects,
   team: teamSubjects,
   activity: activitySubjects,
-  hours: hoursSubjects,
+  hours: { ...hoursSubjects, ...hoursMoveSubjects },
+  exchange: exchangeSubjects,
   earningRule: earningRuleSubjects,
   points: pointsSubjects,
   star: starSubjects,
