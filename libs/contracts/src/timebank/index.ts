@@ -5,6 +5,7 @@ import { brandSubjects, teamSubjects, volunteerSubjects } from './volunteers.js'
 import { earningRuleSubjects, pointsSubjects } from './points.js';
 import { starSubjects } from './stars.js';
 import { exchangeSubjects, hoursMoveSubjects } from './exchanges.js';
+import { evaluationSubjects, reportSubjects } from './reports.js';
 
 export * from './common.js';
 export * from './ledger.js';
@@ -14,6 +15,7 @@ export * from './activities.js';
 export * from './points.js';
 export * from './stars.js';
 export * from './exchanges.js';
+export * from './reports.js';
 
 /** The timebank service's domain endpoints and events, by aggregate. */
 export const timebankDomainSubjects = {
@@ -27,6 +29,8 @@ export const timebankDomainSubjects = {
   activity: activitySubjects,
   hours: { ...hoursSubjects, ...hoursMoveSubjects },
   exchange: exchangeSubjects,
+  evaluation: evaluationSubjects,
+  report: reportSubjects,
   earningRule: earningRuleSubjects,
   points: pointsSubjects,
   star: starSubjects,
