@@ -126,6 +126,28 @@ describe('stars and points', () => {
     expect(fieldsOf(wrong)).toEqual(['capPeriod', 'deedCode', 'outcomes']);
   });
 
+  it('lapses awarded points when their rule’s time is up, as far as the volunteer still has them', async () => {
+    await world.client.request(subjects.timebank.earningRule.define, { id: randomUUID(), areaCode: 'M1', kind: 'deed', deedCode: 'sweep-snow', points: 10, expiresAfterDays: 30, actor });
+    const v = await register();
+    const deeds = [];
+    for (let i = 0; i < 2; i++) deeds.push(await world.client.request(subjects.timebank.points.awardDeed, { id: randomUUID(), volunteerId: v.id, deedCode: 'sweep-snow', description: 'Swept the lane', actor }));
+    expect(Date.parse(deeds[0]!.expiresAt!) - Date.parse(deeds[0]!.awardedAt)).toBe(30 * 86_400_000);
+    // 15 of the 20 spent in a shop.
+    const shop = await world.client.request(subjects.timebank.reward.define, { id: randomUUID(), communityCode: 'M1', name: 'Gloves', points: 15, stock: 1, actor });
+    const redemption = await world.client.request(subjects.timebank.redemption.redeem, { id: randomUUID(), rewardId: shop.id, accountId: v.pointsAccountId, actor });
+    await world.client.request(subjects.timebank.redemption.pickUp, { id: randomUUID(), redemptionId: redemption.id, actor });
+    // Thirty days pass (the awards' lapse moved to now, as the timer would find them then).
+    await world.query('timebank', `UPDATE points_award SET expires_at = now() - interval '1 second' WHERE id = ANY ($1::uuid[])`, [deeds.map((d) => d.id)]);
+    const lapsed = await waitFor('both awards to lapse', async () => {
+      const rows = await world.query<{ id: string; expired_points: number | null }>('timebank', `SELECT id, expired_points FROM points_award WHERE id = ANY ($1::uuid[])`, [deeds.map((d) => d.id)]);
+      return rows.every((r) => r.expired_points !== null) ? rows : undefined;
+    });
+    expect(lapsed.map((r) => r.expired_points).sort()).toEqual([0, 5]);
+    expect(await points(v)).toBe(0);
+    const expiries = await world.query<{ code: string; amount: string }>('timebank', `SELECT code, amount FROM transfer WHERE debit_account_id = $1 AND code = 'expiry'`, [v.pointsAccountId]);
+    expect(expiries).toEqual([{ code: 'expiry', amount: '5' }]);
+  });
+
   it('earns a courier points for a whistle report dispatch closed with a counted outcome, once per case', async () => {
     await world.client.request(subjects.timebank.earningRule.define, { id: randomUUID(), areaCode: 'D1', kind: 'courier-whistle', points: 8, actor });
     const courier = await register();

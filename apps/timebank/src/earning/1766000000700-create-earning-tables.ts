@@ -16,6 +16,7 @@ export class CreateEarningTables1766000000700 implements MigrationInterface {
         cap integer CHECK (cap > 0),
         cap_period text CHECK (cap_period IN ('day', 'week', 'month', 'year')),
         outcomes text[],
+        expires_after_days integer CHECK (expires_after_days > 0),
         active boolean NOT NULL DEFAULT true,
         defined_by text NOT NULL,
         updated_at timestamptz NOT NULL DEFAULT now(),
@@ -36,10 +37,15 @@ export class CreateEarningTables1766000000700 implements MigrationInterface {
         transfer_id uuid UNIQUE REFERENCES transfer (id),
         digest text,
         awarded_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz,
+        expired_points integer,
+        expiry_transfer_id uuid UNIQUE REFERENCES transfer (id),
         CONSTRAINT points_award_once UNIQUE (rule_id, volunteer_id, reference),
         CHECK ((points > 0) = (transfer_id IS NOT NULL))
       )`);
     await q.query(`CREATE INDEX points_award_cap_idx ON points_award (rule_id, volunteer_id, period_start)`);
+    // The expiry timer's queue: awards whose points may lapse and have not yet.
+    await q.query(`CREATE INDEX points_award_expiry_idx ON points_award (expires_at) WHERE expires_at IS NOT NULL AND expired_points IS NULL`);
   }
 
   async down(q: QueryRunner): Promise<void> {

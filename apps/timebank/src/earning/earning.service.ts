@@ -33,6 +33,7 @@ interface RuleRow {
   cap: number | null;
   cap_period: EarningRule['capPeriod'] | null;
   outcomes: EarningRule['outcomes'] | null;
+  expires_after_days: number | null;
   active: boolean;
 }
 
@@ -45,6 +46,8 @@ interface AwardRow {
   reference: string;
   digest: string | null;
   awarded_at: Date;
+  expires_at: Date | null;
+  expired_points: number | null;
 }
 
 const ruleOf = (row: RuleRow): EarningRule =>
@@ -57,18 +60,22 @@ const ruleOf = (row: RuleRow): EarningRule =>
     cap: row.cap ?? undefined,
     capPeriod: row.cap_period ?? undefined,
     outcomes: row.outcomes ?? undefined,
+    expiresAfterDays: row.expires_after_days ?? undefined,
     active: row.active,
   });
 
-const awardOf = (row: AwardRow): PointsAward => ({
-  id: row.id,
-  volunteerId: row.volunteer_id,
-  ruleId: row.rule_id,
-  kind: row.kind,
-  points: row.points,
-  reference: row.reference,
-  awardedAt: row.awarded_at.toISOString(),
-});
+const awardOf = (row: AwardRow): PointsAward =>
+  compact<PointsAward>({
+    id: row.id,
+    volunteerId: row.volunteer_id,
+    ruleId: row.rule_id,
+    kind: row.kind,
+    points: row.points,
+    reference: row.reference,
+    awardedAt: row.awarded_at.toISOString(),
+    expiresAt: row.expires_at?.toISOString(),
+    expiredPoints: row.expired_points ?? undefined,
+  });
 
 /** Closures a courier-whistle rule counts when it names none. */
 const DEFAULT_OUTCOMES = ['satisfied', 'basically-satisfied'];
@@ -103,13 +110,14 @@ export class EarningService {
       const area = await this.areas.current(em, request.areaCode);
       assertWithin(area.path, request.actor, `area ${request.areaCode}`);
       const [row] = await em.query<RuleRow[]>(
-        `INSERT INTO earning_rule (id, area_code, area_path, kind, deed_code, points, cap, cap_period, outcomes, active, defined_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+        `INSERT INTO earning_rule (id, area_code, area_path, kind, deed_code, points, cap, cap_period, outcomes, active, defined_by, expires_after_days)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
          ON CONFLICT (id) DO UPDATE SET points = EXCLUDED.points, cap = EXCLUDED.cap, cap_period = EXCLUDED.cap_period, outcomes = EXCLUDED.outcomes,
+           expires_after_days = EXCLUDED.expires_after_days,
            active = EXCLUDED.active, defined_by = EXCLUDED.defined_by, updated_at = now()
            WHERE earning_rule.area_code = EXCLUDED.area_code AND earning_rule.kind = EXCLUDED.kind AND earning_rule.deed_code IS NOT DISTINCT FROM EXCLUDED.deed_code
          RETURNING *`,
-        [request.id, request.areaCode, area.path, request.kind, request.deedCode ?? null, request.points, request.cap ?? null, request.capPeriod ?? null, request.outcomes ?? null, request.active ?? true, request.actor.id],
+        [request.id, request.areaCode, area.path, request.kind, request.deedCode ?? null, request.points, request.cap ?? null, request.capPeriod ?? null, request.outcomes ?? null, request.active ?? true, request.actor.id, request.expiresAfterDays ?? null],
       );
       if (!row) throw new GridworkError(ErrorCode.CONFLICT, `earning rule ${request.id} is for another area, kind or deed; define a new rule`);
       return ruleOf(row);
@@ -193,12 +201,43 @@ export class EarningService {
       ).id;
     }
     const [row] = await em.query<AwardRow[]>(
-      `INSERT INTO points_award (id, rule_id, volunteer_id, kind, points, reference, period_start, transfer_id, digest) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
-      [a.id, rule.id, a.volunteer.id, a.kind, points, a.reference, period, transferId, a.digest ?? null],
+      `INSERT INTO points_award (id, rule_id, volunteer_id, kind, points, reference, period_start, transfer_id, digest, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN $5 > 0 AND $10::int IS NOT NULL THEN now() + make_interval(days => $10::int) END) RETURNING *`,
+      [a.id, rule.id, a.volunteer.id, a.kind, points, a.reference, period, transferId, a.digest ?? null, rule.expires_after_days],
     );
     const award = awardOf(row!);
     if (points > 0) await publishInTransaction(em, subjects.timebank.points.earned, { award, areaCode: rule.area_code });
     return award;
+  }
+
+  /**
+   * Lapses the points of awards whose time is up, as the timer finds them
+   * (`FOR UPDATE SKIP LOCKED`, so replicas share the work and each award
+   * lapses once): as much of the award as the volunteer still has available
+   * goes back to the rule's pool by an `expiry` transfer. Returns how many
+   * awards lapsed.
+   */
+  async expireDue(em: EntityManager, now: Date, batch: number): Promise<number> {
+    const due = await em.query<(AwardRow & { area_code: string; points_account_id: string })[]>(
+      `SELECT a.*, r.area_code, v.points_account_id FROM points_award a JOIN earning_rule r ON r.id = a.rule_id JOIN volunteer v ON v.id = a.volunteer_id
+        WHERE a.expires_at <= $1 AND a.expired_points IS NULL ORDER BY a.expires_at LIMIT $2 FOR UPDATE OF a SKIP LOCKED`,
+      [now, batch],
+    );
+    for (const award of due) {
+      const pool = await this.ledger.organizationAccount(em, 'community', award.area_code, award.area_code, 'points', RULE_ACTOR);
+      // Both accounts locked (in id order) before reading what is left, so the amount is what the transfer will find.
+      await this.ledger.lock(em, [pool, award.points_account_id]);
+      const account = (await this.ledger.findAccount(em, award.points_account_id))!;
+      const lapsing = Math.max(0, Math.min(award.points, account.available));
+      let transferId: string | null = null;
+      if (lapsing > 0) {
+        transferId = (
+          await this.ledger.transferIn(em, { id: newId(), debitAccountId: award.points_account_id, creditAccountId: pool, amount: lapsing, code: 'expiry', reference: `award:${award.id}`, actor: RULE_ACTOR })
+        ).id;
+      }
+      await em.query(`UPDATE points_award SET expired_points = $2, expiry_transfer_id = $3 WHERE id = $1`, [award.id, lapsing, transferId]);
+    }
+    return due.length;
   }
 
   /** The active rule of this kind (and deed) of the nearest area on the path, from the bottom up. */

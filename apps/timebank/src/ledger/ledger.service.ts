@@ -443,6 +443,11 @@ export class LedgerService {
     return (await this.openIn(em, { id: newId(), ownerKind, ownerId, areaCode, currency, debitsMustNotExceedCredits: false, actor })).id;
   }
 
+  /** Locks these accounts in the ledger's order, for a feature that must read a balance before it moves it (the locks are the ones its transfer takes). */
+  async lock(em: EntityManager, ids: string[]): Promise<void> {
+    await lockAccounts(em, ids);
+  }
+
   /** The account `ownerKind ownerId` holds in `currency`, if it has one. */
   async accountOf(em: EntityManager, ownerKind: Account['ownerKind'], ownerId: string, currency: Account['currency']): Promise<Account | undefined> {
     const [row] = await em.query<AccountRow[]>(`SELECT ${ACCOUNT_COLUMNS} FROM account WHERE owner_kind = $1 AND owner_id = $2 AND currency = $3`, [ownerKind, ownerId, currency]);

@@ -37,6 +37,8 @@ export class DefineEarningRuleRequest {
   /** Most points one volunteer earns by this rule per period; absent: no cap. */
   @IsOptional() @IsInt() @Min(1) @Max(10_000_000) cap?: number;
   @IsOptional() @IsIn(CAP_PERIODS) capPeriod?: CapPeriod;
+  /** Points awarded by this rule lapse this many days after the award, as far as the volunteer still has them (an expiry transfer back to the pool); absent: never. */
+  @IsOptional() @IsInt() @Min(1) @Max(3_660) expiresAfterDays?: number;
   /**
    * kind courier-whistle: which closures count, by the reporter's
    * satisfaction (default satisfied and basically-satisfied); a case closed
@@ -55,6 +57,7 @@ export class EarningRule {
   @IsInt() points: number;
   @IsOptional() @IsInt() cap?: number;
   @IsOptional() @IsIn(CAP_PERIODS) capPeriod?: CapPeriod;
+  @IsOptional() @IsInt() expiresAfterDays?: number;
   @IsOptional() @IsArray() @IsString({ each: true }) outcomes?: Satisfaction[];
   @IsBoolean() active: boolean;
 }
@@ -90,6 +93,10 @@ export class PointsAward {
   /** The cause, e.g. `activity:…`, `deed:…`, `case:…`. */
   @IsString() reference: string;
   @IsString() awardedAt: string;
+  /** When its points lapse, if its rule lets them. */
+  @IsOptional() @IsString() expiresAt?: string;
+  /** Once lapsed: how many of its points the expiry took back (what the volunteer still had of them). */
+  @IsOptional() @IsInt() expiredPoints?: number;
 }
 
 export class PointsEarned {
