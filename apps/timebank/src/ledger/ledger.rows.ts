@@ -121,30 +121,3 @@ export interface Movement {
   phase: 'pending' | 'posted';
   amount: number;
 }
-
-/**
- * Records a transfer's movements: its entries, and the same amounts added to
- * the accounts' sums, in one statement each, in the caller's transaction
- * (which holds the accounts' locks).
- */
-export async function applyMovements(em: EntityManager, transferId: string, movements: Movement[]): Promise<void> {
-  await em.query(
-    `INSERT INTO entry (account_id, transfer_id, side, phase, amount)
-     SELECT a, $1, s, p, m FROM unnest($2::uuid[], $3::text[], $4::text[], $5::bigint[]) AS x(a, s, p, m)`,
-    [transferId, movements.map((m) => m.accountId), movements.map((m) => m.side), movements.map((m) => m.phase), movements.map((m) => m.amount)],
-  );
-  await em.query(
-    `UPDATE account a SET
-       debits_pending = debits_pending + d.dp, debits_posted = debits_posted + d.dd,
-       credits_pending = credits_pending + d.cp, credits_posted = credits_posted + d.cd
-     FROM (SELECT x.a AS id,
-                  sum(x.m) FILTER (WHERE x.s = 'debit' AND x.p = 'pending') AS dp,
-                  sum(x.m) FILTER (WHERE x.s = 'debit' AND x.p = 'posted') AS dd,
-                  sum(x.m) FILTER (WHERE x.s = 'credit' AND x.p = 'pending') AS cp,
-                  sum(x.m) FILTER (WHERE x.s = 'credit' AND x.p = 'posted') AS cd
-             FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[]) AS x(a, s, p, m) GROUP BY x.a) AS g(id, dp, dd, cp, cd)
-     CROSS JOIN LATERAL (SELECT coalesce(g.dp, 0) AS dp, coalesce(g.dd, 0) AS dd, coalesce(g.cp, 0) AS cp, coalesce(g.cd, 0) AS cd) AS d
-     WHERE a.id = g.id`,
-    [movements.map((m) => m.accountId), movements.map((m) => m.side), movements.map((m) => m.phase), movements.map((m) => m.amount)],
-  );
-}

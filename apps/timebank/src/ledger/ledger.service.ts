@@ -23,7 +23,6 @@ import { GridAreasReadModel } from '../read-models/grid-areas/grid-areas.read-mo
 import {
   ACCOUNT_COLUMNS,
   TRANSFER_COLUMNS,
-  applyMovements,
   assertWithinActorsAreas,
   digestOf,
   lockAccounts,
@@ -406,16 +405,38 @@ export class LedgerService {
 
   /** Writes the transfer, its entries and its accounts' sums (whose locks the caller holds). */
   private async write(em: EntityManager, t: NewTransfer, movements: Movement[]): Promise<Transfer> {
-    await em.query(
-      `INSERT INTO transfer (id, kind, debit_account_id, credit_account_id, amount, currency, code, reference, pending_id, corrects_id, timeout_at, note, digest, actor_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $11::int IS NULL THEN NULL ELSE now() + make_interval(secs => $11::int) END, $12, $13, $14)`,
-      [t.id, t.kind, t.debit.id, t.credit.id, t.amount, t.debit.currency, t.code, t.reference, t.pendingId ?? null, t.correctsId ?? null, t.timeoutSeconds ?? null, t.note ?? null, t.digest, t.actorId],
+    // One statement: the transfer, its open reservation (when pending), its entries (the movements, signed, on the
+    // accounts' four sums) and the same amounts added to the accounts' rows. Each round trip adds to a transfer's
+    // latency; the entries' foreign key is checked at the statement's end, when the transfer is there.
+    const [row] = await em.query<TransferRow[]>(
+      `WITH t AS (
+         INSERT INTO transfer (id, kind, debit_account_id, credit_account_id, amount, currency, code, reference, pending_id, corrects_id, timeout_at, note, digest, actor_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $11::int IS NULL THEN NULL ELSE now() + make_interval(secs => $11::int) END, $12, $13, $14)
+         RETURNING *),
+       o AS (INSERT INTO open_pending (transfer_id, timeout_at) SELECT id, timeout_at FROM t WHERE kind = 'pending'),
+       x AS (SELECT * FROM unnest($15::uuid[], $16::text[], $17::text[], $18::bigint[]) AS x(a, s, p, m)),
+       e AS (INSERT INTO entry (account_id, transfer_id, side, phase, amount) SELECT a, $1, s, p, m FROM x),
+       u AS (
+         UPDATE account a SET
+           debits_pending = debits_pending + g.dp, debits_posted = debits_posted + g.dd,
+           credits_pending = credits_pending + g.cp, credits_posted = credits_posted + g.cd
+         FROM (SELECT x.a AS id,
+                      coalesce(sum(x.m) FILTER (WHERE x.s = 'debit' AND x.p = 'pending'), 0) AS dp,
+                      coalesce(sum(x.m) FILTER (WHERE x.s = 'debit' AND x.p = 'posted'), 0) AS dd,
+                      coalesce(sum(x.m) FILTER (WHERE x.s = 'credit' AND x.p = 'pending'), 0) AS cp,
+                      coalesce(sum(x.m) FILTER (WHERE x.s = 'credit' AND x.p = 'posted'), 0) AS cd
+                 FROM x GROUP BY x.a) AS g
+         WHERE a.id = g.id)
+       SELECT t.id, t.kind, t.debit_account_id, t.credit_account_id, t.amount, t.currency, t.code, t.reference, t.pending_id, t.corrects_id, t.timeout_at,
+              t.note, t.digest, t.actor_id, t.created_at, CASE WHEN t.kind = 'pending' THEN 'pending' END AS resolution
+         FROM t`,
+      [
+        t.id, t.kind, t.debit.id, t.credit.id, t.amount, t.debit.currency, t.code, t.reference, t.pendingId ?? null, t.correctsId ?? null,
+        t.timeoutSeconds ?? null, t.note ?? null, t.digest, t.actorId,
+        movements.map((m) => m.accountId), movements.map((m) => m.side), movements.map((m) => m.phase), movements.map((m) => m.amount),
+      ],
     );
-    if (t.kind === 'pending') {
-      await em.query(`INSERT INTO open_pending (transfer_id, timeout_at) SELECT id, timeout_at FROM transfer WHERE id = $1`, [t.id]);
-    }
-    await applyMovements(em, t.id, movements);
-    return toTransfer((await this.transferById(em, t.id))!);
+    return toTransfer(row!);
   }
 
   /** The first result of the command under `id` when it was made with this content; CONFLICT when with other content; undefined when new. */
