@@ -79,7 +79,7 @@ export async function generateLedgerWorld(db: pg.Client, options: LedgerWorldOpt
     await db.query(
       `WITH t AS (
          INSERT INTO transfer (id, kind, debit_account_id, credit_account_id, amount, currency, code, reference, digest, actor_id, created_at)
-         SELECT gen_random_uuid(), 'single', v.pool_id, v.account_id, 30 + (g * 7919) % 211, 'time', 'service', 'activity:bench-' || g, 'bench', 'bench',
+         SELECT gen_random_uuid(), 'single', v.pool_id, v.account_id, 30 + (g::bigint * 7919) % 211, 'time', 'service', 'activity:bench-' || g, 'bench', 'bench',
                 now() - make_interval(secs => ($2::int - g) / 100.0)
            FROM generate_series($1::int, $2::int) g JOIN bench_volunteer v ON v.n = (g % $3::int) + 1
          RETURNING id, debit_account_id, credit_account_id, amount)
