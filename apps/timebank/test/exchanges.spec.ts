@@ -56,6 +56,7 @@ describe('spending hours', () => {
     expect(matched).toMatchObject({ state: 'matched', providerId: helper.id, reservationId: offerId });
     expect(await balance(elder)).toMatchObject({ balance: 300, debitsPending: 60, available: 240 });
     expect((await errorOf(world.client.request(subjects.timebank.exchange.offer, { id: randomUUID(), exchangeId: open.id, volunteerId: helper.id, actor })))?.code).toBe(ErrorCode.CONFLICT);
+    expect((await errorOf(world.client.request(subjects.timebank.transfer.post, { id: randomUUID(), pendingId: offerId, actor })))?.message).toContain('exchange.complete or exchange.cancel');
 
     const doneId = randomUUID();
     const done = await world.client.request(subjects.timebank.exchange.complete, { id: doneId, exchangeId: open.id, minutes: 45, actor });

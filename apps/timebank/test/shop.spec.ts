@@ -94,6 +94,9 @@ describe('the points shop', () => {
     expect(event?.payload).toMatchObject({ redemption: { id: first.id, state: 'picked-up' }, rewardName: 'Tea', communityCode: 'M1' });
 
     const second = await redeem(tea.id, v.id);
+    // Its points are the shop's to release, with the stock: not straight through the ledger.
+    const direct = await errorOf(world.client.request(subjects.timebank.transfer.void, { id: randomUUID(), pendingId: second.id, actor }));
+    expect(direct?.message).toContain('redemption.pick-up or redemption.cancel');
     const cancelled = await cancel(second.id);
     expect(cancelled.state).toBe('cancelled');
     expect((await errorOf(pickUp(second.id)))?.code).toBe(ErrorCode.CONFLICT);

@@ -35,6 +35,12 @@ import {
 
 const DEFAULT_PAGE = 100;
 
+/** Reservations features hold, by their reference's kind, and the endpoints that resolve them. */
+const OWNED_RESERVATIONS = [
+  { prefix: 'redemption', through: 'redemption.pick-up or redemption.cancel' },
+  { prefix: 'exchange', through: 'exchange.complete or exchange.cancel' },
+];
+
 /** A new transfer's row, before it is written. */
 interface NewTransfer {
   id: string;
@@ -188,7 +194,10 @@ export class LedgerService {
   }
 
   post(request: PostTransferRequest): Promise<Transfer> {
-    return this.dataSource.transaction((em) => this.postIn(em, request));
+    return this.dataSource.transaction(async (em) => {
+      await this.refuseOwned(em, request.pendingId, 'post');
+      return this.postIn(em, request);
+    });
   }
 
   /** Posts a reservation, all or part; what is not posted is released. */
@@ -204,7 +213,22 @@ export class LedgerService {
   }
 
   void(request: VoidTransferRequest): Promise<Transfer> {
-    return this.dataSource.transaction((em) => this.voidIn(em, request));
+    return this.dataSource.transaction(async (em) => {
+      await this.refuseOwned(em, request.pendingId, 'void');
+      return this.voidIn(em, request);
+    });
+  }
+
+  /**
+   * A reservation a feature holds (a redemption's points, an exchange's
+   * minutes) is resolved only through that feature, which moves its own
+   * state (the stock, the exchange) in the same transaction: posting or
+   * voiding it straight through the ledger would leave them apart.
+   */
+  private async refuseOwned(em: EntityManager, pendingId: string, doing: string): Promise<void> {
+    const [row] = await em.query<{ reference: string }[]>(`SELECT reference FROM transfer WHERE id = $1 AND kind = 'pending'`, [pendingId]);
+    const owner = row && OWNED_RESERVATIONS.find((o) => row.reference.startsWith(`${o.prefix}:`));
+    if (owner) throw new GridworkError(ErrorCode.CONFLICT, `transfer ${pendingId} is held by ${owner.prefix} ${row.reference.slice(owner.prefix.length + 1)}: ${doing} it through ${owner.through}`);
   }
 
   async voidIn(em: EntityManager, request: VoidTransferRequest): Promise<Transfer> {
