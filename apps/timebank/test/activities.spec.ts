@@ -64,6 +64,7 @@ describe('volunteers and activities', () => {
     expect(fieldsOf(bad)).toEqual(['availability', 'homeCommunityCode', 'id', 'name', 'skills']);
     const firstAiders = await world.client.request(subjects.timebank.volunteer.list, { areaCode: 'D1', skill: 'first-aid' });
     expect(firstAiders.items.map((x) => x.id)).toEqual([v.id]);
+    expect((await world.client.request(subjects.timebank.volunteer.list, { skill: 'first-aid', withinAreas: ['D2'] })).items).toEqual([]);
   });
 
   it('keeps service brands and their teams with members', async () => {

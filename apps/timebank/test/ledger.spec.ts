@@ -221,6 +221,10 @@ describe('the ledger', () => {
     expect(sent.actorId).toBe(d1Operator.id);
     const back = await errorOf(world.client.request(subjects.timebank.transfer.correct, { id: randomUUID(), transferId: sent.id, reason: 'sent by mistake', actor: d1Operator }));
     expect(back?.code).toBe(ErrorCode.FORBIDDEN);
+    // Reads with the reader's scope: an account outside it is not theirs to see.
+    expect((await world.client.request(subjects.timebank.account.get, { id: inD1.id, withinAreas: ['D1'] })).id).toBe(inD1.id);
+    expect((await errorOf(world.client.request(subjects.timebank.account.get, { id: inD2.id, withinAreas: ['D1'] })))?.code).toBe(ErrorCode.FORBIDDEN);
+    expect((await errorOf(world.client.request(subjects.timebank.transfer.list, { accountId: inD2.id, withinAreas: ['D1'] })))?.code).toBe(ErrorCode.FORBIDDEN);
   });
 
   it('keeps transfers and entries as history: the database refuses to change or remove one', async () => {

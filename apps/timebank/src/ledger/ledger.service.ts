@@ -114,6 +114,7 @@ export class LedgerService {
   async getAccount(request: GetAccountRequest): Promise<Account> {
     const row = await this.accountById(this.dataSource.manager, request.id);
     if (!row) throw GridworkError.notFound(`account ${request.id}`);
+    assertReadable(row, request.withinAreas);
     return toAccount(row);
   }
 
@@ -351,7 +352,9 @@ export class LedgerService {
   }
 
   async listTransfers(request: ListTransfersRequest): Promise<TransferPage> {
-    if (!(await this.accountById(this.dataSource.manager, request.accountId))) throw GridworkError.notFound(`account ${request.accountId}`);
+    const account = await this.accountById(this.dataSource.manager, request.accountId);
+    if (!account) throw GridworkError.notFound(`account ${request.accountId}`);
+    assertReadable(account, request.withinAreas);
     const limit = request.limit ?? DEFAULT_PAGE;
     // Two index ranges merged, so an account with a long history reads one page, not all of it.
     const rows = await this.dataSource.query<TransferRow[]>(
@@ -513,6 +516,13 @@ export class LedgerService {
   private async transferById(em: EntityManager, id: string): Promise<TransferRow | undefined> {
     const [row] = await em.query<TransferRow[]>(`SELECT ${TRANSFER_COLUMNS} FROM transfer t WHERE t.id = $1`, [id]);
     return row;
+  }
+}
+
+/** A reader with a scope reads only accounts inside it. */
+function assertReadable(account: AccountRow, withinAreas: string[] | undefined): void {
+  if (withinAreas && !withinAreas.some((area) => account.area_path.includes(area))) {
+    throw new GridworkError(ErrorCode.FORBIDDEN, `account ${account.id} belongs to ${account.area_code}, outside ${withinAreas.join(', ')}, the reader's areas`);
   }
 }
 

@@ -91,8 +91,9 @@ export class VolunteersService {
     const rows = await this.dataSource.query<VolunteerRow[]>(
       `SELECT ${VOLUNTEER_COLUMNS} FROM volunteer
         WHERE ($1::text IS NULL OR home_path @> ARRAY[$1::text]) AND ($2::text IS NULL OR skills @> ARRAY[$2::text]) AND ($3::uuid IS NULL OR id > $3)
+          AND ($5::text[] IS NULL OR home_path && $5::text[])
         ORDER BY id LIMIT $4`,
-      [request.areaCode ?? null, request.skill ?? null, request.after ?? null, limit + 1],
+      [request.areaCode ?? null, request.skill ?? null, request.after ?? null, limit + 1, request.withinAreas ?? null],
     );
     return pageOf(rows, limit, (row) => row.id, toVolunteer);
   }

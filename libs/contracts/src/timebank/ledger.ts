@@ -97,6 +97,8 @@ export class Account {
 
 export class GetAccountRequest {
   @IsUUID() id: string;
+  /** The reader's scope (the gateway sets it): FORBIDDEN for an account outside all of these areas. */
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @Matches(AREA_CODE, { each: true, message: 'each of withinAreas must be an area code' }) withinAreas?: string[];
 }
 
 export class ListAccountsRequest {
@@ -192,6 +194,8 @@ export class GetTransferRequest {
 export class ListTransfersRequest {
   /** Transfers debiting or crediting this account. */
   @IsUUID() accountId: string;
+  /** The reader's scope (the gateway sets it): FORBIDDEN for an account outside all of these areas. */
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @Matches(AREA_CODE, { each: true, message: 'each of withinAreas must be an area code' }) withinAreas?: string[];
   @IsOptional() @IsUUID() after?: string;
   @IsOptional() @IsInt() @Min(1) @Max(MAX_LEDGER_PAGE) limit?: number;
 }
@@ -221,7 +225,7 @@ export const accountSubjects = {
     summary: 'One account with its balances.',
     request: GetAccountRequest,
     reply: Account,
-    errors: [ErrorCode.NOT_FOUND],
+    errors: [ErrorCode.NOT_FOUND, ErrorCode.FORBIDDEN],
   }),
   list: defineEndpoint({
     service,
@@ -286,6 +290,6 @@ export const transferSubjects = {
     summary: "An account's transfers, oldest first, paged.",
     request: ListTransfersRequest,
     reply: TransferPage,
-    errors: [ErrorCode.NOT_FOUND],
+    errors: [ErrorCode.NOT_FOUND, ErrorCode.FORBIDDEN],
   }),
 };
