@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCode, subjects, type HoursVerified, type PostActivityRequest, type RegisterVolunteerRequest, type Volunteer } from '@gridwork/contracts';
+import { ErrorCode, subjects, type HoursVerified, type PostActivityRequest, type RegisterVolunteerRequest, type Signup, type Volunteer } from '@gridwork/contracts';
 import { testWorld, type TestWorld } from '@gridwork/runtime/test-world';
 import { timebankService } from '../src/timebank.definition.js';
 import { actor, brokenChecks, d1Operator, errorOf, fieldsOf, seedAreas } from './fixtures/world.js';
@@ -138,7 +138,7 @@ describe('volunteers and activities', () => {
     const [first, second] = [randomUUID(), randomUUID()];
     const results = await Promise.allSettled([first, second].map((id) => world.client.request(subjects.timebank.activity.verifyHours, { id, ...on(lunch.id, v.id) })));
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
-    const verified = (results.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<Awaited<ReturnType<typeof world.client.request<typeof subjects.timebank.activity.verifyHours>>>>).value;
+    const verified = (results.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<Signup>).value;
     expect(verified).toMatchObject({ state: 'verified', minutes: 150 });
     expect(await world.client.request(subjects.timebank.activity.verifyHours, { id: verified.transferId!, ...on(lunch.id, v.id) })).toEqual(verified);
     expect(await account((await world.client.request(subjects.timebank.volunteer.get, { id: v.id })).timeAccountId)).toMatchObject({ balance: 150 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { ErrorCode, subjects, type Case, type PointsEarned, type StarReached, type Volunteer } from '@gridwork/contracts';
+import { ErrorCode, subjects, type Case, type PointsAward, type PointsEarned, type StarReached, type Volunteer } from '@gridwork/contracts';
 import { ensureServiceStreams } from '@gridwork/messaging';
 import { waitFor } from '@gridwork/testing';
 import { testWorld, type TestWorld } from '@gridwork/runtime/test-world';
@@ -129,7 +129,7 @@ describe('stars and points', () => {
   it('lapses awarded points when their rule’s time is up, as far as the volunteer still has them', async () => {
     await world.client.request(subjects.timebank.earningRule.define, { id: randomUUID(), areaCode: 'M1', kind: 'deed', deedCode: 'sweep-snow', points: 10, expiresAfterDays: 30, actor });
     const v = await register();
-    const deeds = [];
+    const deeds: PointsAward[] = [];
     for (let i = 0; i < 2; i++) deeds.push(await world.client.request(subjects.timebank.points.awardDeed, { id: randomUUID(), volunteerId: v.id, deedCode: 'sweep-snow', description: 'Swept the lane', actor }));
     expect(Date.parse(deeds[0]!.expiresAt!) - Date.parse(deeds[0]!.awardedAt)).toBe(30 * 86_400_000);
     // 15 of the 20 spent in a shop.

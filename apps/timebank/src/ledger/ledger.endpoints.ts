@@ -5,7 +5,7 @@ import {
   type CreateTransferRequest,
   type GetAccountRequest,
   type GetTransferRequest,
-  type ListAccountsRequest,
+  type ListLedgerAccountsRequest,
   type ListTransfersRequest,
   type OpenAccountRequest,
   type PostTransferRequest,
@@ -29,7 +29,7 @@ export class LedgerEndpoints {
   }
 
   @Endpoint(subjects.timebank.account.list)
-  listAccounts(request: ListAccountsRequest) {
+  listAccounts(request: ListLedgerAccountsRequest) {
     return this.ledger.listAccounts(request);
   }
 

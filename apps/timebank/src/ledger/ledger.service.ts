@@ -4,12 +4,12 @@ import {
   ErrorCode,
   GridworkError,
   type Account,
-  type AccountPage,
+  type LedgerAccountPage,
   type CorrectTransferRequest,
   type CreateTransferRequest,
   type GetAccountRequest,
   type GetTransferRequest,
-  type ListAccountsRequest,
+  type ListLedgerAccountsRequest,
   type ListTransfersRequest,
   type OpenAccountRequest,
   type PostTransferRequest,
@@ -118,7 +118,7 @@ export class LedgerService {
     return toAccount(row);
   }
 
-  async listAccounts(request: ListAccountsRequest): Promise<AccountPage> {
+  async listAccounts(request: ListLedgerAccountsRequest): Promise<LedgerAccountPage> {
     const limit = request.limit ?? DEFAULT_PAGE;
     const rows = await this.dataSource.query<AccountRow[]>(
       `SELECT ${ACCOUNT_COLUMNS} FROM account

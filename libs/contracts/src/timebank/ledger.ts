@@ -101,7 +101,7 @@ export class GetAccountRequest {
   @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @Matches(AREA_CODE, { each: true, message: 'each of withinAreas must be an area code' }) withinAreas?: string[];
 }
 
-export class ListAccountsRequest {
+export class ListLedgerAccountsRequest {
   @IsOptional() @IsIn(ACCOUNT_OWNER_KINDS) ownerKind?: AccountOwnerKind;
   @IsOptional() @IsString() @Length(1, 100) ownerId?: string;
   @IsOptional() @Matches(AREA_CODE, AREA_CODE_OPTIONS) areaCode?: string;
@@ -112,7 +112,7 @@ export class ListAccountsRequest {
   @IsOptional() @IsInt() @Min(1) @Max(MAX_LEDGER_PAGE) limit?: number;
 }
 
-export class AccountPage {
+export class LedgerAccountPage {
   /** Oldest first. */
   @ValidateNested({ each: true }) @Type(() => Account) items: Account[];
   @IsOptional() @IsString() nextAfter?: string;
@@ -232,8 +232,8 @@ export const accountSubjects = {
     aggregate: 'account',
     action: 'list',
     summary: 'Accounts, oldest first, paged, filtered by owner, area and currency.',
-    request: ListAccountsRequest,
-    reply: AccountPage,
+    request: ListLedgerAccountsRequest,
+    reply: LedgerAccountPage,
   }),
 };
 
