@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, subjects, type HoursVerified, type PostActivityRequest, type RegisterVolunteerRequest, type Signup, type Volunteer } from '@gridwork/contracts';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { ensureServiceStreams } from '@gridwork/messaging';
+import { waitFor } from '@gridwork/testing';
 import { testWorld, type TestWorld } from '@gridwork/runtime/test-world';
 import { timebankService } from '../src/timebank.definition.js';
 import { actor, brokenChecks, d1Operator, errorOf, fieldsOf, seedAreas } from './fixtures/world.js';
@@ -65,6 +68,16 @@ describe('volunteers and activities', () => {
     const firstAiders = await world.client.request(subjects.timebank.volunteer.list, { areaCode: 'D1', skill: 'first-aid' });
     expect(firstAiders.items.map((x) => x.id)).toEqual([v.id]);
     expect((await world.client.request(subjects.timebank.volunteer.list, { skill: 'first-aid', withinAreas: ['D2'] })).items).toEqual([]);
+  });
+
+  it('learns areas from the grid service’s events, and registers volunteers there', async () => {
+    // Grid's stream, as the grid service makes it; its events published as its outbox relay does.
+    await ensureServiceStreams(await jetstreamManager(world.nc), 'grid', 1);
+    const area = { code: 'M9', name: 'New community', level: 'community' as const, parentCode: 'T1', path: ['C', 'D1', 'T1', 'M9'] };
+    await jetstream(world.nc).publish(subjects.grid.area.changed.subject, JSON.stringify({ change: 'created', area }), { msgID: randomUUID() });
+    const v = await waitFor('the new community to be known', () => register({ homeCommunityCode: 'M9' }).catch(() => undefined), 20_000);
+    expect(v.homeCommunityCode).toBe('M9');
+    expect((await world.client.request(subjects.timebank.volunteer.list, { areaCode: 'D1', withinAreas: ['M9'] })).items.map((x) => x.id)).toEqual([v.id]);
   });
 
   it('keeps service brands and their teams with members', async () => {
