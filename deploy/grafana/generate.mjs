@@ -18,12 +18,12 @@ const DATASOURCE = { type: 'prometheus', uid: '${datasource}' };
 
 /**
  * What each service does, which decides which of the per-service panels have
- * anything to show: shells (gateway, org, timebank) answer health and
- * dead-letter requests only; grid, dispatch and admission publish events;
- * dispatch and admission consume them.
+ * anything to show: shells (org, timebank) answer health and dead-letter
+ * requests only; the gateway serves HTTP; grid, dispatch and admission
+ * publish events; dispatch and admission consume them.
  */
 export const SERVICES = {
-  gateway: {},
+  gateway: { http: true },
   org: {},
   grid: { publishes: true },
   dispatch: { publishes: true, consumes: true, timers: true },
@@ -98,6 +98,21 @@ const requests = (s, by = 'service') => [
     description: 'Objective: 250 ms for every endpoint, 50 ms for intake (gov.dispatch.case.report).',
   }),
   series('Answers by outcome', [[`sum by (outcome) (rate(gov_requests_total${m(s)}[$__rate_interval]))`, '{{outcome}}']], { unit: 'reqps' }),
+];
+
+/** The gateway's HTTP edge: answers by status (refusals such as 401, 403 and 429 among them) and latency by route pattern. */
+const http = (s) => [
+  series('HTTP answers by status', [[`sum by (status) (rate(gov_http_requests_total${m(s)}[$__rate_interval]))`, '{{status}}']], { unit: 'reqps' }),
+  // `or vector(0)`: a quiet gateway refused nothing, which is a zero, not "no data".
+  series('HTTP refusals (401, 403, 429)', [[`sum by (status) (rate(gov_http_requests_total${m(s, 'status=~"401|403|429"')}[$__rate_interval])) or label_replace(vector(0), "status", "none", "", "")`, '{{status}}']], {
+    unit: 'reqps',
+    description: 'Sign-ins missing or refused (401), people acting outside their grants (403), rate limits (429: counted here, not written to the audit record).',
+  }),
+  series('HTTP p95 latency by route', [[`histogram_quantile(0.95, sum by (le, route) (rate(gov_http_request_duration_seconds_bucket${m(s)}[$__rate_interval])))`, '{{route}}']], { unit: 's' }),
+  series('HTTP server errors (5xx)', [[`(sum(rate(gov_http_requests_total${m(s, 'status=~"5.."')}[$__rate_interval])) or vector(0)) / sum(rate(gov_http_requests_total${m(s)}[$__rate_interval]))`, 'share of answers']], {
+    unit: 'percentunit',
+    thresholds: [{ color: 'red', value: 0.01 }],
+  }),
 ];
 
 const queues = (s) => [
@@ -230,6 +245,7 @@ export function dashboards() {
       ['Health', health(s)],
       ['Requests by endpoint', requests(s, 'subject')],
     ];
+    if (does.http) sections.push(['HTTP', http(s)]);
     if (does.consumes) sections.push(['Consumers', queues(s)]);
     sections.push(['Dead letters', deadLetters(s)]);
     if (does.publishes) sections.push(['Outbox', outbox(s)]);

@@ -13,7 +13,7 @@ import { startNatsServer } from '@gridwork/testing';
 import { dayFromToday, generateAdmissionWorld, levelCounts } from '../seed/admission-world.js';
 import { rngFor, randInt, pick, type Rng } from '../seed/random.js';
 import { measureCpu } from './cpu.js';
-import { cleanups, log, runBench, serviceAnswers, startService } from './run.js';
+import { bareEcho, cleanups, dropDatabase, log, runBench, serviceAnswers, startService } from './run.js';
 import { closedLoop, fmt, fmtInt, int, p95PerSecond, paced, summarize, table, until, type Summary } from './stats.js';
 
 /*
@@ -91,19 +91,6 @@ async function heldWorld(url: string): Promise<{ items: number; areas: number; l
     return rows[0];
   } catch {
     return undefined;
-  } finally {
-    await db.end();
-  }
-}
-
-async function dropDatabase(url: string): Promise<void> {
-  const admin = new URL(url);
-  const name = admin.pathname.slice(1);
-  admin.pathname = '/postgres';
-  const db = new pg.Client({ connectionString: admin.toString() });
-  await db.connect();
-  try {
-    await db.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   } finally {
     await db.end();
   }
@@ -196,15 +183,6 @@ function joined(runs: Run[]): Run {
   const cores = new Map<string, number>();
   for (const run of runs) for (const [name, used] of run.cores) cores.set(name, (cores.get(name) ?? 0) + used / runs.length);
   return { summary: summarize(latencies, latencies.length, runs.reduce((t, r) => t + r.summary.seconds, 0)), latencies, cores };
-}
-
-/** A bare NATS request/reply echo on the same server: what any request costs here before the service does anything. */
-async function bareEcho(nc: NatsConnection): Promise<(body: string) => Promise<unknown>> {
-  const responder = await connect({ servers: nc.getServer(), name: 'bench-bare-responder' });
-  cleanups.push(() => responder.close());
-  responder.subscribe('bare.echo', { callback: (_, msg) => void msg.respond(msg.data) });
-  await responder.flush();
-  return (body) => nc.request('bare.echo', body, { timeout: 10_000 });
 }
 
 const questionOf = (ask: GateAsk): GateQuestion => ({ itemCode: ask.itemCode, level: ask.level, areaCode: ask.areaCode, on: ask.on ?? dayFromToday(0) });

@@ -3,6 +3,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { EndpointDefinition } from '@gridwork/contracts';
 import type { GridworkClient } from '@gridwork/client';
+import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/nats-core';
+import pg from 'pg';
 import { until } from './stats.js';
 
 /*
@@ -86,4 +89,27 @@ export async function serviceAnswers(
   );
   exited.catch(() => undefined);
   await Promise.race([answers, exited]);
+}
+
+/** Drops a benchmark's database (kept between runs) so it is generated afresh. */
+export async function dropDatabase(url: string): Promise<void> {
+  const admin = new URL(url);
+  const name = admin.pathname.slice(1);
+  admin.pathname = '/postgres';
+  const db = new pg.Client({ connectionString: admin.toString() });
+  await db.connect();
+  try {
+    await db.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await db.end();
+  }
+}
+
+/** A bare NATS request/reply echo on the same server: what any request costs here before the service does anything. */
+export async function bareEcho(nc: NatsConnection): Promise<(body: string) => Promise<unknown>> {
+  const responder = await connect({ servers: nc.getServer(), name: 'bench-bare-responder' });
+  cleanups.push(() => responder.close());
+  responder.subscribe('bare.echo', { callback: (_, msg) => void msg.respond(msg.data) });
+  await responder.flush();
+  return (body) => nc.request('bare.echo', body, { timeout: 10_000 });
 }

@@ -152,6 +152,18 @@ describe('gateway sign-in and accounts', () => {
     expect(search.body.items[0]).toMatchObject({ method: 'POST', route: '/auth/sign-in', username: 'wang', address: expect.stringMatching(/127\.0\.0\.1/) });
     const refusals = await http.get('/admin/audit?route=/admin/accounts&status=403', admin);
     expect(refusals.body.items.map((r: { username: string }) => r.username)).toContain('Li.Ming');
+    // A write refused before any route runs, for want of a (valid) sign-in, is recorded too, with no one as its author.
+    const before = (await http.get('/admin/audit?route=/admin/accounts&status=401', admin)).body.items.length;
+    expect((await http.post('/admin/accounts', { username: 'intruder', displayName: 'x', password: PASSWORD, grants: [] })).status).toBe(401);
+    expect((await http.post('/admin/accounts', { username: 'intruder', displayName: 'x', password: PASSWORD, grants: [] }, 'forged.token.value')).status).toBe(401);
+    const anonymous = (await http.get('/admin/audit?route=/admin/accounts&status=401', admin)).body.items;
+    expect(anonymous).toHaveLength(before + 2);
+    expect(anonymous[0]).toMatchObject({ method: 'POST', route: '/admin/accounts', status: 401, address: expect.stringMatching(/127\.0\.0\.1/) });
+    expect(anonymous[0].username).toBeUndefined();
+    expect(anonymous[0].accountId).toBeUndefined();
+    // Reads are not writes.
+    expect((await http.get('/admin/accounts')).status).toBe(401);
+    expect((await http.get('/admin/audit?route=/admin/accounts&status=401', admin)).body.items).toHaveLength(before + 2);
     const disabling = await http.get('/admin/audit?route=/admin/accounts/:id&method=PATCH', admin);
     expect(disabling.body.items.some((r: { target: { id?: string } }) => typeof r.target.id === 'string')).toBe(true);
     // Paging, newest first.

@@ -69,6 +69,27 @@ describe('gateway rate limits and headers', () => {
     for (let i = 0; i < 30; i++) expect((await call(i % 2 ? '/health/live' : '/metrics', '10.0.1.1')).status).toBe(200);
   });
 
+  it('counts and times answers by route pattern and status for operators, refused ones too', async () => {
+    const metricsOf = async (replica: string) => (await (await fetch(`${replica}/metrics`)).text()).split('\n');
+    const before = await metricsOf(replicas[0]!);
+    for (const path of ['/grid/workers/0190a000-0000-7000-8000-000000000001', '/grid/workers/0190a000-0000-7000-8000-000000000002']) {
+      expect((await fetch(`${replicas[0]}${path}`, { headers: { 'x-forwarded-for': '10.0.3.1' } })).status).toBe(401);
+    }
+    expect((await fetch(`${replicas[0]}/no/such/route`, { headers: { 'x-forwarded-for': '10.0.3.1' } })).status).toBe(404);
+    const after = await metricsOf(replicas[0]!);
+    // Every series also carries the service label.
+    const value = (lines: string[], series: string) => Number(lines.find((line) => line.startsWith(`${series.slice(0, -1)},service="gateway"} `))?.split(' ')[1] ?? 0);
+    const unauthenticated = 'gov_http_requests_total{method="GET",route="/grid/workers/:id",status="401"}';
+    expect(value(after, unauthenticated) - value(before, unauthenticated)).toBe(2);
+    expect(value(after, 'gov_http_requests_total{method="GET",route="unmatched",status="404"}')).toBeGreaterThanOrEqual(1);
+    // Rate-limited answers, from the earlier tests, are counted as 429 with their route.
+    expect(after.some((line) => /^gov_http_requests_total\{method="POST",route="\/auth\/sign-in",status="429",service="gateway"\} [1-9]/.test(line))
+      || (await metricsOf(replicas[1]!)).some((line) => /^gov_http_requests_total\{method="POST",route="\/auth\/sign-in",status="429",service="gateway"\} [1-9]/.test(line))).toBe(true);
+    expect(after.some((line) => line.startsWith('gov_http_request_duration_seconds_count{') && line.includes('route="/grid/workers/:id"'))).toBe(true);
+    // No series per id.
+    expect(after.some((line) => line.includes('0190a000-0000-7000'))).toBe(false);
+  });
+
   it('sends security headers, and allows CORS for the configured origin only', async () => {
     const answer = await call('/docs', '10.0.3.1');
     expect(answer.headers.get('content-security-policy')).toMatch(/default-src 'self'/);

@@ -167,7 +167,7 @@ describe('volunteers and activities', () => {
 
     const events = await world.query<{ payload: HoursVerified }>('timebank', `SELECT payload FROM outbox WHERE subject = $1 ORDER BY seq`, [subjects.timebank.hours.verified.subject]);
     expect(events.map((e) => e.payload)).toEqual([
-      expect.objectContaining({ volunteerId: v.id, partyMemberId: 'pm-2002', activityId: lunch.id, minutes: 150, lifetimeMinutes: 150, transferId: verified.transferId }),
+      expect.objectContaining({ entryId: verified.transferId, volunteerId: v.id, partyMemberId: 'pm-2002', activityId: lunch.id, activityName: 'Lunch for elders', areaCode: 'M1', minutes: 150, lifetimeMinutes: 150 }),
       expect.objectContaining({ volunteerId: w.id, minutes: 120, lifetimeMinutes: 120 }),
     ]);
     expect(events[1]!.payload).not.toHaveProperty('partyMemberId');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCode, GridworkError, subjects, type Account, type Transfer } from '@gridwork/contracts';
+import { ErrorCode, GridworkError, subjects, type Account, type LedgerTransfer } from '@gridwork/contracts';
 import { waitFor } from '@gridwork/testing';
 import { testWorld, type TestWorld } from '@gridwork/runtime/test-world';
 import { timebankService } from '../src/timebank.definition.js';
@@ -32,7 +32,7 @@ describe('the ledger under concurrent commands', () => {
   let pool: Account;
   let volunteers: Account[];
   /** Every answer that came back ok, by transfer id. */
-  const answers = new Map<string, Transfer[]>();
+  const answers = new Map<string, LedgerTransfer[]>();
   const refusals = new Map<string, number>();
   const rnd = random(Number(process.env.LEDGER_SEED ?? 20261207));
 
@@ -48,7 +48,7 @@ describe('the ledger under concurrent commands', () => {
   afterAll(() => world?.dispose());
 
   /** Sends one command `copies` times at once; records the ok answers and refusals. */
-  async function send(subject: 'create' | 'post' | 'void' | 'correct', request: { id: string } & Record<string, unknown>, copies: number): Promise<Transfer | undefined> {
+  async function send(subject: 'create' | 'post' | 'void' | 'correct', request: { id: string } & Record<string, unknown>, copies: number): Promise<LedgerTransfer | undefined> {
     const replies = await Promise.all(
       Array.from({ length: copies }, () =>
         world.client.request(subjects.timebank.transfer[subject] as typeof subjects.timebank.transfer.create, request as never).then(
@@ -65,7 +65,7 @@ describe('the ledger under concurrent commands', () => {
         ),
       ),
     );
-    const ok = replies.filter((r): r is Transfer => r !== undefined);
+    const ok = replies.filter((r): r is LedgerTransfer => r !== undefined);
     if (ok.length) answers.set(request.id, [...(answers.get(request.id) ?? []), ...ok]);
     return ok[0];
   }
@@ -73,7 +73,7 @@ describe('the ledger under concurrent commands', () => {
   it('ends with every balance the sum of its entries and of the accepted commands, the ledger summing to zero', async () => {
     const copies = () => (rnd.next() < 0.3 ? rnd.int(2, 3) : 1);
     const base = (kind: string) => ({ id: randomUUID(), reference: `${kind}:${randomUUID()}`, actor });
-    const posted: Transfer[] = [];
+    const posted: LedgerTransfer[] = [];
     let races = 0;
 
     const operation = async (): Promise<void> => {

@@ -10,4 +10,5 @@ export * from './subjects.js';
 export * from './grid/index.js';
 export * from './dispatch/index.js';
 export * from './admission/index.js';
+export * from './org/index.js';
 export * from './timebank/index.js';

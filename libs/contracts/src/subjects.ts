@@ -3,6 +3,7 @@ import { operationsOf } from './operations.js';
 import { gridDomainSubjects } from './grid/index.js';
 import { dispatchDomainSubjects } from './dispatch/index.js';
 import { admissionDomainSubjects } from './admission/index.js';
+import { orgDomainSubjects } from './org/index.js';
 import { timebankDomainSubjects } from './timebank/index.js';
 
 /** The platform's services, each owning its database and event stream. */
@@ -15,7 +16,7 @@ export type ServiceName = (typeof SERVICES)[number];
  * Domain endpoints and events join here as the services grow.
  */
 export const subjects = {
-  org: { ...operationsOf('org') },
+  org: { ...operationsOf('org'), ...orgDomainSubjects },
   grid: { ...operationsOf('grid'), ...gridDomainSubjects },
   dispatch: { ...operationsOf('dispatch'), ...dispatchDomainSubjects },
   timebank: { ...operationsOf('timebank'), ...timebankDomainSubjects },

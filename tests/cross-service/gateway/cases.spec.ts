@@ -164,6 +164,25 @@ describe('gateway: dispatch cases over HTTP', () => {
     expect(changed.headers.get('etag')).not.toBe(etag);
   });
 
+  it('gives a list an ETag of its content, so a poller of a queue gets 304 until a case in it changes', async () => {
+    const c = (await report(tokens.district!)).body.case;
+    const first = await http.get('/dispatch/cases?limit=5', tokens.district);
+    expect(first.body.items[0]).toMatchObject({ id: c.id, state: c.state });
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{32}"$/);
+    const unchanged = await http.get('/dispatch/cases?limit=5', tokens.district, { 'if-none-match': `W/"other", ${etag}` });
+    expect(unchanged.status).toBe(304);
+    expect(unchanged.body).toBeUndefined();
+    expect((await http.post(`/dispatch/cases/${c.id}/claim`, {}, tokens.district)).status).toBe(201);
+    const changed = await http.get('/dispatch/cases?limit=5', tokens.district, { 'if-none-match': etag });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(etag);
+    expect(changed.body.items[0].state).not.toBe(c.state);
+    // A forwarded list too.
+    const categories = await http.get('/dispatch/categories', tokens.district);
+    expect((await http.get('/dispatch/categories', tokens.district, { 'if-none-match': categories.headers.get('etag')! })).status).toBe(304);
+  });
+
   it("serves dispatch's other operations by role and area: categories, calendar, routing rules, supervision, whistles, figures and the board", async () => {
     expect((await http.get('/dispatch/categories', tokens.housing)).body.items.map((c: { code: string }) => c.code)).toEqual(expect.arrayContaining(['roads', 'pipes']));
     const category = { code: 'lamps', name: 'Street lamps', responsible: { kind: 'level', level: 'grid' }, acceptHours: 2, completeHours: 24, hoursKind: 'calendar' };

@@ -88,6 +88,24 @@ describe('gateway: grid and admission over HTTP', () => {
     expect(assigned.status).toBe(201);
   });
 
+  it("passes the person's areas on, so that grid and admission keep the scope themselves", async () => {
+    // Listen beside grid (not in its queue group) to what the gateway asks it.
+    const heard: Record<string, unknown>[] = [];
+    const sub = world.nc.subscribe('gov.grid.worker.>', { callback: (_error, msg) => void heard.push(msg.json()) });
+    await world.nc.flush();
+    const hired = await http.post('/grid/workers', { name: 'Worker Qian', employment: 'full-time', hiredOn: '2026-01-01', communityCode: 'T010101' }, t.districtAdmin);
+    expect(hired.status).toBe(201);
+    expect((await http.get(`/grid/workers/${hired.body.id}`, t.gridWorker)).status).toBe(403);
+    expect((await http.get(`/grid/workers/${hired.body.id}`, t.admin)).status).toBe(200);
+    await world.nc.flush();
+    sub.unsubscribe();
+    // The district admin acts within T01; the platform admin anywhere, so it sends none.
+    expect(heard.map((request) => request.withinAreas)).toEqual([['T01'], undefined]);
+    // The areas come from the sign-in only.
+    const sent = await http.post('/grid/workers', { name: 'Worker Zhao', employment: 'full-time', hiredOn: '2026-01-01', communityCode: 'T010101', withinAreas: ['T0'] }, t.districtAdmin);
+    expect(sent).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', details: [{ field: 'withinAreas' }] } });
+  });
+
   it("lets a grid worker keep base information and log patrols in their grid, as themselves", async () => {
     const record = await http.post('/grid/base-records', { gridCode: 'T01010101', type: 'cctv', name: 'Camera at the gate', attributes: { status: 'in-service' } }, t.gridWorker);
     expect(record).toMatchObject({ status: 201, body: { gridCode: 'T01010101' } });

@@ -101,6 +101,16 @@ describe('gateway: Open311 GeoReport v2', () => {
     const [stored] = await world.query<{ channel: string; reporter: { name: string; phone: string } }>('dispatch', `SELECT channel, reporter FROM "case" WHERE number = $1`, [posted.body[0].service_request_id]);
     expect(stored).toEqual({ channel: 'open311', reporter: { name: 'Wang Fang', phone: '13700000000' } });
 
+    // A post sent again (its answer lost, say) answers the case the first made; any other post is a case of its own.
+    const cases = async () => (await world.query<{ n: number }>('dispatch', `SELECT count(*)::int AS n FROM "case"`))[0]!.n;
+    const count = await cases();
+    const again = await post('requests.json', pothole());
+    expect(again).toMatchObject({ status: 201, body: [{ service_request_id: posted.body[0].service_request_id }] });
+    expect(await cases()).toBe(count);
+    const other = await post('requests.json', pothole({ phone: '13700000001' }));
+    expect(other.body[0].service_request_id).not.toBe(posted.body[0].service_request_id);
+    expect(await cases()).toBe(count + 1);
+
     // A revoked key posts no more.
     const { body: keys } = await http.get('/admin/api-keys', admin);
     const revoked = await http.post(`/admin/api-keys/${keys.items[0].id}/revoke`, {}, admin);

@@ -8,25 +8,34 @@ import {
   type ListVersionsRequest,
   type PublishListRequest,
 } from '@gridwork/contracts';
+import { DataSource } from 'typeorm';
 import { Endpoint } from '@gridwork/messaging';
+import { GridAreasReadModel } from '../read-models/grid-areas/grid-areas.read-model.js';
 import { ListsService } from './lists.service.js';
 
 @Injectable()
 export class ListEndpoints {
-  constructor(private readonly lists: ListsService) {}
+  constructor(
+    private readonly lists: ListsService,
+    private readonly dataSource: DataSource,
+    private readonly areas: GridAreasReadModel,
+  ) {}
 
   @Endpoint(subjects.admission.list.editDraft)
-  editDraft(request: EditDraftRequest) {
+  async editDraft({ withinAreas, ...request }: EditDraftRequest) {
+    await this.areas.assertWithin(this.dataSource.manager, withinAreas, request.areaCode, "the list's area");
     return this.lists.editDraft(request);
   }
 
   @Endpoint(subjects.admission.list.publish)
-  publish(request: PublishListRequest) {
+  async publish({ withinAreas, ...request }: PublishListRequest) {
+    await this.areas.assertWithin(this.dataSource.manager, withinAreas, request.areaCode, "the list's area");
     return this.lists.publish(request);
   }
 
   @Endpoint(subjects.admission.list.discardDraft)
-  discardDraft(request: DiscardDraftRequest) {
+  async discardDraft({ withinAreas, ...request }: DiscardDraftRequest) {
+    await this.areas.assertWithin(this.dataSource.manager, withinAreas, request.areaCode, "the list's area");
     return this.lists.discardDraft(request);
   }
 

@@ -1,14 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { subjects, type AppointReviewerRequest, type ListReviewersRequest, type RemoveReviewerRequest } from '@gridwork/contracts';
+import { DataSource } from 'typeorm';
 import { Endpoint } from '@gridwork/messaging';
+import { GridAreasReadModel } from '../read-models/grid-areas/grid-areas.read-model.js';
 import { ReviewersService } from './reviewers.service.js';
 
 @Injectable()
 export class ReviewerEndpoints {
-  constructor(private readonly reviewers: ReviewersService) {}
+  constructor(
+    private readonly reviewers: ReviewersService,
+    private readonly dataSource: DataSource,
+    private readonly areas: GridAreasReadModel,
+  ) {}
 
   @Endpoint(subjects.admission.reviewer.appoint)
-  appoint(request: AppointReviewerRequest) {
+  async appoint({ withinAreas, ...request }: AppointReviewerRequest) {
+    await this.areas.assertWithin(this.dataSource.manager, withinAreas, request.areaCode, "the reviewer's area");
     return this.reviewers.appoint(request);
   }
 

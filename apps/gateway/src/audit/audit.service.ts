@@ -1,12 +1,30 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { PINO_LOGGER } from '@gridwork/observability';
 import { newId } from '@gridwork/persistence';
+import type { Principal } from '../auth/grants.js';
+import { originOf } from '../http/request.js';
 import type { AuditPage, AuditRecord, SearchAuditRequest } from './audit.requests.js';
 
 /** A caller's text as PostgreSQL can store it (in text and in jsonb): NUL, escaped or not, as U+FFFD. */
 const storable = (text: string | undefined): string | null => (text === undefined ? null : text.replaceAll('\u0000', '\ufffd').replaceAll('\\u0000', '\\ufffd'));
 
 export type NewAuditRecord = Omit<AuditRecord, 'id' | 'at'>;
+
+/** What the record is taken from: an HTTP request as Express gives it, after the sign-in (if any) was read. */
+export interface AuditedRequest {
+  method: string;
+  originalUrl: string;
+  route?: { path?: string };
+  params?: Record<string, string>;
+  body?: unknown;
+  ip?: string;
+  headers: Record<string, string | string[] | undefined>;
+  principal?: Principal;
+  /** Who acted when no one is signed in (an outside app by its key, who tried to sign in), set by the route. */
+  auditAs?: string;
+}
 
 interface AuditRow {
   id: string;
@@ -25,7 +43,35 @@ interface AuditRow {
 /** The sole writer of `audit_record` (it only ever inserts), and its search. */
 @Injectable()
 export class AuditService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(PINO_LOGGER) private readonly log: Logger,
+  ) {}
+
+  /**
+   * Records a write request with the status it was answered: who (the
+   * signed-in account, or what the route set as `auditAs`: the outside app,
+   * the username a sign-in tried),
+   * what (route, path and its ids; never the body, which may hold a password
+   * or a resident's phone), when and from where. A write that happened is not
+   * undone for want of its record; the log has it instead.
+   */
+  async recordRequest(request: AuditedRequest, status: number): Promise<void> {
+    try {
+      await this.record({
+        accountId: request.principal?.accountId,
+        username: request.principal?.username ?? request.auditAs,
+        method: request.method,
+        route: request.route?.path ?? request.originalUrl,
+        path: request.originalUrl,
+        target: request.params ?? {},
+        status,
+        ...originOf(request),
+      });
+    } catch (err) {
+      this.log.error({ err, method: request.method, path: request.originalUrl, status }, 'could not record the write in the audit trail');
+    }
+  }
 
   /** Writes one record. Its texts are what a caller sent (a path, a user agent), so a NUL, which PostgreSQL cannot hold, is written as U+FFFD. */
   async record(entry: NewAuditRecord): Promise<void> {

@@ -27,7 +27,10 @@ export class AuthController {
     reply: TokenReply,
     signedIn: false,
   })
-  async signIn(@Body() body: unknown, @FromWhere() where: Origin): Promise<TokenReply> {
+  async signIn(@Body() body: unknown, @FromWhere() where: Origin, @Req() incoming: { auditAs?: string }): Promise<TokenReply> {
+    // The audit record names who tried, as they typed it, also when the body is refused.
+    const attempted = (body as { username?: unknown } | undefined)?.username;
+    if (typeof attempted === 'string') incoming.auditAs = attempted.slice(0, 64);
     const request = await valid(SignInRequest, body);
     return (await this.sessions.signIn(request.username, request.password, where)).tokens;
   }

@@ -7,6 +7,7 @@ import { Audited } from '../audit/audited.interceptor.js';
 import { Acting as ActingPrincipal, SignedIn } from '../auth/auth.guard.js';
 import type { Principal } from '../auth/grants.js';
 import { forbidden } from '../http/errors.js';
+import { matches } from '../http/etag.interceptor.js';
 import { uuidParam } from '../http/params.js';
 import { Operation } from '../api-docs/operation.js';
 import { ACTIONS_OF, DESK_ROLES, actingOnCase, actingToReport, checkIssuer, departmentGrantOf, readingAreasOf, refuseActor, type Acting } from './case-access.js';
@@ -117,7 +118,7 @@ export class CasesController {
     const c = await this.read(principal, idOrNumber);
     const etag = `"${c.id}.${c.version}"`;
     reply.setHeader('ETag', etag);
-    if (ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
+    if (matches(ifNoneMatch, etag)) {
       reply.status(304);
       return undefined;
     }

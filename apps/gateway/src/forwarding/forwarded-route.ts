@@ -33,4 +33,4 @@ export interface ForwardedRoute {
 }
 
 /** Request fields the gateway fills in from the sign-in; a caller who sends them is refused. */
-export const SIGNED_IN_FIELDS = ['actor', 'reviewerId'] as const;
+export const SIGNED_IN_FIELDS = ['actor', 'viewer', 'reviewerId', 'withinAreas'] as const;

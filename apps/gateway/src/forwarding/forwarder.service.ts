@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { ErrorCode, GridworkError, subjects } from '@gridwork/contracts';
+import { ErrorCode, GridworkError, MAX_WITHIN_AREAS, subjects } from '@gridwork/contracts';
 import { GridworkClient } from '@gridwork/client';
 import { NATS_CONNECTION } from '@gridwork/messaging';
 import type { Grant, Principal } from '../auth/grants.js';
@@ -32,12 +32,12 @@ export class Forwarder {
     const department = route.asDepartment ? principal.grants.find((grant) => grant.role === 'department-staff') : undefined;
     const others = principal.grants.filter((grant) => grant !== department && (grant.role === 'platform-admin' || route.roles.includes(grant.role)));
     if (department && (others.length === 0 || !route.roles.some((role) => role !== 'department-staff'))) {
-      return this.departmentClient(department.department!).request(route.endpoint, { ...request, ...this.signedInFields(route, principal) } as never);
+      return this.departmentClient(department.department!).request(route.endpoint, { ...request, ...this.signedInFields(route, principal, []) } as never);
     }
     if (others.length === 0) throw forbidden(`${principal.username} may not ${route.endpoint.summary.replace(/\.$/, '').toLowerCase()}: ${needs(route)}`);
     if (route.ownWorker) checkOwnWorker(route.ownWorker, principal, others, request);
     if (!('reply' in (route.scope ?? {}))) await this.checkScope(route, principal, others, request);
-    const reply = await this.platform.request(route.endpoint, { ...request, ...this.signedInFields(route, principal) } as never);
+    const reply = await this.platform.request(route.endpoint, { ...request, ...this.signedInFields(route, principal, others) } as never);
     if (route.scope && 'reply' in route.scope) await this.checkPlace(principal, others, (reply as Record<string, unknown>)[route.scope.reply], route);
     return reply;
   }
@@ -56,12 +56,23 @@ export class Forwarder {
     return { ...fields, ...coerceQuery(route.endpoint.request, params) };
   }
 
-  /** The actor and reviewer a request names are the signed-in person, when its class has such fields. */
-  private signedInFields(route: ForwardedRoute, principal: Principal): Record<string, unknown> {
-    const has = (field: string) => Reflect.getMetadata('design:type', route.endpoint.request.prototype, field) !== undefined;
+  /**
+   * The actor, viewer and reviewer a request names are the signed-in person,
+   * and the areas it acts within are those of the grants it acts by (so the
+   * service keeps the person's scope too: `withinAreas`, or the actor's or
+   * viewer's `areas`), when its class has such fields.
+   */
+  private signedInFields(route: ForwardedRoute, principal: Principal, grants: Grant[]): Record<string, unknown> {
+    const request = route.endpoint.request;
+    const person = (field: string) => {
+      const type = fieldType(request, field);
+      return { id: principal.accountId, ...(fieldType(type, 'name') ? { name: principal.displayName } : {}), ...(fieldType(type, 'areas') ? renamed(withinAreasOf(principal, grants)) : {}) };
+    };
     return {
-      ...(has('actor') ? { actor: { id: principal.accountId, name: principal.displayName } } : {}),
-      ...(has('reviewerId') ? { reviewerId: principal.accountId } : {}),
+      ...(fieldType(request, 'actor') ? { actor: person('actor') } : {}),
+      ...(fieldType(request, 'viewer') ? { viewer: person('viewer') } : {}),
+      ...(fieldType(request, 'reviewerId') ? { reviewerId: principal.accountId } : {}),
+      ...(fieldType(request, 'withinAreas') ? withinAreasOf(principal, grants) : {}),
     };
   }
 
@@ -101,6 +112,20 @@ export class Forwarder {
     if (!client) this.departments.set(code, (client = new GridworkClient(this.nc, { department: code, timeoutMs: 10_000 })));
     return client;
   }
+}
+
+/** The declared type of a request class's field (a nested class for an object field), or undefined when it has no such field. */
+const fieldType = (type: unknown, field: string): unknown =>
+  typeof type === 'function' ? Reflect.getMetadata('design:type', (type as { prototype: object }).prototype, field) : undefined;
+
+const renamed = ({ withinAreas }: { withinAreas?: string[] }): { areas?: string[] } => (withinAreas ? { areas: withinAreas } : {});
+
+/** `withinAreas` for grants held inside areas; nothing when one of them holds everywhere. */
+function withinAreasOf(principal: Principal, grants: Grant[]): { withinAreas?: string[] } {
+  if (grants.length === 0 || grants.some(unscoped)) return {};
+  const areas = [...new Set(grants.flatMap((grant) => (grant.areaCode === undefined ? [] : [grant.areaCode])))];
+  if (areas.length === 0) throw forbidden(`${principal.username} holds these grants inside no area, so nowhere`);
+  return { withinAreas: areas.slice(0, MAX_WITHIN_AREAS) };
 }
 
 /** A grant that holds everywhere: a platform admin's, or one of a role that is not held inside an area and names none. */

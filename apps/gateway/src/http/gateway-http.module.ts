@@ -6,11 +6,14 @@ import { GATEWAY_CONFIG, gatewayConfig, type GatewayConfig } from '../gateway.co
 import { HttpErrorFilter } from './errors.js';
 import { onlyKnownBodies } from './media-type.js';
 import { DeclaredQueryOnly } from './declared-query.interceptor.js';
+import { ContentETag } from './etag.interceptor.js';
+import { HttpMetrics } from './http-metrics.middleware.js';
 
 /**
  * The gateway's settings for every feature that injects `GATEWAY_CONFIG`;
  * its error format for every route, also for what fails before a route is
  * reached (a malformed or oversized body); and what every answer carries:
+ * requests counted and timed by route and status; an ETag on every JSON answer to a GET (304 while it is unchanged);
  * helmet's security headers (a content security policy that allows only the
  * gateway's own scripts), and CORS for the configured origins only.
  */
@@ -20,6 +23,7 @@ import { DeclaredQueryOnly } from './declared-query.interceptor.js';
     { provide: GATEWAY_CONFIG, useFactory: () => gatewayConfig() },
     { provide: APP_FILTER, useClass: HttpErrorFilter },
     { provide: APP_INTERCEPTOR, useClass: DeclaredQueryOnly },
+    { provide: APP_INTERCEPTOR, useClass: ContentETag },
   ],
   exports: [GATEWAY_CONFIG],
 })
@@ -31,7 +35,7 @@ export class GatewayHttpModule implements NestModule, OnApplicationBootstrap {
 
   configure(consumer: MiddlewareConsumer): void {
     const origins = this.config.GATEWAY_CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean);
-    consumer.apply(helmet(), cors({ origin: origins.length > 0 ? origins : false, exposedHeaders: ['ETag', 'Retry-After'], maxAge: 600 }), onlyKnownBodies).forRoutes('*');
+    consumer.apply(HttpMetrics, helmet(), cors({ origin: origins.length > 0 ? origins : false, exposedHeaders: ['ETag', 'Retry-After'], maxAge: 600 }), onlyKnownBodies).forRoutes('*');
   }
 
   /** Behind a proxy, the client's address (for rate limits and the audit record) is what the trusted proxies say. */

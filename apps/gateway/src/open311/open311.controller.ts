@@ -1,9 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res, UseFilters, UseInterceptors } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { CASE_STATES, ErrorCode, FINAL_STATES, GridworkError, subjects, type Case, type CaseTimelineLine, type FieldError, type ListCasesRequest } from '@gridwork/contracts';
 import { GridworkClient } from '@gridwork/client';
 import { NATS_CONNECTION } from '@gridwork/messaging';
+import { today } from '@gridwork/local-time';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { Audited } from '../audit/audited.interceptor.js';
 import { Operation } from '../api-docs/operation.js';
@@ -104,7 +105,7 @@ export class Open311Controller {
     const form = body ?? {};
     const app = typeof form.api_key === 'string' ? await this.apiKeys.appOf(form.api_key) : undefined;
     if (!app) throw new GridworkError(ErrorCode.FORBIDDEN, 'api_key is missing or not valid: ask the platform for a key for your app');
-    const { case: c } = await this.platform.request(subjects.dispatch.case.report, reportOf(form));
+    const { case: c } = await this.platform.request(subjects.dispatch.case.report, reportOf(form, app.id));
     request.auditAs = `app ${app.name}`;
     send(reply, format, 201, [{ service_request_id: c.number, service_notice: '' }], 'service_requests', 'request');
   }
@@ -188,15 +189,27 @@ const missingAsUndefined = (error: unknown): undefined => {
   throw error;
 };
 
-/** A posted service request as a case report, in GeoReport's field names. */
-function reportOf(form: Record<string, unknown>): object {
+/**
+ * A posted service request as a case report, in GeoReport's field names.
+ *
+ * GeoReport has no idempotency key, and apps retry a post whose answer they
+ * did not get (FixMyStreet's sender tries again on its next run). The key
+ * is made from the app, the China-time day and everything the post says, so
+ * the same post sent again that day answers the case the first one made
+ * (dispatch's idempotency), and any other post is a case of its own.
+ */
+function reportOf(form: Record<string, unknown>, appId: string): object {
+  const report = reportFields(form);
+  const content = createHash('sha256').update(JSON.stringify([appId, today(), report])).digest('base64url');
+  return { idempotencyKey: `open311-${content}`, ...report };
+}
+
+function reportFields(form: Record<string, unknown>): object {
   const text = (name: string): string | undefined => (typeof form[name] === 'string' && (form[name] as string).trim() !== '' ? (form[name] as string).trim() : undefined);
   const number = (name: string): unknown => (text(name) !== undefined && /^-?\d+(\.\d+)?$/.test(text(name)!) ? Number(text(name)) : text(name));
   const name = [text('first_name'), text('last_name')].filter(Boolean).join(' ');
   const located = text('lat') !== undefined || text('long') !== undefined;
   return {
-    // GeoReport has no idempotency key: each post is a new case.
-    idempotencyKey: `open311-${randomUUID()}`,
     channel: 'open311',
     categoryCode: text('service_code'),
     description: text('description'),

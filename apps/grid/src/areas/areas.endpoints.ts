@@ -9,18 +9,24 @@ import {
 } from '@gridwork/contracts';
 import { Endpoint } from '@gridwork/messaging';
 import { AreasService } from './areas.service.js';
+import { CallerAreas } from '../caller-areas/caller-areas.js';
 
 @Injectable()
 export class AreaEndpoints {
-  constructor(private readonly areas: AreasService) {}
+  constructor(
+    private readonly areas: AreasService,
+    private readonly callerAreas: CallerAreas,
+  ) {}
 
   @Endpoint(subjects.grid.area.create)
-  create(request: CreateAreaRequest) {
+  async create({ withinAreas, ...request }: CreateAreaRequest) {
+    await this.callerAreas.area(withinAreas, request.parentCode, 'parent area');
     return this.areas.create(request);
   }
 
   @Endpoint(subjects.grid.area.update)
-  update(request: UpdateAreaRequest) {
+  async update({ withinAreas, ...request }: UpdateAreaRequest) {
+    await this.callerAreas.area(withinAreas, request.code, 'area');
     return this.areas.update(request);
   }
 

@@ -4,9 +4,10 @@ import { CreateAreaTables1763900000100 } from './1763900000100-create-area-table
 import { StoreAreaBoundingBoxes1763900000110 } from './1763900000110-store-area-bounding-boxes.js';
 import { AreaEndpoints } from './areas.endpoints.js';
 import { AreasService } from './areas.service.js';
+import { CallerAreasModule } from '../caller-areas/caller-areas.module.js';
 
 /** The area tree and "where is this?"; AreasService is the one writer of the `area` table, grids' rows included. */
-@Module({ providers: [AreasService, AreaEndpoints], exports: [AreasService] })
+@Module({ imports: [CallerAreasModule], providers: [AreasService, AreaEndpoints], exports: [AreasService] })
 export class AreasModule {}
 
 export const areasFeature: Feature = {

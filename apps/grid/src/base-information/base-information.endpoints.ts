@@ -11,10 +11,14 @@ import {
 } from '@gridwork/contracts';
 import { Endpoint, type RequestContext } from '@gridwork/messaging';
 import { BaseInformationService } from './base-information.service.js';
+import { CallerAreas } from '../caller-areas/caller-areas.js';
 
 @Injectable()
 export class BaseInformationEndpoints {
-  constructor(private readonly records: BaseInformationService) {}
+  constructor(
+    private readonly records: BaseInformationService,
+    private readonly callerAreas: CallerAreas,
+  ) {}
 
   @Endpoint(subjects.grid.baseRecord.types)
   types(request: ListBaseRecordTypesRequest) {
@@ -22,27 +26,32 @@ export class BaseInformationEndpoints {
   }
 
   @Endpoint(subjects.grid.baseRecord.register)
-  register(request: RegisterBaseRecordRequest) {
+  async register({ withinAreas, ...request }: RegisterBaseRecordRequest) {
+    await this.callerAreas.area(withinAreas, request.gridCode, 'grid');
     return this.records.register(request);
   }
 
   @Endpoint(subjects.grid.baseRecord.update)
-  update(request: UpdateBaseRecordRequest) {
+  async update({ withinAreas, ...request }: UpdateBaseRecordRequest) {
+    await this.callerAreas.baseRecord(withinAreas, request.id);
     return this.records.update(request);
   }
 
   @Endpoint(subjects.grid.baseRecord.archive)
-  archive(request: ArchiveBaseRecordRequest) {
+  async archive({ withinAreas, ...request }: ArchiveBaseRecordRequest) {
+    await this.callerAreas.baseRecord(withinAreas, request.id);
     return this.records.archive(request);
   }
 
   @Endpoint(subjects.grid.baseRecord.get)
-  get(request: GetBaseRecordRequest, ctx: RequestContext) {
+  async get({ withinAreas, ...request }: GetBaseRecordRequest, ctx: RequestContext) {
+    await this.callerAreas.baseRecord(withinAreas, request.id);
     return this.records.get(request, ctx.department);
   }
 
   @Endpoint(subjects.grid.baseRecord.list)
-  list(request: ListBaseRecordsRequest) {
+  async list({ withinAreas, ...request }: ListBaseRecordsRequest) {
+    await this.callerAreas.area(withinAreas, request.gridCode, 'grid');
     return this.records.list(request);
   }
 

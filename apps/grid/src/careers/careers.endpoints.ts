@@ -29,6 +29,7 @@ import { AssessmentsService } from './assessments.service.js';
 import { CareersService } from './careers.service.js';
 import { ReservePoolService } from './reserve-pool.service.js';
 import { TrainingService } from './training.service.js';
+import { CallerAreas } from '../caller-areas/caller-areas.js';
 
 const career = subjects.grid.career;
 
@@ -39,6 +40,7 @@ export class CareersEndpoints {
     private readonly assessments: AssessmentsService,
     private readonly training: TrainingService,
     private readonly pool: ReservePoolService,
+    private readonly callerAreas: CallerAreas,
   ) {}
 
   @Endpoint(career.ladder)
@@ -52,47 +54,56 @@ export class CareersEndpoints {
   }
 
   @Endpoint(career.place)
-  place(request: PlaceCareerRequest): Promise<Career> {
+  async place({ withinAreas, ...request }: PlaceCareerRequest): Promise<Career> {
+    await this.callerAreas.worker(withinAreas, request.workerId);
     return this.careers.place(request);
   }
 
   @Endpoint(career.promote)
-  promote(request: PromoteRequest): Promise<Career> {
+  async promote({ withinAreas, ...request }: PromoteRequest): Promise<Career> {
+    await this.callerAreas.worker(withinAreas, request.workerId);
     return this.careers.promote(request);
   }
 
   @Endpoint(career.get)
-  get(request: GetCareerRequest): Promise<Career> {
+  async get({ withinAreas, ...request }: GetCareerRequest): Promise<Career> {
+    await this.callerAreas.worker(withinAreas, request.workerId);
     return this.careers.get(request.workerId);
   }
 
   @Endpoint(subjects.grid.assessment.record)
-  recordAssessment(request: RecordAssessmentRequest): Promise<Assessment> {
+  async recordAssessment({ withinAreas, ...request }: RecordAssessmentRequest): Promise<Assessment> {
+    await this.callerAreas.worker(withinAreas, request.workerId);
     return this.assessments.record(request);
   }
 
   @Endpoint(subjects.grid.assessment.list)
-  listAssessments(request: ListAssessmentsRequest): Promise<AssessmentList> {
+  async listAssessments({ withinAreas, ...request }: ListAssessmentsRequest): Promise<AssessmentList> {
+    await this.callerAreas.worker(withinAreas, request.workerId);
     return this.assessments.list(request);
   }
 
   @Endpoint(subjects.grid.training.record)
-  recordTraining(request: RecordTrainingRequest): Promise<Training> {
+  async recordTraining({ withinAreas, ...request }: RecordTrainingRequest): Promise<Training> {
+    await this.callerAreas.worker(withinAreas, request.workerId);
     return this.training.record(request);
   }
 
   @Endpoint(subjects.grid.training.recordCertificate)
-  recordCertificate(request: RecordCertificateRequest): Promise<Certificate> {
+  async recordCertificate({ withinAreas, ...request }: RecordCertificateRequest): Promise<Certificate> {
+    await this.callerAreas.worker(withinAreas, request.workerId);
     return this.training.recordCertificate(request);
   }
 
   @Endpoint(subjects.grid.training.list)
-  listTraining(request: ListTrainingRequest): Promise<TrainingProfile> {
+  async listTraining({ withinAreas, ...request }: ListTrainingRequest): Promise<TrainingProfile> {
+    await this.callerAreas.worker(withinAreas, request.workerId);
     return this.training.list(request.workerId);
   }
 
   @Endpoint(subjects.grid.reservePool.nominate)
-  nominate(request: NominateRequest): Promise<ReservePoolMember> {
+  async nominate({ withinAreas, ...request }: NominateRequest): Promise<ReservePoolMember> {
+    await this.callerAreas.worker(withinAreas, request.workerId);
     return this.pool.nominate(request);
   }
 

@@ -14,6 +14,7 @@ import { Endpoint } from '@gridwork/messaging';
 import { CoverageService } from './coverage.service.js';
 import { GridHistoryService } from './grid-history.service.js';
 import { GridsService } from './grids.service.js';
+import { CallerAreas } from '../caller-areas/caller-areas.js';
 
 @Injectable()
 export class GridEndpoints {
@@ -21,15 +22,18 @@ export class GridEndpoints {
     private readonly grids: GridsService,
     private readonly coverage: CoverageService,
     private readonly history: GridHistoryService,
+    private readonly callerAreas: CallerAreas,
   ) {}
 
   @Endpoint(subjects.grid.grid.create)
-  create(request: CreateGridRequest) {
+  async create({ withinAreas, ...request }: CreateGridRequest) {
+    await this.callerAreas.area(withinAreas, request.communityCode, 'community');
     return this.grids.create(request);
   }
 
   @Endpoint(subjects.grid.grid.update)
-  update(request: UpdateGridRequest) {
+  async update({ withinAreas, ...request }: UpdateGridRequest) {
+    await this.callerAreas.area(withinAreas, request.code, 'grid');
     return this.grids.update(request);
   }
 
@@ -44,7 +48,8 @@ export class GridEndpoints {
   }
 
   @Endpoint(subjects.grid.grid.split)
-  split(request: SplitGridRequest) {
+  async split({ withinAreas, ...request }: SplitGridRequest) {
+    await this.callerAreas.area(withinAreas, request.code, 'grid');
     return this.grids.split(request);
   }
 

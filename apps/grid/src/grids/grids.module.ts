@@ -7,13 +7,14 @@ import { CoverageService } from './coverage.service.js';
 import { GridHistoryService } from './grid-history.service.js';
 import { GridEndpoints } from './grids.endpoints.js';
 import { GridsService } from './grids.service.js';
+import { CallerAreasModule } from '../caller-areas/caller-areas.module.js';
 
 /**
  * Base grids, their split and merge with lineage, and coverage checks. A
  * grid's `area` row is written through AreasService; a reshape moves network
  * mappings and ends assignments through their owners.
  */
-@Module({ imports: [AreasModule, NetworksModule, WorkersModule], providers: [GridsService, CoverageService, GridHistoryService, GridEndpoints], exports: [GridsService] })
+@Module({ imports: [CallerAreasModule, AreasModule, NetworksModule, WorkersModule], providers: [GridsService, CoverageService, GridHistoryService, GridEndpoints], exports: [GridsService] })
 export class GridsModule {}
 
 // Its tables (grid, grid_lineage) are created by the areas feature's first migration.

@@ -9,15 +9,20 @@ import {
 } from '@gridwork/contracts';
 import { Endpoint } from '@gridwork/messaging';
 import { AssignmentsService } from './assignments.service.js';
+import { CallerAreas } from '../caller-areas/caller-areas.js';
 
 const worker = subjects.grid.worker;
 
 @Injectable()
 export class AssignmentsEndpoints {
-  constructor(private readonly assignments: AssignmentsService) {}
+  constructor(
+    private readonly assignments: AssignmentsService,
+    private readonly callerAreas: CallerAreas,
+  ) {}
 
   @Endpoint(worker.assign)
-  assign(request: AssignWorkerRequest): Promise<WorkerAssignment> {
+  async assign({ withinAreas, ...request }: AssignWorkerRequest): Promise<WorkerAssignment> {
+    await this.callerAreas.area(withinAreas, request.gridCode, 'grid');
     return this.assignments.assign(request);
   }
 
@@ -27,7 +32,10 @@ export class AssignmentsEndpoints {
   }
 
   @Endpoint(worker.assignments)
-  history(request: ListAssignmentsRequest): Promise<AssignmentPage> {
+  async history({ withinAreas, ...request }: ListAssignmentsRequest): Promise<AssignmentPage> {
+    // By worker, by grid, or both: each one given is a place the caller must hold.
+    if (request.workerId !== undefined) await this.callerAreas.worker(withinAreas, request.workerId);
+    if (request.gridCode !== undefined || request.workerId === undefined) await this.callerAreas.area(withinAreas, request.gridCode, 'grid');
     return this.assignments.list(request);
   }
 }

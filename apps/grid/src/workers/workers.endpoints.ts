@@ -11,35 +11,44 @@ import {
 } from '@gridwork/contracts';
 import { Endpoint } from '@gridwork/messaging';
 import { WorkersService } from './workers.service.js';
+import { CallerAreas } from '../caller-areas/caller-areas.js';
 
 const worker = subjects.grid.worker;
 
 @Injectable()
 export class WorkersEndpoints {
-  constructor(private readonly workers: WorkersService) {}
+  constructor(
+    private readonly workers: WorkersService,
+    private readonly callerAreas: CallerAreas,
+  ) {}
 
   @Endpoint(worker.register)
-  register(request: RegisterWorkerRequest): Promise<Worker> {
+  async register({ withinAreas, ...request }: RegisterWorkerRequest): Promise<Worker> {
+    await this.callerAreas.area(withinAreas, request.communityCode, 'community');
     return this.workers.register(request);
   }
 
   @Endpoint(worker.update)
-  update(request: UpdateWorkerRequest): Promise<Worker> {
+  async update({ withinAreas, ...request }: UpdateWorkerRequest): Promise<Worker> {
+    await this.callerAreas.worker(withinAreas, request.id);
     return this.workers.update(request);
   }
 
   @Endpoint(worker.leave)
-  leave(request: LeaveWorkerRequest): Promise<Worker> {
+  async leave({ withinAreas, ...request }: LeaveWorkerRequest): Promise<Worker> {
+    await this.callerAreas.worker(withinAreas, request.id);
     return this.workers.leave(request);
   }
 
   @Endpoint(worker.get)
-  get(request: GetWorkerRequest): Promise<Worker> {
-    return this.workers.get(request.id);
+  async get({ withinAreas, id }: GetWorkerRequest): Promise<Worker> {
+    await this.callerAreas.worker(withinAreas, id);
+    return this.workers.get(id);
   }
 
   @Endpoint(worker.list)
-  list(request: ListWorkersRequest): Promise<WorkerPage> {
+  async list({ withinAreas, ...request }: ListWorkersRequest): Promise<WorkerPage> {
+    await this.callerAreas.area(withinAreas, request.areaCode, 'areaCode');
     return this.workers.list(request);
   }
 }

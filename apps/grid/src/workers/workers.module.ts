@@ -5,6 +5,7 @@ import { AssignmentsEndpoints } from './assignments.endpoints.js';
 import { AssignmentsService } from './assignments.service.js';
 import { WorkersEndpoints } from './workers.endpoints.js';
 import { WorkersService } from './workers.service.js';
+import { CallerAreasModule } from '../caller-areas/caller-areas.module.js';
 
 /**
  * Grid workers (`worker`, WorkersService) and their assignments to grids over
@@ -13,7 +14,7 @@ import { WorkersService } from './workers.service.js';
  * assignment needs its worker's row. Grids end assignments through
  * AssignmentsService when a split or merge retires a grid.
  */
-@Module({ providers: [WorkersService, AssignmentsService, WorkersEndpoints, AssignmentsEndpoints], exports: [AssignmentsService] })
+@Module({ imports: [CallerAreasModule], providers: [WorkersService, AssignmentsService, WorkersEndpoints, AssignmentsEndpoints], exports: [AssignmentsService] })
 export class WorkersModule {}
 
 export const workersFeature: Feature = { module: WorkersModule, migrations: [CreateWorkerTables1763900000200] };

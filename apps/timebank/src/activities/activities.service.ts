@@ -187,15 +187,16 @@ export class ActivitiesService {
       await this.earning.forServiceHours(em, volunteer, activity.community_path, minutes, `activity:${activity.id}`);
       const lifetime = star.lifetimeMinutes;
       await publishInTransaction(em, subjects.timebank.hours.verified, {
+        // The deposit transfer is the ledger entry the org service counts once.
+        entryId: transfer.id,
         volunteerId: volunteer.id,
-        ...(volunteer.party_member_id ? { partyMemberId: volunteer.party_member_id } : {}),
         activityId: activity.id,
-        activityTitle: activity.title,
-        communityCode: activity.community_code,
+        activityName: activity.title,
         minutes,
-        lifetimeMinutes: lifetime,
-        transferId: transfer.id,
+        areaCode: activity.community_code,
         verifiedAt: transfer.createdAt,
+        ...(volunteer.party_member_id ? { partyMemberId: volunteer.party_member_id } : {}),
+        lifetimeMinutes: lifetime,
         verifiedBy: request.actor.id,
       });
       return undefined;

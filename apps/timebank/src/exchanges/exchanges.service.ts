@@ -12,7 +12,7 @@ import {
   type MoveBetweenBanksRequest,
   type OfferServiceRequest,
   type RequestServiceRequest,
-  type Transfer,
+  type LedgerTransfer,
 } from '@gridwork/contracts';
 import { compact } from '@gridwork/persistence';
 import { GridAreasReadModel } from '../read-models/grid-areas/grid-areas.read-model.js';
@@ -48,7 +48,7 @@ const exchangeOf = (row: ExchangeRow): Exchange =>
     requestedAt: row.requested_at.toISOString(),
   });
 
-const movedOf = (t: Transfer): HoursMoved => ({ transferId: t.id, debitAccountId: t.debitAccountId, creditAccountId: t.creditAccountId, minutes: t.amount, at: t.createdAt });
+const movedOf = (t: LedgerTransfer): HoursMoved => ({ transferId: t.id, debitAccountId: t.debitAccountId, creditAccountId: t.creditAccountId, minutes: t.amount, at: t.createdAt });
 
 /**
  * Spending hours: sole writer of `exchange`. A request is matched to an

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { ErrorCode, GridworkError, type Account, type PendingState, type TimebankActor, type Transfer } from '@gridwork/contracts';
+import { ErrorCode, GridworkError, type Account, type PendingState, type TimebankActor, type LedgerTransfer } from '@gridwork/contracts';
 import { compact } from '@gridwork/persistence';
 
 /** The columns of an `account` row, as every query of the ledger reads them. */
@@ -50,12 +50,12 @@ export const TRANSFER_COLUMNS = `t.id, t.kind, t.debit_account_id, t.credit_acco
 
 export interface TransferRow {
   id: string;
-  kind: Transfer['kind'];
+  kind: LedgerTransfer['kind'];
   debit_account_id: string;
   credit_account_id: string;
   amount: string;
-  currency: Transfer['currency'];
-  code: Transfer['code'];
+  currency: LedgerTransfer['currency'];
+  code: LedgerTransfer['code'];
   reference: string;
   pending_id: string | null;
   corrects_id: string | null;
@@ -69,8 +69,8 @@ export interface TransferRow {
 
 const STATE_OF: Record<string, PendingState> = { pending: 'pending', post: 'posted', void: 'voided', expire: 'expired' };
 
-export function toTransfer(row: TransferRow): Transfer {
-  return compact<Transfer>({
+export function toTransfer(row: TransferRow): LedgerTransfer {
+  return compact<LedgerTransfer>({
     id: row.id,
     kind: row.kind,
     debitAccountId: row.debit_account_id,

@@ -14,8 +14,8 @@ import {
   type OpenAccountRequest,
   type PostTransferRequest,
   type TimebankActor,
-  type Transfer,
-  type TransferPage,
+  type LedgerTransfer,
+  type LedgerTransferPage,
   type VoidTransferRequest,
 } from '@gridwork/contracts';
 import { newId, pageOf } from '@gridwork/persistence';
@@ -44,11 +44,11 @@ const OWNED_RESERVATIONS = [
 /** A new transfer's row, before it is written. */
 interface NewTransfer {
   id: string;
-  kind: Transfer['kind'];
+  kind: LedgerTransfer['kind'];
   debit: AccountRow;
   credit: AccountRow;
   amount: number;
-  code: Transfer['code'];
+  code: LedgerTransfer['code'];
   reference: string;
   pendingId?: string;
   correctsId?: string;
@@ -131,12 +131,12 @@ export class LedgerService {
     return pageOf(rows, limit, (row) => row.id, toAccount);
   }
 
-  transfer(request: CreateTransferRequest): Promise<Transfer> {
+  transfer(request: CreateTransferRequest): Promise<LedgerTransfer> {
     return this.dataSource.transaction((em) => this.transferIn(em, request));
   }
 
   /** A single or pending transfer, in the caller's transaction. */
-  async transferIn(em: EntityManager, request: CreateTransferRequest): Promise<Transfer> {
+  async transferIn(em: EntityManager, request: CreateTransferRequest): Promise<LedgerTransfer> {
     const pending = request.pending ?? false;
     const digest = digestOf('transfer.create', {
       debitAccountId: request.debitAccountId,
@@ -194,7 +194,7 @@ export class LedgerService {
     );
   }
 
-  post(request: PostTransferRequest): Promise<Transfer> {
+  post(request: PostTransferRequest): Promise<LedgerTransfer> {
     return this.dataSource.transaction(async (em) => {
       await this.refuseOwned(em, request.pendingId, 'post');
       return this.postIn(em, request);
@@ -202,7 +202,7 @@ export class LedgerService {
   }
 
   /** Posts a reservation, all or part; what is not posted is released. */
-  async postIn(em: EntityManager, request: PostTransferRequest): Promise<Transfer> {
+  async postIn(em: EntityManager, request: PostTransferRequest): Promise<LedgerTransfer> {
     const digest = digestOf('transfer.post', { pendingId: request.pendingId, amount: request.amount });
     return this.resolve(em, request.id, request.pendingId, digest, request.actor, 'post', (pending) => {
       const reserved = Number(pending.amount);
@@ -213,7 +213,7 @@ export class LedgerService {
     });
   }
 
-  void(request: VoidTransferRequest): Promise<Transfer> {
+  void(request: VoidTransferRequest): Promise<LedgerTransfer> {
     return this.dataSource.transaction(async (em) => {
       await this.refuseOwned(em, request.pendingId, 'void');
       return this.voidIn(em, request);
@@ -232,7 +232,7 @@ export class LedgerService {
     if (owner) throw new GridworkError(ErrorCode.CONFLICT, `transfer ${pendingId} is held by ${owner.prefix} ${row.reference.slice(owner.prefix.length + 1)}: ${doing} it through ${owner.through}`);
   }
 
-  async voidIn(em: EntityManager, request: VoidTransferRequest): Promise<Transfer> {
+  async voidIn(em: EntityManager, request: VoidTransferRequest): Promise<LedgerTransfer> {
     const digest = digestOf('transfer.void', { pendingId: request.pendingId, note: request.note });
     return this.resolve(em, request.id, request.pendingId, digest, request.actor, 'void', (pending) => Number(pending.amount), request.note);
   }
@@ -289,12 +289,12 @@ export class LedgerService {
     return open.length;
   }
 
-  correct(request: CorrectTransferRequest): Promise<Transfer> {
+  correct(request: CorrectTransferRequest): Promise<LedgerTransfer> {
     return this.dataSource.transaction((em) => this.correctIn(em, request));
   }
 
   /** Reverses a posted transfer, all or what is left of it, with a new transfer the other way. */
-  async correctIn(em: EntityManager, request: CorrectTransferRequest): Promise<Transfer> {
+  async correctIn(em: EntityManager, request: CorrectTransferRequest): Promise<LedgerTransfer> {
     const digest = digestOf('transfer.correct', { transferId: request.transferId, amount: request.amount, reason: request.reason });
     const original = await this.transferById(em, request.transferId);
     if (!original) {
@@ -345,13 +345,13 @@ export class LedgerService {
     );
   }
 
-  async getTransfer(request: GetTransferRequest): Promise<Transfer> {
+  async getTransfer(request: GetTransferRequest): Promise<LedgerTransfer> {
     const row = await this.transferById(this.dataSource.manager, request.id);
     if (!row) throw GridworkError.notFound(`transfer ${request.id}`);
     return toTransfer(row);
   }
 
-  async listTransfers(request: ListTransfersRequest): Promise<TransferPage> {
+  async listTransfers(request: ListTransfersRequest): Promise<LedgerTransferPage> {
     const account = await this.accountById(this.dataSource.manager, request.accountId);
     if (!account) throw GridworkError.notFound(`account ${request.accountId}`);
     assertReadable(account, request.withinAreas);
@@ -378,7 +378,7 @@ export class LedgerService {
     kind: 'post' | 'void',
     amountOf: (pending: TransferRow) => number,
     note?: string,
-  ): Promise<Transfer> {
+  ): Promise<LedgerTransfer> {
     const pending = await this.transferById(em, pendingId);
     if (!pending) {
       const repeat = await this.repeatOf(em, id, digest);
@@ -431,7 +431,7 @@ export class LedgerService {
   }
 
   /** Writes the transfer, its entries and its accounts' sums (whose locks the caller holds). */
-  private async write(em: EntityManager, t: NewTransfer, movements: Movement[]): Promise<Transfer> {
+  private async write(em: EntityManager, t: NewTransfer, movements: Movement[]): Promise<LedgerTransfer> {
     // One statement: the transfer, its open reservation (when pending), its entries (the movements, signed, on the
     // accounts' four sums) and the same amounts added to the accounts' rows. Each round trip adds to a transfer's
     // latency; the entries' foreign key is checked at the statement's end, when the transfer is there.
@@ -467,7 +467,7 @@ export class LedgerService {
   }
 
   /** The first result of the command under `id` when it was made with this content; CONFLICT when with other content; undefined when new. */
-  private async repeatOf(em: EntityManager, id: string, digest: string): Promise<Transfer | undefined> {
+  private async repeatOf(em: EntityManager, id: string, digest: string): Promise<LedgerTransfer | undefined> {
     const row = await this.transferById(em, id);
     if (!row) return undefined;
     return this.repeated(row.digest, digest, `transfer ${id}`, () => toTransfer(row));

@@ -17,6 +17,7 @@ import { DEPARTMENT_CODE, defineEndpoint, defineEvent } from '../definitions.js'
 import { ErrorCode } from '../errors.js';
 import { AREA_CODE, AREA_CODE_OPTIONS } from '../grid/areas.js';
 import { ADMISSION_LEVELS, AdmissionActor, ITEM_CODE, ITEM_CODE_OPTIONS, type AdmissionLevel } from './common.js';
+import { WithinAreas } from '../grid/areas.js';
 
 /*
  * Applications (准入申请): a department asks for an item to be admitted at a
@@ -135,6 +136,8 @@ export class ApplicationDecided {
 }
 
 export class AppointReviewerRequest {
+  /** The areas the caller acts within (the gateway sets them from the sign-in): FORBIDDEN when the reviewer's area lies outside all of them. */
+  @WithinAreas() withinAreas?: string[];
   /** The person's id in the people directory (the gateway's account id). */
   @IsString() @Length(1, 100) id: string;
   @IsString() @Length(1, 100) name: string;

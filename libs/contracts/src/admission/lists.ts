@@ -20,6 +20,7 @@ import { ErrorCode } from '../errors.js';
 import { AREA_CODE, AREA_CODE_OPTIONS } from '../grid/areas.js';
 import { IsCalendarDate } from '../grid/workers.js';
 import { ADMISSION_LEVELS, AdmissionActor, ITEM_CODE, ITEM_CODE_OPTIONS, MAX_LIST_ENTRIES, OnlyWhen, type AdmissionLevel } from './common.js';
+import { WithinAreas } from '../grid/areas.js';
 
 /*
  * The lists (准入清单): per area, one admitted list for each level tasks may be
@@ -59,6 +60,8 @@ export class ListEntryInput {
 }
 
 export class EditDraftRequest extends ListKey {
+  /** The areas the caller acts within (the gateway sets them from the sign-in): FORBIDDEN when the list's area lies outside all of them. */
+  @WithinAreas() withinAreas?: string[];
   /** Entries to add or replace. */
   @IsOptional() @IsArray() @ArrayMaxSize(MAX_LIST_ENTRIES) @ValidateNested({ each: true }) @Type(() => ListEntryInput) put?: ListEntryInput[];
   /** Item codes to take off the list. */
@@ -67,6 +70,8 @@ export class EditDraftRequest extends ListKey {
 }
 
 export class PublishListRequest extends ListKey {
+  /** The areas the caller acts within (the gateway sets them from the sign-in): FORBIDDEN when the list's area lies outside all of them. */
+  @WithinAreas() withinAreas?: string[];
   /** The China-time day the version comes into force: today or later, and not before the version in force last. */
   @IsCalendarDate() effectiveOn: string;
   /** The draft's revision the publisher looked at: publishing fails with CONFLICT when it was edited since. */
@@ -75,6 +80,8 @@ export class PublishListRequest extends ListKey {
 }
 
 export class DiscardDraftRequest extends ListKey {
+  /** The areas the caller acts within (the gateway sets them from the sign-in): FORBIDDEN when the list's area lies outside all of them. */
+  @WithinAreas() withinAreas?: string[];
   @IsDefined() @ValidateNested() @Type(() => AdmissionActor) actor: AdmissionActor;
 }
 

@@ -1,7 +1,6 @@
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
-  ArrayMinSize,
   IsArray,
   IsBoolean,
   IsDefined,
@@ -22,6 +21,7 @@ import { IsPointLatitude, IsPointLongitude } from '../coordinates.js';
 import { defineEndpoint, defineEvent } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
 import { AREA_CODE } from '../grid/areas.js';
+import { WithinAreas } from '../grid/areas.js';
 import { CATEGORY_CODE } from './categories.js';
 import { ADMISSION_LEVELS, type AdmissionLevel } from '../admission/common.js';
 import { ACTOR_KINDS, Actor, CaseOwner, FLAGS, Responsibility, type ActorKind, type Flag } from './common.js';
@@ -166,7 +166,7 @@ export class GetCaseRequest {
   /** The case id or its people-facing number. */
   @IsString() @Length(1, 60) idOrNumber: string;
   /** Only if the case lies inside one of these areas (the reader's scope, which the gateway sets); else FORBIDDEN. */
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @Matches(AREA_CODE, { each: true, message: 'each of withinAreas must be an area code' }) withinAreas?: string[];
+  @WithinAreas() withinAreas?: string[];
 }
 
 export class ListCasesRequest {
@@ -181,7 +181,7 @@ export class ListCasesRequest {
   /** Cases anywhere under this area. */
   @IsOptional() @Matches(AREA_CODE, { message: 'areaCode must be an area code' }) areaCode?: string;
   /** Only cases inside one of these areas (the reader's scope, which the gateway sets), whatever else is asked. */
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @Matches(AREA_CODE, { each: true, message: 'each of withinAreas must be an area code' }) withinAreas?: string[];
+  @WithinAreas() withinAreas?: string[];
   @IsOptional() @IsIn(FLAGS) flag?: Flag;
   /** Cases of this category and those under it. */
   @IsOptional() @Matches(CATEGORY_CODE, { message: 'categoryCode must be a category code, e.g. environment.garbage' }) categoryCode?: string;

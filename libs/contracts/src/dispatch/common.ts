@@ -1,5 +1,5 @@
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { AREA_CODE } from '../grid/areas.js';
+import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { WithinAreas } from '../grid/areas.js';
 import { DEPARTMENT_CODE } from '../definitions.js';
 
 /*
@@ -54,5 +54,5 @@ export class Actor {
    * sign-in: a district dispatcher's district): dispatch refuses a change to
    * a case outside all of them. Absent: anywhere (the platform's own callers).
    */
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @Matches(AREA_CODE, { each: true, message: 'each of areas must be an area code' }) areas?: string[];
+  @WithinAreas() areas?: string[];
 }

@@ -1,5 +1,7 @@
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
   IsArray,
   IsBoolean,
   IsDefined,
@@ -38,6 +40,32 @@ const AREA_CODE_MESSAGE = 'must be 1-40 letters, digits or dashes, starting with
 /** class-validator options for a field holding an area code: `@Matches(AREA_CODE, AREA_CODE_OPTIONS)`. */
 export const AREA_CODE_OPTIONS = { message: `$property ${AREA_CODE_MESSAGE}` };
 
+/** Most areas one person's sign-in holds grants in. */
+export const MAX_WITHIN_AREAS = 20;
+
+/**
+ * The `withinAreas` field of a request that is about a place (or an actor's
+ * `areas`, as dispatch's writes carry them): the areas the
+ * caller acts within (the gateway sets them from the person's grants: an
+ * area admin's community, a district dispatcher's district). The service
+ * itself answers FORBIDDEN when the place the request is about lies outside
+ * every one of them, and a list only what lies inside. Absent: anywhere
+ * (the platform's own callers).
+ *
+ * One decorator for the one rule, so every service reads the caller's scope
+ * the same way.
+ */
+export function WithinAreas(): PropertyDecorator {
+  const rules = [
+    IsOptional(),
+    IsArray(),
+    ArrayMinSize(1),
+    ArrayMaxSize(MAX_WITHIN_AREAS),
+    Matches(AREA_CODE, { each: true, message: 'each of $property must be an area code' }),
+  ];
+  return (target, property) => rules.forEach((rule) => rule(target, property));
+}
+
 export class AreaSummary {
   @IsString() code: string;
   @IsString() name: string;
@@ -56,6 +84,8 @@ export class Area extends AreaSummary {
 }
 
 export class CreateAreaRequest {
+  /** The areas the caller acts within (the gateway sets them from the sign-in): FORBIDDEN when the parent area lies outside all of them. */
+  @WithinAreas() withinAreas?: string[];
   @Matches(AREA_CODE, AREA_CODE_OPTIONS) code: string;
   @IsString() @Length(1, 100) name: string;
   /** Grids are created with `grid.create`, which also takes their population. */
@@ -65,6 +95,8 @@ export class CreateAreaRequest {
 }
 
 export class UpdateAreaRequest {
+  /** The areas the caller acts within (the gateway sets them from the sign-in): FORBIDDEN when the area lies outside all of them. */
+  @WithinAreas() withinAreas?: string[];
   @Matches(AREA_CODE, AREA_CODE_OPTIONS) code: string;
   @IsOptional() @IsString() @Length(1, 100) name?: string;
   @IsOptional() @IsBoundary() boundary?: Boundary;

@@ -23,6 +23,7 @@ import { defineEndpoint, defineEvent } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
 import { IsLonLat, type LonLat } from '../coordinates.js';
 import { AREA_CODE, AREA_CODE_OPTIONS } from './areas.js';
+import { WithinAreas } from './areas.js';
 
 /*
  * Base information (人、地、事、物、组织): the people, places, things, matters
@@ -157,6 +158,8 @@ export class BaseRecordDetail extends BaseRecord {
 }
 
 export class RegisterBaseRecordRequest {
+  /** The areas the caller acts within (the gateway sets them from the sign-in): FORBIDDEN when the grid lies outside all of them. */
+  @WithinAreas() withinAreas?: string[];
   /** An active grid. */
   @Matches(AREA_CODE, AREA_CODE_OPTIONS) gridCode: string;
   @IsIn(ALL_BASE_RECORD_TYPES) type: BaseRecordType;
@@ -170,6 +173,8 @@ export class RegisterBaseRecordRequest {
 }
 
 export class UpdateBaseRecordRequest {
+  /** The areas the caller acts within (the gateway sets them from the sign-in): FORBIDDEN when the record's grid lies outside all of them. */
+  @WithinAreas() withinAreas?: string[];
   @IsUUID() id: string;
   /** The version the caller last read; a stale one is refused with CONFLICT. */
   @IsInt() @Min(1) version: number;
@@ -189,6 +194,8 @@ export class UpdateBaseRecordRequest {
 }
 
 export class ArchiveBaseRecordRequest {
+  /** The areas the caller acts within (the gateway sets them from the sign-in): FORBIDDEN when the record's grid lies outside all of them. */
+  @WithinAreas() withinAreas?: string[];
   @IsUUID() id: string;
   @IsInt() @Min(1) version: number;
   /** Why, e.g. `moved away`, `demolished`, `deceased`, `duplicate of …`. */
@@ -197,10 +204,14 @@ export class ArchiveBaseRecordRequest {
 }
 
 export class GetBaseRecordRequest {
+  /** The areas the caller acts within (the gateway sets them from the sign-in): FORBIDDEN when the record's grid lies outside all of them. */
+  @WithinAreas() withinAreas?: string[];
   @IsUUID() id: string;
 }
 
 export class ListBaseRecordsRequest {
+  /** The areas the caller acts within (the gateway sets them from the sign-in): FORBIDDEN when the grid lies outside all of them. */
+  @WithinAreas() withinAreas?: string[];
   /** A grid; a retired grid's records can still be read (to move them). */
   @Matches(AREA_CODE, AREA_CODE_OPTIONS) gridCode: string;
   @IsOptional() @IsIn(BASE_RECORD_KINDS) kind?: BaseRecordKind;

@@ -20,6 +20,7 @@ import {
 import { defineEndpoint, defineEvent } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
 import { IsCalendarDate } from './workers.js';
+import { WithinAreas } from './areas.js';
 
 /*
  * Careers of community and grid workers: the ladder "three posts, eighteen
@@ -141,6 +142,8 @@ export class Career {
 }
 
 export class PlaceCareerRequest {
+  /** The areas the caller acts within (the gateway sets them from the sign-in): FORBIDDEN when the worker's community lies outside all of them. */
+  @WithinAreas() withinAreas?: string[];
   @IsUUID() workerId: string;
   @IsIn(CAREER_POSITIONS) position: CareerPosition;
   /** Must lie in the position's post range. */
@@ -150,6 +153,8 @@ export class PlaceCareerRequest {
 }
 
 export class PromoteRequest {
+  /** The areas the caller acts within (the gateway sets them from the sign-in): FORBIDDEN when the worker's community lies outside all of them. */
+  @WithinAreas() withinAreas?: string[];
   @IsUUID() workerId: string;
   /** The next position up the chain; nothing else is accepted. */
   @IsIn(CAREER_POSITIONS) to: CareerPosition;
@@ -164,6 +169,8 @@ export class PromoteRequest {
 }
 
 export class GetCareerRequest {
+  /** The areas the caller acts within (the gateway sets them from the sign-in): FORBIDDEN when the worker's community lies outside all of them. */
+  @WithinAreas() withinAreas?: string[];
   @IsUUID() workerId: string;
 }
 
@@ -182,6 +189,8 @@ export class LadderChanged {
 // ---- Assessment ---------------------------------------------------------
 
 export class RecordAssessmentRequest {
+  /** The areas the caller acts within (the gateway sets them from the sign-in): FORBIDDEN when the worker's community lies outside all of them. */
+  @WithinAreas() withinAreas?: string[];
   @IsUUID() workerId: string;
   @IsIn(ASSESSMENT_KINDS) kind: AssessmentKind;
   /** `YYYY-MM` for monthly monitoring, `YYYY-Qn` for a quarterly evaluation, `YYYY` for the annual review. */
@@ -235,6 +244,8 @@ export class Assessment {
 }
 
 export class ListAssessmentsRequest {
+  /** The areas the caller acts within (the gateway sets them from the sign-in): FORBIDDEN when the worker's community lies outside all of them. */
+  @WithinAreas() withinAreas?: string[];
   @IsUUID() workerId: string;
   @IsOptional() @year() year?: number;
 }
@@ -248,6 +259,8 @@ export class AssessmentList {
 // ---- Training and certificates ------------------------------------------
 
 export class RecordTrainingRequest {
+  /** The areas the caller acts within (the gateway sets them from the sign-in): FORBIDDEN when the worker's community lies outside all of them. */
+  @WithinAreas() withinAreas?: string[];
   @IsUUID() workerId: string;
   @IsString() @Length(1, 200) course: string;
   @IsOptional() @IsString() @Length(1, 200) provider?: string;
@@ -269,6 +282,8 @@ export class Training {
 }
 
 export class RecordCertificateRequest {
+  /** The areas the caller acts within (the gateway sets them from the sign-in): FORBIDDEN when the worker's community lies outside all of them. */
+  @WithinAreas() withinAreas?: string[];
   @IsUUID() workerId: string;
   /** The social-worker levels (助理社会工作师, 社会工作师, 高级社会工作师) or another qualification. */
   @IsIn(CERTIFICATE_KINDS) kind: CertificateKind;
@@ -292,6 +307,8 @@ export class Certificate {
 }
 
 export class ListTrainingRequest {
+  /** The areas the caller acts within (the gateway sets them from the sign-in): FORBIDDEN when the worker's community lies outside all of them. */
+  @WithinAreas() withinAreas?: string[];
   @IsUUID() workerId: string;
 }
 
@@ -310,6 +327,8 @@ export const POOL_SOURCES = ['carried', 'excellent', 'nominated'] as const;
 export type PoolSource = (typeof POOL_SOURCES)[number];
 
 export class NominateRequest {
+  /** The areas the caller acts within (the gateway sets them from the sign-in): FORBIDDEN when the worker's community lies outside all of them. */
+  @WithinAreas() withinAreas?: string[];
   @IsUUID() workerId: string;
   @year() year: number;
   /** The position the candidate is groomed for; defaults to the next one up. */

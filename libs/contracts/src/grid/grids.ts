@@ -24,6 +24,7 @@ import { ErrorCode } from '../errors.js';
 import { AREA_CODE, AREA_CODE_OPTIONS } from './areas.js';
 import { IsBoundary, type Boundary, type BoundingBox } from './geojson.js';
 import { WorkerAssignment } from './workers.js';
+import { WithinAreas } from './areas.js';
 
 /*
  * Base grids (标准基础网格): the leaves of the area tree, each with a boundary,
@@ -56,6 +57,8 @@ export class Grid extends GridSummary {
 }
 
 export class CreateGridRequest {
+  /** The areas the caller acts within (the gateway sets them from the sign-in): FORBIDDEN when the community lies outside all of them. */
+  @WithinAreas() withinAreas?: string[];
   @Matches(AREA_CODE, AREA_CODE_OPTIONS) code: string;
   @IsString() @Length(1, 100) name: string;
   @Matches(AREA_CODE, AREA_CODE_OPTIONS) communityCode: string;
@@ -66,6 +69,8 @@ export class CreateGridRequest {
 }
 
 export class UpdateGridRequest {
+  /** The areas the caller acts within (the gateway sets them from the sign-in): FORBIDDEN when the grid lies outside all of them. */
+  @WithinAreas() withinAreas?: string[];
   @Matches(AREA_CODE, AREA_CODE_OPTIONS) code: string;
   @IsOptional() @IsString() @Length(1, 100) name?: string;
   @IsOptional() @IsBoundary() boundary?: Boundary;
@@ -103,6 +108,8 @@ export class GridPart {
 }
 
 export class SplitGridRequest {
+  /** The areas the caller acts within (the gateway sets them from the sign-in): FORBIDDEN when the grid lies outside all of them. */
+  @WithinAreas() withinAreas?: string[];
   @Matches(AREA_CODE, AREA_CODE_OPTIONS) code: string;
   /**
    * The new grids; together they must cover the old boundary without

@@ -23,6 +23,7 @@ import { ErrorCode } from '../errors.js';
 import { AREA_CODE, AREA_CODE_OPTIONS } from './areas.js';
 import { LON_LAT_SCHEMA, lonLatProblem, type LonLat } from '../coordinates.js';
 import { IsCalendarDate } from './workers.js';
+import { WithinAreas } from './areas.js';
 
 /*
  * Daily patrols (日常巡查): a grid worker walks a grid and logs when, where
@@ -76,6 +77,8 @@ export class PatrolFinding {
 }
 
 export class LogPatrolRequest {
+  /** The areas the caller acts within (the gateway sets them from the sign-in): FORBIDDEN when the grid lies outside all of them. */
+  @WithinAreas() withinAreas?: string[];
   /** An active grid. */
   @Matches(AREA_CODE, AREA_CODE_OPTIONS) gridCode: string;
   @IsUUID() workerId: string;

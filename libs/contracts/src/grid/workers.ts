@@ -19,6 +19,7 @@ import {
 import { defineEndpoint, defineEvent } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
 import { AREA_CODE, AREA_CODE_OPTIONS } from './areas.js';
+import { WithinAreas } from './areas.js';
 
 /*
  * Grid workers (网格员): full-time and part-time workers and grid heads (网格长),
@@ -95,6 +96,8 @@ export class Worker extends WorkerSummary {
 }
 
 export class RegisterWorkerRequest {
+  /** The areas the caller acts within (the gateway sets them from the sign-in): FORBIDDEN when the community lies outside all of them. */
+  @WithinAreas() withinAreas?: string[];
   @IsString() @Length(1, 50) name: string;
   @IsIn(EMPLOYMENTS) employment: Employment;
   @IsOptional() @Matches(PHONE, { message: 'phone must be 3-30 digits, spaces or dashes, optionally after +' }) phone?: string;
@@ -106,6 +109,8 @@ export class RegisterWorkerRequest {
 }
 
 export class UpdateWorkerRequest {
+  /** The areas the caller acts within (the gateway sets them from the sign-in): FORBIDDEN when the worker's community lies outside all of them. */
+  @WithinAreas() withinAreas?: string[];
   @IsUUID() id: string;
   @IsOptional() @IsString() @Length(1, 50) name?: string;
   @IsOptional() @IsIn(EMPLOYMENTS) employment?: Employment;
@@ -118,6 +123,8 @@ export class UpdateWorkerRequest {
 }
 
 export class LeaveWorkerRequest {
+  /** The areas the caller acts within (the gateway sets them from the sign-in): FORBIDDEN when the worker's community lies outside all of them. */
+  @WithinAreas() withinAreas?: string[];
   @IsUUID() id: string;
   /** First day no longer employed; open assignments end that day. */
   @IsCalendarDate() leftOn: string;
@@ -125,10 +132,14 @@ export class LeaveWorkerRequest {
 }
 
 export class GetWorkerRequest {
+  /** The areas the caller acts within (the gateway sets them from the sign-in): FORBIDDEN when the worker's community lies outside all of them. */
+  @WithinAreas() withinAreas?: string[];
   @IsUUID() id: string;
 }
 
 export class ListWorkersRequest {
+  /** The areas the caller acts within (the gateway sets them from the sign-in): FORBIDDEN when `areaCode` (which must then be given) lies outside all of them. */
+  @WithinAreas() withinAreas?: string[];
   /** Workers employed by a community under this area, or assigned today to a grid under it. */
   @IsOptional() @Matches(AREA_CODE, AREA_CODE_OPTIONS) areaCode?: string;
   @IsOptional() @IsIn(EMPLOYMENTS) employment?: Employment;
@@ -144,6 +155,8 @@ export class WorkerPage {
 }
 
 export class AssignWorkerRequest {
+  /** The areas the caller acts within (the gateway sets them from the sign-in): FORBIDDEN when the grid lies outside all of them. */
+  @WithinAreas() withinAreas?: string[];
   @IsUUID() workerId: string;
   @Matches(AREA_CODE, AREA_CODE_OPTIONS) gridCode: string;
   /** Defaults to `worker`. */
@@ -160,6 +173,8 @@ export class EndAssignmentRequest {
 }
 
 export class ListAssignmentsRequest {
+  /** The areas the caller acts within (the gateway sets them from the sign-in): FORBIDDEN when the worker's community lies outside all of them. */
+  @WithinAreas() withinAreas?: string[];
   /** One worker's assignments; give this, `gridCode`, or both. */
   @ValidateIf((o: ListAssignmentsRequest) => o.gridCode === undefined) @IsUUID() workerId?: string;
   @ValidateIf((o: ListAssignmentsRequest) => o.workerId === undefined) @Matches(AREA_CODE, AREA_CODE_OPTIONS) gridCode?: string;

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsDefined, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { defineEndpoint, defineEvent } from '../definitions.js';
+import { defineEndpoint } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
 import { AREA_CODE, AREA_CODE_OPTIONS } from '../grid/areas.js';
 import { TimebankActor } from './common.js';
@@ -12,7 +12,8 @@ import { TAG } from './volunteers.js';
  * list when it is full, promoted in order when someone cancels), check in
  * and out; the organizer verifies the hours (or corrects them) or records a
  * no-show. Verified minutes are deposited, once, from the community's time
- * pool to the volunteer's time account, and announced (hours verified).
+ * pool to the volunteer's time account, and announced (hours verified, in
+ * hours.ts).
  */
 
 export const ORGANIZER_KINDS = ['community', 'team', 'organization'] as const;
@@ -107,21 +108,6 @@ export class ActivityWithSignups extends Activity {
   @ValidateNested({ each: true }) @Type(() => Signup) signups: Signup[];
 }
 
-export class HoursVerified {
-  @IsUUID() volunteerId: string;
-  /** The org service's member id, when the volunteer is a party member who reported in (双报到). */
-  @IsOptional() @IsString() partyMemberId?: string;
-  @IsUUID() activityId: string;
-  @IsString() activityTitle: string;
-  @IsString() communityCode: string;
-  @IsInt() minutes: number;
-  /** The volunteer's verified minutes over all activities, this one included. */
-  @IsInt() lifetimeMinutes: number;
-  @IsUUID() transferId: string;
-  @IsString() verifiedAt: string;
-  @IsString() verifiedBy: string;
-}
-
 const service = 'timebank';
 
 export const activitySubjects = {
@@ -196,15 +182,5 @@ export const activitySubjects = {
     request: ActivityVolunteerRequest,
     reply: Signup,
     errors: [ErrorCode.NOT_FOUND, ErrorCode.CONFLICT, ErrorCode.FORBIDDEN],
-  }),
-};
-
-export const hoursSubjects = {
-  verified: defineEvent({
-    service,
-    aggregate: 'hours',
-    event: 'verified',
-    summary: "A volunteer's service hours were verified and deposited; the org service adds them to a party member's service record.",
-    payload: HoursVerified,
   }),
 };

@@ -1,4 +1,5 @@
-import { activitySubjects, hoursSubjects } from './activities.js';
+import { activitySubjects } from './activities.js';
+import { timebankHoursSubjects } from './hours.js';
 import { accountSubjects, transferSubjects } from './ledger.js';
 import { redemptionSubjects, rewardSubjects } from './shop.js';
 import { brandSubjects, teamSubjects, volunteerSubjects } from './volunteers.js';
@@ -12,6 +13,7 @@ export * from './ledger.js';
 export * from './shop.js';
 export * from './volunteers.js';
 export * from './activities.js';
+export * from './hours.js';
 export * from './points.js';
 export * from './stars.js';
 export * from './exchanges.js';
@@ -27,7 +29,7 @@ export const timebankDomainSubjects = {
   brand: brandSubjects,
   team: teamSubjects,
   activity: activitySubjects,
-  hours: { ...hoursSubjects, ...hoursMoveSubjects },
+  hours: { ...timebankHoursSubjects, ...hoursMoveSubjects },
   exchange: exchangeSubjects,
   evaluation: evaluationSubjects,
   report: reportSubjects,

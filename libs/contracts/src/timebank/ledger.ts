@@ -165,7 +165,7 @@ export class CorrectTransferRequest {
   @IsDefined() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
 }
 
-export class Transfer {
+export class LedgerTransfer {
   @IsUUID() id: string;
   @IsIn(TRANSFER_KINDS) kind: TransferKind;
   @IsUUID() debitAccountId: string;
@@ -200,9 +200,9 @@ export class ListTransfersRequest {
   @IsOptional() @IsInt() @Min(1) @Max(MAX_LEDGER_PAGE) limit?: number;
 }
 
-export class TransferPage {
+export class LedgerTransferPage {
   /** Oldest first. */
-  @ValidateNested({ each: true }) @Type(() => Transfer) items: Transfer[];
+  @ValidateNested({ each: true }) @Type(() => LedgerTransfer) items: LedgerTransfer[];
   @IsOptional() @IsString() nextAfter?: string;
 }
 
@@ -244,7 +244,7 @@ export const transferSubjects = {
     action: 'create',
     summary: 'Moves an amount between two accounts of one currency, at once or reserved (pending); again with the same id and content answers the first result.',
     request: CreateTransferRequest,
-    reply: Transfer,
+    reply: LedgerTransfer,
     errors: [ErrorCode.NOT_FOUND, ErrorCode.CONFLICT, ErrorCode.FORBIDDEN],
   }),
   post: defineEndpoint({
@@ -253,7 +253,7 @@ export const transferSubjects = {
     action: 'post',
     summary: 'Posts a pending transfer (all or part of it), once.',
     request: PostTransferRequest,
-    reply: Transfer,
+    reply: LedgerTransfer,
     errors: [ErrorCode.NOT_FOUND, ErrorCode.CONFLICT, ErrorCode.FORBIDDEN],
   }),
   void: defineEndpoint({
@@ -262,7 +262,7 @@ export const transferSubjects = {
     action: 'void',
     summary: 'Voids a pending transfer, releasing what it reserved, once.',
     request: VoidTransferRequest,
-    reply: Transfer,
+    reply: LedgerTransfer,
     errors: [ErrorCode.NOT_FOUND, ErrorCode.CONFLICT, ErrorCode.FORBIDDEN],
   }),
   correct: defineEndpoint({
@@ -271,7 +271,7 @@ export const transferSubjects = {
     action: 'correct',
     summary: 'Reverses a posted transfer (all or part of it) with a new correction transfer the other way.',
     request: CorrectTransferRequest,
-    reply: Transfer,
+    reply: LedgerTransfer,
     errors: [ErrorCode.NOT_FOUND, ErrorCode.CONFLICT, ErrorCode.FORBIDDEN],
   }),
   get: defineEndpoint({
@@ -280,7 +280,7 @@ export const transferSubjects = {
     action: 'get',
     summary: 'One transfer; a pending one with where it stands.',
     request: GetTransferRequest,
-    reply: Transfer,
+    reply: LedgerTransfer,
     errors: [ErrorCode.NOT_FOUND],
   }),
   list: defineEndpoint({
@@ -289,7 +289,7 @@ export const transferSubjects = {
     action: 'list',
     summary: "An account's transfers, oldest first, paged.",
     request: ListTransfersRequest,
-    reply: TransferPage,
+    reply: LedgerTransferPage,
     errors: [ErrorCode.NOT_FOUND, ErrorCode.FORBIDDEN],
   }),
 };

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { GridworkError, subjects, type AreaChanged, type AreaSummary, type GridChanged } from '@gridwork/contracts';
+import { ErrorCode, GridworkError, subjects, type AreaChanged, type AreaSummary, type GridChanged } from '@gridwork/contracts';
 import { OnEvent, type EventContext } from '@gridwork/messaging';
 
 export interface KnownArea {
@@ -29,6 +29,20 @@ export class GridAreasReadModel {
     const [area] = await em.query<KnownArea[]>(`SELECT code, name, level, path FROM known_area WHERE code = $1 AND NOT retired`, [code]);
     if (!area) throw GridworkError.notFound(`area ${code} (as received from the grid service)`);
     return area;
+  }
+
+  /**
+   * The caller's scope, kept by admission itself: FORBIDDEN unless the area
+   * `code` lies inside one of `within` (the areas the person acts within,
+   * which the gateway sets). Without `within` (the platform's own callers)
+   * nothing is checked.
+   */
+  async assertWithin(em: EntityManager, within: readonly string[] | undefined, code: string, what: string): Promise<void> {
+    if (!within) return;
+    const area = await this.current(em, code);
+    if (!area.path.some((step) => within.includes(step))) {
+      throw new GridworkError(ErrorCode.FORBIDDEN, `the caller acts within ${within.join(', ')}: ${what} ${code} lies outside them`);
+    }
   }
 
   /** The areas directly below `code`, current ones. */
