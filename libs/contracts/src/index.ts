@@ -11,4 +11,4 @@ export * from './grid/index.js';
 export * from './dispatch/index.js';
 export * from './admission/index.js';
 export * from './org/index.js';
-export * from './timebank/hours.js';
+export * from './timebank/index.js';

@@ -4,7 +4,7 @@ import { gridDomainSubjects } from './grid/index.js';
 import { dispatchDomainSubjects } from './dispatch/index.js';
 import { admissionDomainSubjects } from './admission/index.js';
 import { orgDomainSubjects } from './org/index.js';
-import { timebankHoursSubjects } from './timebank/hours.js';
+import { timebankDomainSubjects } from './timebank/index.js';
 
 /** The platform's services, each owning its database and event stream. */
 export const SERVICES = ['org', 'grid', 'dispatch', 'timebank', 'admission', 'gateway'] as const;
@@ -19,7 +19,7 @@ export const subjects = {
   org: { ...operationsOf('org'), ...orgDomainSubjects },
   grid: { ...operationsOf('grid'), ...gridDomainSubjects },
   dispatch: { ...operationsOf('dispatch'), ...dispatchDomainSubjects },
-  timebank: { ...operationsOf('timebank'), hours: timebankHoursSubjects },
+  timebank: { ...operationsOf('timebank'), ...timebankDomainSubjects },
   admission: { ...operationsOf('admission'), ...admissionDomainSubjects },
   gateway: { ...operationsOf('gateway') },
 } satisfies Record<ServiceName, object>;

@@ -3,14 +3,17 @@ import { defineEvent } from '../definitions.js';
 import { AREA_CODE } from '../grid/areas.js';
 
 /*
- * The timebank service's "hours verified" event, as the org service
- * consumes it (双报到: a member's service record). Defined here by the org
- * service while the timebank service was being built; the timebank service
- * publishes it and owns it from then on.
+ * The timebank service's "hours verified" event: an organizer verified a
+ * volunteer's service in an activity and the minutes were deposited to their
+ * time account. The org service consumes it (双报到: a member's service
+ * record). First defined by the org service while the timebank service was
+ * being built, with the fields it reads; the timebank service publishes it
+ * and owns it, and the fields it added are optional, so the first version's
+ * consumers keep reading it.
  */
 
 export class HoursVerified {
-  /** The ledger entry (deposit) the hours went into: unique, so a service record counts them once. */
+  /** The ledger entry (deposit) the hours went into: unique, so a service record counts them once. It is the deposit transfer's id. */
   @IsUUID() entryId: string;
   /** The volunteer the hours are for (the timebank service's id). */
   @IsString() @Length(1, 100) volunteerId: string;
@@ -23,6 +26,12 @@ export class HoursVerified {
   @IsOptional() @Matches(AREA_CODE, { message: 'areaCode must be an area code' }) areaCode?: string;
   /** When the organizer verified them. */
   @IsString() verifiedAt: string;
+  /** The org service's member id, when the volunteer is a party member who reported in (双报到). */
+  @IsOptional() @IsString() @Length(1, 100) partyMemberId?: string;
+  /** The volunteer's verified minutes over all activities, this one included. */
+  @IsOptional() @IsInt() @Min(1) lifetimeMinutes?: number;
+  /** Who verified them (the organizer acting). */
+  @IsOptional() @IsString() @Length(1, 100) verifiedBy?: string;
 }
 
 export const timebankHoursSubjects = {
@@ -30,7 +39,7 @@ export const timebankHoursSubjects = {
     service: 'timebank',
     aggregate: 'hours',
     event: 'verified',
-    summary: "A volunteer's service hours were verified and deposited (in minutes).",
+    summary: "A volunteer's service hours were verified and deposited (in minutes); the org service adds them to a party member's service record.",
     payload: HoursVerified,
   }),
 };
