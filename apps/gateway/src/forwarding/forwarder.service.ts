@@ -66,7 +66,13 @@ export class Forwarder {
     const request = route.endpoint.request;
     const person = (field: string) => {
       const type = fieldType(request, field);
-      return { id: principal.accountId, ...(fieldType(type, 'name') ? { name: principal.displayName } : {}), ...(fieldType(type, 'areas') ? renamed(withinAreasOf(principal, grants)) : {}) };
+      return {
+        id: principal.accountId,
+        ...(fieldType(type, 'name') ? { name: principal.displayName } : {}),
+        ...(fieldType(type, 'areas') ? renamed(withinAreasOf(principal, grants)) : {}),
+        // ID numbers and phones in full: only for a platform admin; everyone else reads them masked.
+        ...(fieldType(type, 'personalData') && grants.some((grant) => grant.role === 'platform-admin') ? { personalData: true } : {}),
+      };
     };
     return {
       ...(fieldType(request, 'actor') ? { actor: person('actor') } : {}),

@@ -4,11 +4,12 @@ import { ADMISSION_ROUTES } from '../admission/admission.routes.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { DISPATCH_ROUTES } from '../dispatch/dispatch.routes.js';
 import { GRID_ROUTES } from '../grid/grid.routes.js';
+import { ORG_ROUTES } from '../org/org.routes.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { forwardingController } from './forwarding.controller.js';
 import { Forwarder } from './forwarder.service.js';
 
-/** `/grid`, `/admission` and dispatch's other operations: forwarded route by route from the tables beside each service's folder. */
+/** `/grid`, `/admission`, `/org` and dispatch's other operations: forwarded route by route from the tables beside each service's folder. */
 @Module({
   imports: [SessionsModule, AuditModule],
   providers: [Forwarder],
@@ -16,6 +17,7 @@ import { Forwarder } from './forwarder.service.js';
     forwardingController('GridController', 'grid', GRID_ROUTES),
     forwardingController('AdmissionController', 'admission', ADMISSION_ROUTES),
     forwardingController('DispatchController', 'dispatch', DISPATCH_ROUTES),
+    forwardingController('OrgController', 'org', ORG_ROUTES),
   ],
 })
 export class ForwardingModule {}
