@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsDefined, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsDefined, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { defineEndpoint } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
 import { AREA_CODE, AREA_CODE_OPTIONS } from '../grid/areas.js';
@@ -43,7 +43,7 @@ export class PostActivityRequest {
   @IsISO8601({ strict: true }) endsAt: string;
   @IsInt() @Min(1) @Max(10_000) places: number;
   @IsOptional() @IsArray() @ArrayMaxSize(30) @ArrayUnique() @Matches(TAG, { each: true, message: 'each of skills must be a skill word' }) skills?: string[];
-  @IsDefined() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
 }
 
 export class Activity {
@@ -81,7 +81,7 @@ export class Signup {
 export class ActivityVolunteerRequest {
   @IsUUID() activityId: string;
   @IsUUID() volunteerId: string;
-  @IsDefined() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
 }
 
 export class CheckRequest extends ActivityVolunteerRequest {
@@ -96,7 +96,7 @@ export class VerifyHoursRequest {
   @IsUUID() volunteerId: string;
   /** The organizer's correction: the minutes served when they differ from check-in to check-out. */
   @IsOptional() @IsInt() @Min(1) @Max(MAX_SERVICE_MINUTES) minutes?: number;
-  @IsDefined() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
 }
 
 export class GetActivityRequest {

@@ -1,5 +1,5 @@
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { AREA_CODE } from '../grid/areas.js';
+import { IsOptional, IsString, Length } from 'class-validator';
+import { WithinAreas } from '../grid/areas.js';
 
 /*
  * Words every part of the timebank service (志愿服务时间银行与积分) shares:
@@ -26,5 +26,5 @@ export class TimebankActor {
    * sign-in: a community's volunteer office): the service refuses a write
    * that takes from an account outside all of them. Absent: anywhere.
    */
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @Matches(AREA_CODE, { each: true, message: 'each of areas must be an area code' }) areas?: string[];
+  @WithinAreas() areas?: string[];
 }

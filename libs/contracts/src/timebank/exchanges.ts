@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { defineEndpoint } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
 import { AREA_CODE, AREA_CODE_OPTIONS } from '../grid/areas.js';
@@ -26,7 +26,7 @@ export class RequestServiceRequest {
   @IsString() @Length(1, 1000) description: string;
   /** What it is expected to take. */
   @IsInt() @Min(1) @Max(MAX_SERVICE_MINUTES) minutes: number;
-  @IsDefined() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
 }
 
 export class OfferServiceRequest {
@@ -35,7 +35,7 @@ export class OfferServiceRequest {
   @IsUUID() exchangeId: string;
   /** Who will give the service. */
   @IsUUID() volunteerId: string;
-  @IsDefined() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
 }
 
 export class CompleteServiceRequest {
@@ -44,14 +44,14 @@ export class CompleteServiceRequest {
   @IsUUID() exchangeId: string;
   /** The minutes it took, when less than reserved (the rest goes back). */
   @IsOptional() @IsInt() @Min(1) @Max(MAX_SERVICE_MINUTES) minutes?: number;
-  @IsDefined() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
 }
 
 export class CancelServiceRequest {
   /** The command's id: the releasing transfer's, when minutes were reserved. */
   @IsUUID() id: string;
   @IsUUID() exchangeId: string;
-  @IsDefined() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
 }
 
 export class Exchange {
@@ -80,7 +80,7 @@ export class GiveHoursRequest {
   @IsUUID() toVolunteerId: string;
   @IsInt() @Min(1) @Max(100_000) minutes: number;
   @IsOptional() @IsString() @Length(1, 500) note?: string;
-  @IsDefined() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
 }
 
 export class MoveBetweenBanksRequest {
@@ -91,7 +91,7 @@ export class MoveBetweenBanksRequest {
   @Matches(AREA_CODE, AREA_CODE_OPTIONS) toCommunityCode: string;
   @IsInt() @Min(1) @Max(10_000_000) minutes: number;
   @IsString() @Length(1, 500) reason: string;
-  @IsDefined() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
 }
 
 /** What a gift or a move between banks did: the ledger transfer. */

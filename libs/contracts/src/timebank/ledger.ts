@@ -1,8 +1,8 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { defineEndpoint } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
-import { AREA_CODE, AREA_CODE_OPTIONS } from '../grid/areas.js';
+import { AREA_CODE, AREA_CODE_OPTIONS, WithinAreas } from '../grid/areas.js';
 import { CURRENCIES, MAX_AMOUNT, TimebankActor, type Currency } from './common.js';
 
 /*
@@ -73,7 +73,7 @@ export class OpenAccountRequest {
    * for a pool or shop (a community's pool issues what its volunteers earn).
    */
   @IsOptional() @IsBoolean() debitsMustNotExceedCredits?: boolean;
-  @IsDefined() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
 }
 
 export class Account {
@@ -98,7 +98,7 @@ export class Account {
 export class GetAccountRequest {
   @IsUUID() id: string;
   /** The reader's scope (the gateway sets it): FORBIDDEN for an account outside all of these areas. */
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @Matches(AREA_CODE, { each: true, message: 'each of withinAreas must be an area code' }) withinAreas?: string[];
+  @WithinAreas() withinAreas?: string[];
 }
 
 export class ListLedgerAccountsRequest {
@@ -107,7 +107,7 @@ export class ListLedgerAccountsRequest {
   @IsOptional() @Matches(AREA_CODE, AREA_CODE_OPTIONS) areaCode?: string;
   @IsOptional() @IsIn(CURRENCIES) currency?: Currency;
   /** Only accounts of these areas or below them (the reader's scope, which the gateway sets). */
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @Matches(AREA_CODE, { each: true, message: 'each of withinAreas must be an area code' }) withinAreas?: string[];
+  @WithinAreas() withinAreas?: string[];
   @IsOptional() @IsUUID() after?: string;
   @IsOptional() @IsInt() @Min(1) @Max(MAX_LEDGER_PAGE) limit?: number;
 }
@@ -134,7 +134,7 @@ export class CreateTransferRequest {
   /** Pending only: the timer voids it (as expired) this many seconds after it was made unless resolved first. */
   @IsOptional() @IsInt() @Min(1) @Max(MAX_PENDING_TIMEOUT_SECONDS) timeoutSeconds?: number;
   @IsOptional() @IsString() @Length(1, 500) note?: string;
-  @IsDefined() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
 }
 
 export class PostTransferRequest {
@@ -143,7 +143,7 @@ export class PostTransferRequest {
   @IsUUID() pendingId: string;
   /** Post only this much of the reservation (the rest is released); default all of it. */
   @IsOptional() @IsInt() @Min(1) @Max(MAX_AMOUNT) amount?: number;
-  @IsDefined() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
 }
 
 export class VoidTransferRequest {
@@ -151,7 +151,7 @@ export class VoidTransferRequest {
   @IsUUID() id: string;
   @IsUUID() pendingId: string;
   @IsOptional() @IsString() @Length(1, 500) note?: string;
-  @IsDefined() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
 }
 
 export class CorrectTransferRequest {
@@ -162,7 +162,7 @@ export class CorrectTransferRequest {
   /** How much of it to reverse; default all that is not reversed yet. */
   @IsOptional() @IsInt() @Min(1) @Max(MAX_AMOUNT) amount?: number;
   @IsString() @Length(1, 500) reason: string;
-  @IsDefined() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
 }
 
 export class LedgerTransfer {
@@ -195,7 +195,7 @@ export class ListTransfersRequest {
   /** Transfers debiting or crediting this account. */
   @IsUUID() accountId: string;
   /** The reader's scope (the gateway sets it): FORBIDDEN for an account outside all of these areas. */
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @Matches(AREA_CODE, { each: true, message: 'each of withinAreas must be an area code' }) withinAreas?: string[];
+  @WithinAreas() withinAreas?: string[];
   @IsOptional() @IsUUID() after?: string;
   @IsOptional() @IsInt() @Min(1) @Max(MAX_LEDGER_PAGE) limit?: number;
 }

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { defineEndpoint, defineEvent } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
 import { AREA_CODE, AREA_CODE_OPTIONS } from '../grid/areas.js';
@@ -46,7 +46,7 @@ export class DefineEarningRuleRequest {
    */
   @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsIn(SATISFACTION, { each: true }) outcomes?: Satisfaction[];
   @IsOptional() @IsBoolean() active?: boolean;
-  @IsDefined() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
 }
 
 export class EarningRule {
@@ -79,7 +79,7 @@ export class AwardDeedRequest {
   /** Where it was done (default the volunteer's home community): whose rule applies. */
   @IsOptional() @Matches(AREA_CODE, AREA_CODE_OPTIONS) areaCode?: string;
   @IsString() @Length(1, 500) description: string;
-  @IsDefined() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
 }
 
 export class PointsAward {
@@ -100,7 +100,7 @@ export class PointsAward {
 }
 
 export class PointsEarned {
-  @IsDefined() @ValidateNested() @Type(() => PointsAward) award: PointsAward;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => PointsAward) award: PointsAward;
   @IsString() areaCode: string;
 }
 

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsDefined, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { defineEndpoint } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
 import { AREA_CODE, AREA_CODE_OPTIONS } from '../grid/areas.js';
@@ -31,7 +31,7 @@ export class EvaluateServiceRequest {
   @IsInt() @Min(1) @Max(5) score: number;
   @IsOptional() @IsString() @Length(1, 1000) comment?: string;
   /** The person served (the actor is who records it). */
-  @IsDefined() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
 }
 
 export class Evaluation {
@@ -79,7 +79,7 @@ export class TimebankReport {
   /** Most minutes first. */
   @ValidateNested({ each: true }) @Type(() => ReportRow) rows: ReportRow[];
   /** All volunteers of the area together (a volunteer in two teams counts once). */
-  @ValidateNested() @Type(() => ReportFigures) total: ReportFigures;
+  @IsObject() @ValidateNested() @Type(() => ReportFigures) total: ReportFigures;
 }
 
 export class LeaderboardRequest {

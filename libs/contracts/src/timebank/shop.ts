@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { defineEndpoint, defineEvent } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
 import { AREA_CODE, AREA_CODE_OPTIONS } from '../grid/areas.js';
@@ -36,7 +36,7 @@ export class DefineRewardRequest {
   @IsOptional() @IsInt() @Min(1) @Max(1_000_000) perPersonLimit?: number;
   /** How long a reservation waits for pickup before it expires; default three days. */
   @IsOptional() @IsInt() @Min(1) @Max(MAX_PICKUP_SECONDS) pickupSeconds?: number;
-  @IsDefined() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
 }
 
 export class Reward {
@@ -79,14 +79,14 @@ export class RedeemRequest {
   /** The volunteer's points account the points come from. */
   @IsUUID() accountId: string;
   @IsOptional() @IsInt() @Min(1) @Max(1_000) quantity?: number;
-  @IsDefined() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
 }
 
 export class ResolveRedemptionRequest {
   /** The command's id (and the id of the ledger transfer that posts or voids the reservation). */
   @IsUUID() id: string;
   @IsUUID() redemptionId: string;
-  @IsDefined() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
 }
 
 export class Redemption {
@@ -123,7 +123,7 @@ export class RedemptionPage {
 }
 
 export class RewardRedeemed {
-  @IsDefined() @ValidateNested() @Type(() => Redemption) redemption: Redemption;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => Redemption) redemption: Redemption;
   @IsString() rewardName: string;
   @IsString() communityCode: string;
 }

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateNested } from 'class-validator';
 import { defineEndpoint, defineEvent } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
 import { TimebankActor } from './common.js';
@@ -22,7 +22,7 @@ export class StarLevel {
 export class SetStarLevelsRequest {
   /** The whole scale: stars 1, 2, … in order, each needing more minutes than the one below. */
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(5) @ValidateNested({ each: true }) @Type(() => StarLevel) levels: StarLevel[];
-  @IsDefined() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
 }
 
 export class StarLevels {

@@ -1,8 +1,8 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsDefined, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { defineEndpoint } from '../definitions.js';
 import { ErrorCode } from '../errors.js';
-import { AREA_CODE, AREA_CODE_OPTIONS } from '../grid/areas.js';
+import { AREA_CODE, AREA_CODE_OPTIONS, WithinAreas } from '../grid/areas.js';
 import { TimebankActor } from './common.js';
 
 /*
@@ -30,7 +30,7 @@ export class RegisterVolunteerRequest {
   @IsOptional() @IsArray() @ArrayMaxSize(30) @ArrayUnique() @Matches(TAG, TAG_OPTIONS) availability?: string[];
   /** The org service's party member id, for an in-service member who reported in here (双报到). */
   @IsOptional() @IsString() @Length(1, 100) partyMemberId?: string;
-  @IsDefined() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
 }
 
 export class Volunteer {
@@ -56,7 +56,7 @@ export class ListVolunteersRequest {
   /** Only those with this skill. */
   @IsOptional() @Matches(TAG, { message: 'skill must be a skill word' }) skill?: string;
   /** Only volunteers of these areas or below (the reader's scope, which the gateway sets). */
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @Matches(AREA_CODE, { each: true, message: 'each of withinAreas must be an area code' }) withinAreas?: string[];
+  @WithinAreas() withinAreas?: string[];
   @IsOptional() @IsUUID() after?: string;
   @IsOptional() @IsInt() @Min(1) @Max(MAX_VOLUNTEER_PAGE) limit?: number;
 }
@@ -72,7 +72,7 @@ export class DefineBrandRequest {
   /** The area whose brand it is, e.g. a district. */
   @Matches(AREA_CODE, AREA_CODE_OPTIONS) areaCode: string;
   @IsOptional() @IsString() @Length(1, 2000) description?: string;
-  @IsDefined() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
 }
 
 export class Brand {
@@ -89,7 +89,7 @@ export class DefineTeamRequest {
   @Matches(AREA_CODE, AREA_CODE_OPTIONS) communityCode: string;
   /** The service brand it serves under. */
   @IsOptional() @IsUUID() brandId?: string;
-  @IsDefined() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
 }
 
 export const TEAM_ROLES = ['leader', 'member'] as const;
@@ -114,7 +114,7 @@ export class TeamMembershipRequest {
   @IsUUID() volunteerId: string;
   /** join: as what (default member). */
   @IsOptional() @IsIn(TEAM_ROLES) role?: TeamRole;
-  @IsDefined() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => TimebankActor) actor: TimebankActor;
 }
 
 export class GetTeamRequest {
