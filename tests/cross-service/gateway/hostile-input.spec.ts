@@ -10,6 +10,8 @@ import { testWorld, type TestWorld } from '@gridwork/runtime/test-world';
 import { admissionService } from '@gridwork/admission-service/definition';
 import { dispatchService } from '@gridwork/dispatch-service/definition';
 import { gatewayService } from '@gridwork/gateway-service/definition';
+import { orgService } from '@gridwork/org-service/definition';
+import { timebankService } from '@gridwork/timebank-service/definition';
 import { GATEWAY_ENV, baseUrlOf, httpClient } from '@gridwork/gateway-service/test-fixtures';
 import { startGridWithSmallCity } from '../fixtures/small-city.js';
 
@@ -59,7 +61,7 @@ describe('gateway: hostile input on every route', () => {
   let admin: string;
   const counts = async () => {
     const result: Record<string, number> = {};
-    for (const db of ['grid', 'dispatch', 'admission', 'gateway']) {
+    for (const db of ['grid', 'dispatch', 'admission', 'org', 'timebank', 'gateway']) {
       const tables = await world.query<{ name: string }>(db, `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'`);
       for (const { name } of tables) {
         if (BOOKKEEPING.has(name)) continue;
@@ -106,9 +108,11 @@ describe('gateway: hostile input on every route', () => {
   };
 
   beforeAll(async () => {
-    world = await testWorld(['grid', 'dispatch', 'admission', 'gateway']);
+    world = await testWorld(['grid', 'dispatch', 'admission', 'org', 'timebank', 'gateway']);
     await world.start(dispatchService, 'dispatch');
     await world.start(admissionService, 'admission');
+    await world.start(orgService, 'org');
+    await world.start(timebankService, 'timebank');
     await startGridWithSmallCity(world);
     Object.assign(process.env, GATEWAY_ENV);
     base = await baseUrlOf(await world.start(gatewayService, 'gateway'));
@@ -222,7 +226,7 @@ describe('gateway: hostile input on every route', () => {
 
   it('leaves every service up', async () => {
     const client = world.client;
-    for (const service of ['grid', 'dispatch', 'admission', 'gateway']) {
+    for (const service of ['grid', 'dispatch', 'admission', 'org', 'timebank', 'gateway']) {
       expect((await client.request(operationsOf(service).health.check, {})).status).toBe('up');
     }
     expect((await fetch(`${base}/health/ready`)).status).toBe(200);

@@ -5,11 +5,12 @@ import { AuditModule } from '../audit/audit.module.js';
 import { DISPATCH_ROUTES } from '../dispatch/dispatch.routes.js';
 import { GRID_ROUTES } from '../grid/grid.routes.js';
 import { ORG_ROUTES } from '../org/org.routes.js';
+import { TIMEBANK_ROUTES } from '../timebank/timebank.routes.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { forwardingController } from './forwarding.controller.js';
 import { Forwarder } from './forwarder.service.js';
 
-/** `/grid`, `/admission`, `/org` and dispatch's other operations: forwarded route by route from the tables beside each service's folder. */
+/** `/grid`, `/admission`, `/org`, `/timebank` and dispatch's other operations: forwarded route by route from the tables beside each service's folder. */
 @Module({
   imports: [SessionsModule, AuditModule],
   providers: [Forwarder],
@@ -18,6 +19,7 @@ import { Forwarder } from './forwarder.service.js';
     forwardingController('AdmissionController', 'admission', ADMISSION_ROUTES),
     forwardingController('DispatchController', 'dispatch', DISPATCH_ROUTES),
     forwardingController('OrgController', 'org', ORG_ROUTES),
+    forwardingController('TimebankController', 'timebank', TIMEBANK_ROUTES),
   ],
 })
 export class ForwardingModule {}
