@@ -18,16 +18,15 @@ const DATASOURCE = { type: 'prometheus', uid: '${datasource}' };
 
 /**
  * What each service does, which decides which of the per-service panels have
- * anything to show: shells (org, timebank) answer health and dead-letter
- * requests only; the gateway serves HTTP; grid, dispatch and admission
- * publish events; dispatch and admission consume them.
+ * anything to show: the gateway serves HTTP; grid, dispatch, admission, org
+ * and timebank publish events; all of them but grid consume them.
  */
 export const SERVICES = {
   gateway: { http: true },
-  org: {},
+  org: { publishes: true, consumes: true },
   grid: { publishes: true },
   dispatch: { publishes: true, consumes: true, timers: true },
-  timebank: {},
+  timebank: { publishes: true, consumes: true },
   admission: { publishes: true, consumes: true },
 };
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -133,7 +134,28 @@ describe('monitoring: Prometheus scraping the running services', () => {
       const [row] = await world.query<{ n: number }>('dispatch', `SELECT count(*)::int AS n FROM known_area WHERE level = 'grid' AND boundary IS NOT NULL`);
       return row!.n === 2 || undefined;
     });
-    // A poisoned event: an area.changed that breaks its contract. Dispatch and admission both give up on it at once.
+    // The org and timebank services at work: an organization created, a volunteer's verified hours.
+    for (const db of ['org', 'timebank']) {
+      await waitFor(`areas in ${db}`, async () => {
+        const [row] = await world.query<{ n: number }>(db, `SELECT count(*)::int AS n FROM known_area WHERE code = 'T010101'`);
+        return row!.n === 1 || undefined;
+      });
+    }
+    const office = { id: 'office-1', name: 'Office' };
+    await world.client.request(subjects.org.organization.create, { name: '市委', kind: 'committee', type: 'agency', areaCode: 'T0', setup: 'standalone', actor: office });
+    const volunteerId = randomUUID();
+    await world.client.request(subjects.timebank.volunteer.register, { id: volunteerId, name: 'Li Wei', homeCommunityCode: 'T010101', actor: office });
+    const start = Date.now() - 3 * 3600_000;
+    const activity = await world.client.request(subjects.timebank.activity.post, {
+      id: randomUUID(), title: 'Visiting elders', organizerKind: 'community', organizerId: 'T010101', communityCode: 'T010101', place: 'Centre',
+      startsAt: new Date(start).toISOString(), endsAt: new Date(start + 3600_000).toISOString(), places: 3, actor: office,
+    });
+    const on = { activityId: activity.id, volunteerId, actor: office };
+    await world.client.request(subjects.timebank.activity.signUp, on);
+    await world.client.request(subjects.timebank.activity.checkIn, { ...on, at: new Date(start).toISOString() });
+    await world.client.request(subjects.timebank.activity.checkOut, { ...on, at: new Date(start + 3600_000).toISOString() });
+    await world.client.request(subjects.timebank.activity.verifyHours, { id: randomUUID(), ...on });
+    // A poisoned event: an area.changed that breaks its contract. Every service that keeps grid's areas gives up on it at once.
     await jetstream(world.nc).publish(subjects.grid.area.changed.subject, JSON.stringify({ code: 42 }), { msgID: 'poisoned-area-1' });
     // Rates need two scrapes: let Prometheus see the first requests' series, then send more.
     await waitFor('the first reports scraped', async () => {
@@ -176,19 +198,23 @@ describe('monitoring: Prometheus scraping the running services', () => {
   it('shows the dead letters of the poisoned event, and the dead-letter alert becomes pending for each service that gave up on it', async () => {
     const letters = await waitFor('dead letters scraped', async () => {
       const found = await prometheus.query('gridwork:dead_letter_messages:max > 0');
-      return found.length === 2 ? found : undefined;
+      return found.length === 4 ? found : undefined;
     });
     expect(letters.map((s) => [s.metric.service, s.metric.stream, s.value[1]]).sort()).toEqual([
       ['admission', 'GOV_ADMISSION_DLQ', '1'],
       ['dispatch', 'GOV_DISPATCH_DLQ', '1'],
+      ['org', 'GOV_ORG_DLQ', '1'],
+      ['timebank', 'GOV_TIMEBANK_DLQ', '1'],
     ]);
     const alerts = await waitFor('GridworkDeadLetters pending', async () => {
       const found = (await prometheus.alerts()).filter((a) => a.labels.alertname === 'GridworkDeadLetters');
-      return found.length === 2 ? found : undefined;
+      return found.length === 4 ? found : undefined;
     });
     expect(alerts.map((a) => [a.labels.service, a.labels.stream, a.state]).sort()).toEqual([
       ['admission', 'GOV_ADMISSION_DLQ', 'pending'],
       ['dispatch', 'GOV_DISPATCH_DLQ', 'pending'],
+      ['org', 'GOV_ORG_DLQ', 'pending'],
+      ['timebank', 'GOV_TIMEBANK_DLQ', 'pending'],
     ]);
     expect(alerts.find((a) => a.labels.service === 'dispatch')!.annotations.runbook).toMatch(/gov\.dispatch\.dead-letter\.list/);
   });
