@@ -147,7 +147,7 @@ export async function generateOrgWorld(db: pg.Client, size: OrgWorldSize, keys: 
       numbers.push(memberNumberOf(i));
       names.push(nameOf(rng));
       idEnc.push(cipher.encrypt(idNumber, id, 'id-number'));
-      idHash.push(cipher.hashIdNumber(idNumber));
+      idHash.push(cipher.hashIdNumber(idNumber).hash);
       phones.push(cipher.encrypt(`13${pad(i, 9)}`, id, 'phone'));
       orgIds.push(branches[i % branches.length]!.id);
       statuses.push(probationary ? 'probationary' : 'full');
@@ -156,9 +156,9 @@ export async function generateOrgWorld(db: pg.Client, size: OrgWorldSize, keys: 
       converted.push(probationary ? null : `${year + 1}${joinedOn.slice(4)}`);
     }
     await db.query(
-      `INSERT INTO member (id, number, name, id_number_enc, id_number_hash, phone_enc, organization_id, status, joined_on, conversion_due_on, converted_on)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::text[], $7::uuid[], $8::text[], $9::date[], $10::date[], $11::date[])`,
-      [ids, numbers, names, idEnc, idHash, phones, orgIds, statuses, joined, due, converted],
+      `INSERT INTO member (id, number, name, id_number_enc, id_number_hash, phone_enc, organization_id, status, joined_on, conversion_due_on, converted_on, id_number_hash_key)
+       SELECT *, $12::text FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::text[], $7::uuid[], $8::text[], $9::date[], $10::date[], $11::date[])`,
+      [ids, numbers, names, idEnc, idHash, phones, orgIds, statuses, joined, due, converted, cipher.currentHashKeyId],
     );
     if ((start / BATCH) % 10 === 9) log(`  ${start + n} members (${((performance.now() - t1) / 1000).toFixed(0)} s)`);
   }

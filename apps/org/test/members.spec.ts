@@ -4,11 +4,15 @@ import { today } from '@gridwork/local-time';
 import { ErrorCode, subjects, type Organization } from '@gridwork/contracts';
 import { testWorld, type TestWorld } from '@gridwork/runtime/test-world';
 import { orgService } from '../src/org.definition.js';
+import { PersonalDataCipher } from '../src/members/personal-data.js';
+import { personalDataConfig } from '../src/members/personal-data.config.js';
 import { actor, day, counts, createOrganization, errorOf, fieldsOf, idNumber, member, outboxOf, seedAreas } from './fixtures/world.js';
 
 const KEY_1 = 'k1:2noX8o/K+55v+LftiTOQaYKtsCaA76113+4Wby//ad8=';
 const KEY_2 = 'k2:hu4HqjbMnhT3E+XZgrUMkJbGNk1SpJgLvTsWYh1Ew+0=';
 const HASH_KEY = 'allTsfhjXlBdxltdjO0n16tzynf3sHKmLJZ86PpW7tg=';
+const HASH_KEY_2 = 'h2:jjdg8Z6kV7zeSrLsc+uKFn/kyUXT0jg8zH2rnm8uCXw=';
+const HASH_ENV = ['ORG_PII_HASH_KEY', 'ORG_PII_HASH_KEYS', 'ORG_PII_CURRENT_HASH_KEY'];
 
 /** Members over NATS: the roll, personal data encrypted and masked, search, conversion, leaving, key rotation. */
 describe('members', () => {
@@ -19,8 +23,10 @@ describe('members', () => {
   let branch2: Organization;
   let group: Organization;
   const clerk = { id: 'records-clerk', personalData: true };
-  const start = async (keys: string, current: string) => {
-    Object.assign(process.env, { ORG_PII_KEYS: keys, ORG_PII_CURRENT_KEY: current, ORG_PII_HASH_KEY: HASH_KEY });
+  /** A replica with these keys; hash keys with ids when given, else the single ORG_PII_HASH_KEY of a deployment from before. */
+  const start = async (keys: string, current: string, hash?: { keys: string; current: string }) => {
+    for (const key of HASH_ENV) delete process.env[key];
+    Object.assign(process.env, { ORG_PII_KEYS: keys, ORG_PII_CURRENT_KEY: current }, hash ? { ORG_PII_HASH_KEYS: hash.keys, ORG_PII_CURRENT_HASH_KEY: hash.current } : { ORG_PII_HASH_KEY: HASH_KEY });
     app = await world.start(orgService, 'org');
   };
 
@@ -34,7 +40,7 @@ describe('members', () => {
     group = await createOrganization(world, { name: '第一党小组', kind: 'group', areaCode: 'M1', parentId: branch.id });
   });
   afterAll(async () => {
-    for (const key of ['ORG_PII_KEYS', 'ORG_PII_CURRENT_KEY', 'ORG_PII_HASH_KEY']) delete process.env[key];
+    for (const key of ['ORG_PII_KEYS', 'ORG_PII_CURRENT_KEY', ...HASH_ENV]) delete process.env[key];
     await world?.dispose();
   });
 
@@ -167,5 +173,78 @@ describe('members', () => {
     const all = await world.client.request(subjects.org.member.search, { withinOrganizationId: community.id, viewer: clerk });
     expect(all.items.find((m) => m.name === '张晓明')?.idNumber).toBe('44010619800101123X');
     expect((await world.client.request(subjects.org.joining.get, { id: applicant.id, viewer: clerk })).idNumber).toBe('440106199201011234');
+  });
+
+  it('rotates the ID-number hash key without downtime: search looks under both keys, a person stays one row across them, the pass rehashes', async () => {
+    const hashKeys = async () => [
+      ...(await world.query<{ key: string }>('org', `SELECT id_number_hash_key AS key FROM member`)).map((r) => r.key),
+      ...(await world.query<{ key: string }>('org', `SELECT id_number_hash_key AS key FROM applicant`)).map((r) => r.key),
+    ];
+    // Every hash from before names the single ORG_PII_HASH_KEY, `hash-0`.
+    expect(new Set(await hashKeys())).toEqual(new Set(['hash-0']));
+    const before = await world.query<{ id: string; id_number_hash: Buffer }>('org', `SELECT id, id_number_hash FROM member ORDER BY id`);
+    const legacy = { keys: `hash-0:${HASH_KEY},${HASH_KEY_2}` };
+    const byIdNumber = async (id: string) => (await world.client.request(subjects.org.member.search, { idNumber: id, viewer: clerk })).items.map((m) => m.name);
+
+    // Step 1 and 2 at once, as a rolling restart has them: one replica with both hash keys and the old one current,
+    // one with the new one current, side by side; either may take any request.
+    const single = app;
+    await start(KEY_2, 'k2', { ...legacy, current: 'hash-0' });
+    const oldCurrent = app;
+    await start(KEY_2, 'k2', { ...legacy, current: 'h2' });
+    await world.stop(single);
+    expect(await byIdNumber('44010619800101123X')).toEqual(['张晓明']);
+    // The same new person registered on both replicas at once: one row, every other attempt a duplicate.
+    const racing = idNumber(70_001);
+    const attempts = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => world.client.request(subjects.org.member.register, member(branch.id, { idNumber: racing, number: `HR-${i}` }))));
+    expect(attempts.filter((a) => a.status === 'fulfilled')).toHaveLength(1);
+    for (const a of attempts) if (a.status === 'rejected') expect((a.reason as { code?: string }).code).toBe(ErrorCode.CONFLICT);
+    expect(await world.query('org', `SELECT 1 FROM member WHERE name LIKE '党员%' AND number LIKE 'HR-%'`)).toHaveLength(1);
+
+    // Only the new-current replica is left: new rows are hashed under h2; rows under hash-0 are still found, and still duplicates.
+    await world.stop(oldCurrent);
+    const fresh = await world.client.request(subjects.org.member.register, member(branch.id, { name: '新哈希', idNumber: idNumber(70_002) }));
+    expect(await world.query('org', `SELECT id_number_hash_key FROM member WHERE id = $1`, [fresh.id])).toEqual([{ id_number_hash_key: 'h2' }]);
+    expect(await byIdNumber('44010619800101123X')).toEqual(['张晓明']);
+    expect(await byIdNumber(idNumber(70_002))).toEqual(['新哈希']);
+    const twice = await errorOf(world.client.request(subjects.org.member.register, member(branch.id, { idNumber: '44010619800101123X' })));
+    expect(twice?.code).toBe(ErrorCode.CONFLICT);
+    expect(twice?.message).toMatch(/already on the roll/);
+    expect((await errorOf(world.client.request(subjects.org.joining.apply, { name: '又申请', idNumber: '44010619800101123X', organizationId: branch.id, appliedOn: today(), actor })))?.message).toMatch(/on the roll already/);
+    // The applicant of the previous test, hashed under hash-0, has an open application still.
+    expect((await errorOf(world.client.request(subjects.org.joining.apply, { name: '申请人', idNumber: '440106199201011234', organizationId: branch.id, appliedOn: today(), actor })))?.message).toMatch(/open application/);
+
+    // The passes rehash (the encryption key is current already: only the hash moves).
+    const members = await world.query<{ n: number }>('org', `SELECT count(*)::int AS n FROM member WHERE id_number_hash_key = 'hash-0'`);
+    const first = await world.client.request(subjects.org.member.reencrypt, { batch: 2, actor });
+    expect(first).toEqual({ currentKeyId: 'k2', reencrypted: 2, remaining: members[0]!.n - 2 });
+    let last = first;
+    while (last.remaining > 0) last = await world.client.request(subjects.org.member.reencrypt, { actor });
+    expect(await world.client.request(subjects.org.joining.reencrypt, { actor })).toMatchObject({ reencrypted: 1, remaining: 0 });
+    expect(new Set(await hashKeys())).toEqual(new Set(['h2']));
+    const after = await world.query<{ id: string; id_number_hash: Buffer }>('org', `SELECT id, id_number_hash FROM member WHERE id = ANY ($1::uuid[]) ORDER BY id`, [before.map((r) => r.id)]);
+    after.forEach((row, i) => expect(row.id_number_hash.equals(before[i]!.id_number_hash)).toBe(false));
+    expect(await byIdNumber('44010619800101123X')).toEqual(['张晓明']);
+
+    // The old hash key dropped: everything is still found, and duplicates still refused.
+    const both = app;
+    await start(KEY_2, 'k2', { keys: HASH_KEY_2, current: 'h2' });
+    await world.stop(both);
+    expect(await byIdNumber('44010619800101123X')).toEqual(['张晓明']);
+    expect(await byIdNumber(racing)).toHaveLength(1);
+    expect((await errorOf(world.client.request(subjects.org.member.register, member(branch.id, { idNumber: '44010619800101123X' }))))?.code).toBe(ErrorCode.CONFLICT);
+    expect((await errorOf(world.client.request(subjects.org.joining.apply, { name: '申请人', idNumber: '440106199201011234', organizationId: branch.id, appliedOn: today(), actor })))?.message).toMatch(/open application/);
+  });
+
+  it('refuses hash-key settings that do not name their current key, naming the setting', () => {
+    const keys = { ORG_PII_KEYS: KEY_1, ORG_PII_CURRENT_KEY: 'k1' };
+    expect(() => new PersonalDataCipher(personalDataConfig({ ...keys, ORG_PII_HASH_KEYS: HASH_KEY_2 }))).toThrow(/ORG_PII_CURRENT_HASH_KEY \(unset\) is not one of ORG_PII_HASH_KEYS/);
+    expect(() => new PersonalDataCipher(personalDataConfig({ ...keys, ORG_PII_HASH_KEYS: HASH_KEY_2, ORG_PII_CURRENT_HASH_KEY: 'h1' }))).toThrow(/ORG_PII_CURRENT_HASH_KEY h1 is not one of/);
+    expect(() => new PersonalDataCipher(personalDataConfig({ ...keys, ORG_PII_CURRENT_HASH_KEY: 'h2' }))).toThrow(/without ORG_PII_HASH_KEYS/);
+    expect(() => personalDataConfig({ ...keys, ORG_PII_HASH_KEYS: 'h2:short' })).toThrow(/ORG_PII_HASH_KEYS/);
+    // The single key and the same key named hash-0 hash alike: a deployment moves to the list without rehashing.
+    const single = new PersonalDataCipher(personalDataConfig({ ...keys, ORG_PII_HASH_KEY: HASH_KEY }));
+    const listed = new PersonalDataCipher(personalDataConfig({ ...keys, ORG_PII_HASH_KEYS: `hash-0:${HASH_KEY}`, ORG_PII_CURRENT_HASH_KEY: 'hash-0' }));
+    expect(listed.hashIdNumber('44010619800101123x')).toEqual(single.hashIdNumber('44010619800101123X'));
   });
 });

@@ -26,6 +26,7 @@ import { ApprovalsService } from '../approvals/approvals.service.js';
 import { addMonths } from '../calendar.js';
 import { MembersService } from '../members/members.service.js';
 import { maskIdNumber, PersonalData } from '../members/personal-data.js';
+import { lockPerson } from '../members/person-lock.js';
 import type { OrganizationRow } from '../organizations/organization.rows.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { assertWithinAreas } from '../scope.js';
@@ -96,20 +97,19 @@ export class JoiningService {
       const organization = await this.organizations.current(em, request.organizationId, 'FOR SHARE');
       assertWithinAreas(request.actor, organization.area_path, `organization ${organization.name}`);
       if (organization.kind === 'group') throw new GridworkError(ErrorCode.CONFLICT, `${organization.name} is a group: one applies to its branch`);
-      const hash = this.personal.hashIdNumber(request.idNumber);
-      const [open] = await em.query<{ id: string }[]>(`SELECT id FROM applicant WHERE id_number_hash = $1 AND stage NOT IN ('admitted', 'stopped')`, [hash]);
+      // The person's hash under every hash key (a rotation may not have rehashed their rows yet), locked as members' are.
+      const hashes = this.personal.idNumberHashes(request.idNumber);
+      const all = hashes.map((h) => h.hash);
+      await lockPerson(em, hashes);
+      const [open] = await em.query<{ id: string }[]>(`SELECT id FROM applicant WHERE id_number_hash = ANY ($1::bytea[]) AND stage NOT IN ('admitted', 'stopped')`, [all]);
       if (open) throw new GridworkError(ErrorCode.CONFLICT, `this person has an open application (${open.id})`);
-      const [member] = await em.query<{ number: string }[]>(`SELECT number FROM member WHERE id_number_hash = $1`, [hash]);
+      const [member] = await em.query<{ number: string }[]>(`SELECT number FROM member WHERE id_number_hash = ANY ($1::bytea[])`, [all]);
       if (member) throw new GridworkError(ErrorCode.CONFLICT, `this person is on the roll already, as member ${member.number}`);
       const id = newId();
-      await em.query(`INSERT INTO applicant (id, name, id_number_enc, id_number_hash, organization_id, stage, applied_on) VALUES ($1, $2, $3, $4, $5, 'applicant', $6)`, [
-        id,
-        request.name,
-        this.personal.encrypt(request.idNumber.toUpperCase(), id, 'id-number'),
-        hash,
-        organization.id,
-        request.appliedOn,
-      ]);
+      await em.query(
+        `INSERT INTO applicant (id, name, id_number_enc, id_number_hash, id_number_hash_key, organization_id, stage, applied_on) VALUES ($1, $2, $3, $4, $5, $6, 'applicant', $7)`,
+        [id, request.name, this.personal.encrypt(request.idNumber.toUpperCase(), id, 'id-number'), hashes[0]!.hash, hashes[0]!.keyId, organization.id, request.appliedOn],
+      );
       return this.applicantOf(await this.row(em, id), request.actor);
     });
   }
@@ -170,22 +170,27 @@ export class JoiningService {
     return moved.length;
   }
 
-  /** One batch of a key rotation for applicants' ID numbers, as `MembersService.reencrypt` does for members. */
+  /** One batch of a key rotation for applicants' ID numbers (encryption and hash), as `MembersService.reencrypt` does for members. */
   async reencrypt(request: ReencryptRequest): Promise<ReencryptResult> {
     const current = this.personal.currentKeyId;
+    const currentHash = this.personal.currentHashKeyId;
+    const stale = `(NOT starts_with(id_number_enc, $1 || ':') OR id_number_hash_key <> $2)`;
     const reencrypted = await this.dataSource.transaction(async (em) => {
-      const rows = await em.query<{ id: string; id_number_enc: string }[]>(
-        `SELECT id, id_number_enc FROM applicant WHERE NOT starts_with(id_number_enc, $1 || ':') LIMIT $2 FOR UPDATE SKIP LOCKED`,
-        [current, request.batch ?? 1000],
-      );
-      if (rows.length === 0) return 0;
-      await em.query(`UPDATE applicant a SET id_number_enc = u.enc FROM unnest($1::uuid[], $2::text[]) AS u(id, enc) WHERE a.id = u.id`, [
-        rows.map((r) => r.id),
-        rows.map((r) => this.personal.encrypt(this.personal.decrypt(r.id_number_enc, r.id, 'id-number'), r.id, 'id-number')),
+      const rows = await em.query<{ id: string; id_number_enc: string }[]>(`SELECT id, id_number_enc FROM applicant WHERE ${stale} LIMIT $3 FOR UPDATE SKIP LOCKED`, [
+        current,
+        currentHash,
+        request.batch ?? 1000,
       ]);
+      if (rows.length === 0) return 0;
+      const plain = rows.map((r) => this.personal.decrypt(r.id_number_enc, r.id, 'id-number'));
+      await em.query(
+        `UPDATE applicant a SET id_number_enc = u.enc, id_number_hash = u.hash, id_number_hash_key = $4
+           FROM unnest($1::uuid[], $2::text[], $3::bytea[]) AS u(id, enc, hash) WHERE a.id = u.id`,
+        [rows.map((r) => r.id), rows.map((r, i) => this.personal.encrypt(plain[i]!, r.id, 'id-number')), plain.map((p) => this.personal.hashIdNumber(p).hash), currentHash],
+      );
       return rows.length;
     });
-    const [{ n }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM applicant WHERE NOT starts_with(id_number_enc, $1 || ':')`, [current])) as [{ n: number }];
+    const [{ n }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM applicant WHERE ${stale}`, [current, currentHash])) as [{ n: number }];
     return { currentKeyId: current, reencrypted, remaining: n };
   }
 

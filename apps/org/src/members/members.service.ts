@@ -26,6 +26,7 @@ import { addMonths } from '../calendar.js';
 import { assertWithinAreas } from '../scope.js';
 import { isCurrent, MEMBER_COLUMNS, summaryOf, type MemberRow } from './member.rows.js';
 import { maskIdNumber, maskPhone, PersonalData } from './personal-data.js';
+import { lockPerson } from './person-lock.js';
 
 const DEFAULT_PAGE = 50;
 
@@ -66,29 +67,32 @@ export class MembersService {
     m: { number: string; name: string; idNumber: string; phone?: string; organization: OrganizationRow; status: 'probationary' | 'full'; joinedOn: string; convertedOn?: string },
   ): Promise<MemberRow> {
     assertHoldsMembers(m.organization);
-    const hash = this.personal.hashIdNumber(m.idNumber);
-    const [taken] = await em.query<{ number: string }[]>(`SELECT number FROM member WHERE id_number_hash = $1 OR number = $2`, [hash, m.number]);
+    // The person's hash under every hash key: during a rotation their row may still be under the old one.
+    const hashes = this.personal.idNumberHashes(m.idNumber);
+    await lockPerson(em, hashes);
+    const [taken] = await em.query<{ number: string }[]>(`SELECT number FROM member WHERE id_number_hash = ANY ($1::bytea[]) OR number = $2`, [hashes.map((h) => h.hash), m.number]);
     if (taken) {
       throw new GridworkError(ErrorCode.CONFLICT, taken.number === m.number ? `member number ${m.number} is taken` : `this ID number is already on the roll, as member ${taken.number}`);
     }
     const id = newId();
     const [row] = await em.query<MemberRow[]>(
       `WITH m AS (
-         INSERT INTO member (id, number, name, id_number_enc, id_number_hash, phone_enc, organization_id, status, joined_on, conversion_due_on, converted_on)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *)
+         INSERT INTO member (id, number, name, id_number_enc, id_number_hash, id_number_hash_key, phone_enc, organization_id, status, joined_on, conversion_due_on, converted_on)
+         VALUES ($1, $2, $3, $4, $5, $12, $6, $7, $8, $9, $10, $11) RETURNING *)
        SELECT ${MEMBER_COLUMNS} FROM m`,
       [
         id,
         m.number,
         m.name,
         this.personal.encrypt(m.idNumber.toUpperCase(), id, 'id-number'),
-        hash,
+        hashes[0]!.hash,
         m.phone ? this.personal.encrypt(m.phone, id, 'phone') : null,
         m.organization.id,
         m.status,
         m.joinedOn,
         m.status === 'probationary' ? addMonths(m.joinedOn, 12) : null,
         m.convertedOn ?? null,
+        hashes[0]!.keyId,
       ],
     );
     await publishInTransaction(em, subjects.org.member.joined, { member: summaryOf(row!), joinedOn: row!.joined_on });
@@ -119,7 +123,7 @@ export class MembersService {
             AND ($2::ltree IS NULL OR o.path <@ $2::ltree)
             AND ($3::text IS NULL OR m.name LIKE '%' || $3 || '%')
             AND ($4::text IS NULL OR m.number = $4)
-            AND ($5::bytea IS NULL OR m.id_number_hash = $5)
+            AND ($5::bytea[] IS NULL OR m.id_number_hash = ANY ($5::bytea[]))
             AND ($6::text[] IS NULL OR o.area_path && $6::text[])
             AND ($7::uuid IS NULL OR m.id > $7)
           ORDER BY m.id LIMIT $8)
@@ -129,7 +133,8 @@ export class MembersService {
         rootPath,
         request.name ? request.name.replace(/[\\%_]/g, (c) => `\\${c}`) : null,
         request.number ?? null,
-        request.idNumber ? this.personal.hashIdNumber(request.idNumber) : null,
+        // Under every hash key, current first: a rotation's pass may not have reached the member yet.
+        request.idNumber ? this.personal.idNumberHashes(request.idNumber).map((h) => h.hash) : null,
         request.viewer?.areas ?? null,
         request.after ?? null,
         limit + 1,
@@ -206,31 +211,41 @@ export class MembersService {
 
   /**
    * One batch of a key rotation: members whose personal data is under
-   * another key than the current one are re-encrypted under it. Replicas
-   * may run it at once (SKIP LOCKED); both keys stay readable meanwhile.
+   * another key than the current one, or whose ID-number hash is under
+   * another hash key than the current one, are re-encrypted and rehashed
+   * under the current keys. Replicas may run it at once (SKIP LOCKED); both
+   * keys of each kind stay readable and searchable meanwhile.
    */
   async reencrypt(request: ReencryptRequest): Promise<ReencryptResult> {
     const current = this.personal.currentKeyId;
-    const stale = `(NOT starts_with(id_number_enc, $1 || ':') OR (phone_enc IS NOT NULL AND NOT starts_with(phone_enc, $1 || ':')))`;
+    const currentHash = this.personal.currentHashKeyId;
+    const stale = `(NOT starts_with(id_number_enc, $1 || ':') OR (phone_enc IS NOT NULL AND NOT starts_with(phone_enc, $1 || ':')) OR id_number_hash_key <> $2)`;
     const reencrypted = await this.dataSource.transaction(async (em) => {
-      const rows = await em.query<MemberRow[]>(`SELECT m.id, m.id_number_enc, m.phone_enc FROM member m WHERE ${stale} LIMIT $2 FOR UPDATE SKIP LOCKED`, [current, request.batch ?? 1000]);
+      const rows = await em.query<MemberRow[]>(`SELECT m.id, m.id_number_enc, m.phone_enc FROM member m WHERE ${stale} LIMIT $3 FOR UPDATE SKIP LOCKED`, [
+        current,
+        currentHash,
+        request.batch ?? 1000,
+      ]);
       if (rows.length === 0) return 0;
       const ids: string[] = [];
       const idNumbers: string[] = [];
+      const hashes: Buffer[] = [];
       const phones: (string | null)[] = [];
       for (const row of rows) {
+        const idNumber = this.personal.decrypt(row.id_number_enc, row.id, 'id-number');
         ids.push(row.id);
-        idNumbers.push(this.personal.encrypt(this.personal.decrypt(row.id_number_enc, row.id, 'id-number'), row.id, 'id-number'));
+        idNumbers.push(this.personal.encrypt(idNumber, row.id, 'id-number'));
+        hashes.push(this.personal.hashIdNumber(idNumber).hash);
         phones.push(row.phone_enc ? this.personal.encrypt(this.personal.decrypt(row.phone_enc, row.id, 'phone'), row.id, 'phone') : null);
       }
       await em.query(
-        `UPDATE member m SET id_number_enc = u.id_number_enc, phone_enc = u.phone_enc, updated_at = now()
-           FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, id_number_enc, phone_enc) WHERE m.id = u.id`,
-        [ids, idNumbers, phones],
+        `UPDATE member m SET id_number_enc = u.id_number_enc, id_number_hash = u.id_number_hash, id_number_hash_key = $5, phone_enc = u.phone_enc, updated_at = now()
+           FROM unnest($1::uuid[], $2::text[], $3::bytea[], $4::text[]) AS u(id, id_number_enc, id_number_hash, phone_enc) WHERE m.id = u.id`,
+        [ids, idNumbers, hashes, phones, currentHash],
       );
       return rows.length;
     });
-    const [{ n }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM member WHERE ${stale}`, [current])) as [{ n: number }];
+    const [{ n }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM member WHERE ${stale}`, [current, currentHash])) as [{ n: number }];
     return { currentKeyId: current, reencrypted, remaining: n };
   }
 
