@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { Feature } from '@gridwork/runtime';
-import { GridAreasModule } from '../read-models/grid-areas/grid-areas.module.js';
+import { GridAreasModule } from '@gridwork/area-read-model';
 import { ListsModule } from '../lists/lists.module.js';
 import { GateModule } from '../gate/gate.module.js';
 import { ReviewersModule } from '../reviewers/reviewers.module.js';

@@ -17,7 +17,7 @@ import {
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
 import { newId, pageOf, pgErrorOf } from '@gridwork/persistence';
-import { GridAreasReadModel } from '../read-models/grid-areas/grid-areas.read-model.js';
+import { GridAreasReadModel } from '@gridwork/area-read-model';
 import { itemByCode } from '../items/item.rows.js';
 import { assertLevelFitsArea } from '../lists/list.rows.js';
 import { ListsService } from '../lists/lists.service.js';

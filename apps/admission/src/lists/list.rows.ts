@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { compact } from '@gridwork/persistence';
 import { today } from '@gridwork/local-time';
 import { GridworkError, type AdmissionLevel, type ListEntry, type ListKey, type ListKind, type ListVersion, type ListVersionSummary } from '@gridwork/contracts';
-import type { KnownArea } from '../read-models/grid-areas/grid-areas.read-model.js';
+import type { KnownArea } from '@gridwork/area-read-model';
 
 export interface ListRow {
   id: string;

@@ -10,7 +10,7 @@ import {
 } from '@gridwork/contracts';
 import { DataSource } from 'typeorm';
 import { Endpoint } from '@gridwork/messaging';
-import { GridAreasReadModel } from '../read-models/grid-areas/grid-areas.read-model.js';
+import { GridAreasReadModel } from '@gridwork/area-read-model';
 import { ListsService } from './lists.service.js';
 
 @Injectable()

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { Feature } from '@gridwork/runtime';
-import { GridAreasModule } from '../read-models/grid-areas/grid-areas.module.js';
+import { GridAreasModule } from '@gridwork/area-read-model';
 import { CreateListTables1765000000300 } from './1765000000300-create-list-tables.js';
 import { ListEndpoints } from './lists.endpoints.js';
 import { ListsService } from './lists.service.js';

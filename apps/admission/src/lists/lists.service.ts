@@ -21,7 +21,7 @@ import {
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
 import { today } from '@gridwork/local-time';
-import { GridAreasReadModel } from '../read-models/grid-areas/grid-areas.read-model.js';
+import { GridAreasReadModel } from '@gridwork/area-read-model';
 import { itemsByCode } from '../items/item.rows.js';
 import {
   VERSION_COLUMNS,

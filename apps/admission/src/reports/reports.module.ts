@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { Feature } from '@gridwork/runtime';
-import { GridAreasModule } from '../read-models/grid-areas/grid-areas.module.js';
+import { GridAreasModule } from '@gridwork/area-read-model';
 import { GateModule } from '../gate/gate.module.js';
 import { CreateRefusedPushTable1765000000600 } from './1765000000600-create-refused-push-table.js';
 import { ReportEndpoints } from './reports.endpoints.js';

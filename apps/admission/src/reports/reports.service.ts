@@ -13,7 +13,7 @@ import {
 } from '@gridwork/contracts';
 import { OnEvent, type EventContext } from '@gridwork/messaging';
 import { LOCAL_TIME_ZONE, today } from '@gridwork/local-time';
-import { GridAreasReadModel } from '../read-models/grid-areas/grid-areas.read-model.js';
+import { GridAreasReadModel } from '@gridwork/area-read-model';
 import { GateService } from '../gate/gate.service.js';
 
 /** Longest period one report covers, in days. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { subjects, type AppointReviewerRequest, type ListReviewersRequest, type RemoveReviewerRequest } from '@gridwork/contracts';
 import { DataSource } from 'typeorm';
 import { Endpoint } from '@gridwork/messaging';
-import { GridAreasReadModel } from '../read-models/grid-areas/grid-areas.read-model.js';
+import { GridAreasReadModel } from '@gridwork/area-read-model';
 import { ReviewersService } from './reviewers.service.js';
 
 @Injectable()

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { Feature } from '@gridwork/runtime';
-import { GridAreasModule } from '../read-models/grid-areas/grid-areas.module.js';
+import { GridAreasModule } from '@gridwork/area-read-model';
 import { CreateReviewerTable1765000000400 } from './1765000000400-create-reviewer-table.js';
 import { ReviewerEndpoints } from './reviewers.endpoints.js';
 import { ReviewersService } from './reviewers.service.js';

@@ -9,7 +9,7 @@ import {
   type Reviewer,
   type ReviewerList,
 } from '@gridwork/contracts';
-import { GridAreasReadModel } from '../read-models/grid-areas/grid-areas.read-model.js';
+import { GridAreasReadModel } from '@gridwork/area-read-model';
 
 interface ReviewerRow {
   id: string;

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { Feature } from '@gridwork/runtime';
-import { GridAreasModule } from '../read-models/grid-areas/grid-areas.module.js';
+import { GridAreasModule } from '@gridwork/area-read-model';
 import { CreateUnitTable1767000001100 } from './1767000001100-create-unit-table.js';
 import { CoverageEndpoints } from './coverage.endpoints.js';
 import { CoverageService } from './coverage.service.js';

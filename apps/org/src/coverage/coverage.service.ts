@@ -11,7 +11,7 @@ import {
   type Unit,
   type UnitType,
 } from '@gridwork/contracts';
-import { GridAreasReadModel } from '../read-models/grid-areas/grid-areas.read-model.js';
+import { GridAreasReadModel } from '@gridwork/area-read-model';
 import { assertWithinAreas } from '../scope.js';
 
 /** A unit's coverage: an organization set up in it, or an instructor's party work, or neither. */

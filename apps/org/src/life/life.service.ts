@@ -17,7 +17,7 @@ import { today } from '@gridwork/local-time';
 import { newId } from '@gridwork/persistence';
 import { lastDayOf, monthsBetween } from '../calendar.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
-import { GridAreasReadModel } from '../read-models/grid-areas/grid-areas.read-model.js';
+import { GridAreasReadModel } from '@gridwork/area-read-model';
 import { assertWithinAreas } from '../scope.js';
 
 const MONTHS_PER: Record<Requirement['per'], number> = { month: 1, quarter: 3, year: 12 };

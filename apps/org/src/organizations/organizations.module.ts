@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { Feature } from '@gridwork/runtime';
-import { GridAreasModule } from '../read-models/grid-areas/grid-areas.module.js';
+import { GridAreasModule } from '@gridwork/area-read-model';
 import { CreateOrganizationTable1767000000200 } from './1767000000200-create-organization-table.js';
 import { IndexOrganizationUnits1767000001050 } from './1767000001050-index-organization-units.js';
 import { OrganizationEndpoints } from './organizations.endpoints.js';

@@ -20,7 +20,7 @@ import {
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
 import { newId } from '@gridwork/persistence';
-import { GridAreasReadModel } from '../read-models/grid-areas/grid-areas.read-model.js';
+import { GridAreasReadModel } from '@gridwork/area-read-model';
 import { assertWithinAreas } from '../scope.js';
 import { organizationOf, type OrganizationRow } from './organization.rows.js';
 

@@ -17,7 +17,7 @@ import { newId } from '@gridwork/persistence';
 import { isCurrent } from '../members/member.rows.js';
 import { MembersService } from '../members/members.service.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
-import { GridAreasReadModel } from '../read-models/grid-areas/grid-areas.read-model.js';
+import { GridAreasReadModel } from '@gridwork/area-read-model';
 import { assertWithinAreas } from '../scope.js';
 
 interface ReportInRow {

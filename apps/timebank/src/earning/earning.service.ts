@@ -17,7 +17,7 @@ import {
 import { OnEvent, publishInTransaction, type EventContext } from '@gridwork/messaging';
 import { PINO_LOGGER } from '@gridwork/observability';
 import { compact, newId } from '@gridwork/persistence';
-import { GridAreasReadModel } from '../read-models/grid-areas/grid-areas.read-model.js';
+import { GridAreasReadModel } from '@gridwork/area-read-model';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { digestOf } from '../ledger/ledger.rows.js';
 import { VolunteersService, assertWithin } from '../volunteers/volunteers.service.js';

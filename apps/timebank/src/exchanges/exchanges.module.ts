@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { Feature } from '@gridwork/runtime';
-import { GridAreasModule } from '../read-models/grid-areas/grid-areas.module.js';
+import { GridAreasModule } from '@gridwork/area-read-model';
 import { LedgerModule } from '../ledger/ledger.module.js';
 import { VolunteersModule } from '../volunteers/volunteers.module.js';
 import { CreateExchangeTable1766000000800 } from './1766000000800-create-exchange-table.js';

@@ -15,7 +15,7 @@ import {
   type LedgerTransfer,
 } from '@gridwork/contracts';
 import { compact } from '@gridwork/persistence';
-import { GridAreasReadModel } from '../read-models/grid-areas/grid-areas.read-model.js';
+import { GridAreasReadModel } from '@gridwork/area-read-model';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { digestOf } from '../ledger/ledger.rows.js';
 import { VolunteersService, assertWithin } from '../volunteers/volunteers.service.js';

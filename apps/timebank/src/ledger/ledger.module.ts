@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { Feature } from '@gridwork/runtime';
-import { GridAreasModule } from '../read-models/grid-areas/grid-areas.module.js';
+import { GridAreasModule } from '@gridwork/area-read-model';
 import { CreateLedgerTables1766000000200 } from './1766000000200-create-ledger-tables.js';
 import { LedgerEndpoints } from './ledger.endpoints.js';
 import { LedgerService } from './ledger.service.js';

@@ -19,7 +19,7 @@ import {
   type VoidTransferRequest,
 } from '@gridwork/contracts';
 import { newId, pageOf } from '@gridwork/persistence';
-import { GridAreasReadModel } from '../read-models/grid-areas/grid-areas.read-model.js';
+import { GridAreasReadModel } from '@gridwork/area-read-model';
 import {
   ACCOUNT_COLUMNS,
   TRANSFER_COLUMNS,

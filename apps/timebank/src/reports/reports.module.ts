@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { Feature } from '@gridwork/runtime';
-import { GridAreasModule } from '../read-models/grid-areas/grid-areas.module.js';
+import { GridAreasModule } from '@gridwork/area-read-model';
 import { CreateEvaluationTable1766000000900 } from './1766000000900-create-evaluation-table.js';
 import { ReportEndpoints } from './reports.endpoints.js';
 import { ReportsService } from './reports.service.js';

@@ -12,7 +12,7 @@ import {
   type TimebankReportRequest,
 } from '@gridwork/contracts';
 import { compact } from '@gridwork/persistence';
-import { GridAreasReadModel } from '../read-models/grid-areas/grid-areas.read-model.js';
+import { GridAreasReadModel } from '@gridwork/area-read-model';
 import { digestOf } from '../ledger/ledger.rows.js';
 
 /** Longest period one report covers, in days. */

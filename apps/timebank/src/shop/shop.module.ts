@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { Feature } from '@gridwork/runtime';
-import { GridAreasModule } from '../read-models/grid-areas/grid-areas.module.js';
+import { GridAreasModule } from '@gridwork/area-read-model';
 import { LedgerModule } from '../ledger/ledger.module.js';
 import { CreateShopTables1766000000300 } from './1766000000300-create-shop-tables.js';
 import { PickupDeadlines } from './pickup-deadlines.js';

@@ -20,7 +20,7 @@ import {
 } from '@gridwork/contracts';
 import { publishInTransaction } from '@gridwork/messaging';
 import { pageOf } from '@gridwork/persistence';
-import { GridAreasReadModel } from '../read-models/grid-areas/grid-areas.read-model.js';
+import { GridAreasReadModel } from '@gridwork/area-read-model';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { digestOf } from '../ledger/ledger.rows.js';
 import { REDEMPTION_COLUMNS, REWARD_COLUMNS, toRedemption, toReward, type RedemptionRow, type RewardRow } from './shop.rows.js';

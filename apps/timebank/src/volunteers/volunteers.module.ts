@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { Feature } from '@gridwork/runtime';
-import { GridAreasModule } from '../read-models/grid-areas/grid-areas.module.js';
+import { GridAreasModule } from '@gridwork/area-read-model';
 import { LedgerModule } from '../ledger/ledger.module.js';
 import { CreateVolunteerTables1766000000400 } from './1766000000400-create-volunteer-tables.js';
 import { VolunteerEndpoints } from './volunteers.endpoints.js';

@@ -19,7 +19,7 @@ import {
   type VolunteerPage,
 } from '@gridwork/contracts';
 import { newId, pageOf } from '@gridwork/persistence';
-import { GridAreasReadModel } from '../read-models/grid-areas/grid-areas.read-model.js';
+import { GridAreasReadModel } from '@gridwork/area-read-model';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { VOLUNTEER_COLUMNS, toBrand, toTeam, toVolunteer, type BrandRow, type MemberRow, type TeamRow, type VolunteerRow } from './volunteer.rows.js';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { GridworkError, subjects, type AreaChanged, type AreaSummary, type GridChanged } from '@gridwork/contracts';
+import { ErrorCode, GridworkError, subjects, type AreaChanged, type AreaSummary, type GridChanged } from '@gridwork/contracts';
 import { OnEvent, type EventContext } from '@gridwork/messaging';
 
 export interface KnownArea {
@@ -10,7 +10,13 @@ export interface KnownArea {
   path: string[];
 }
 
-/** Keeps `known_area` in step with the grid service's areas and grids, and answers what the org service asks of them. */
+/**
+ * Keeps a service's `known_area` in step with the grid service's areas and
+ * grids, and answers what the service asks of them: an area that is current,
+ * the areas below one, and whether an area lies inside the caller's areas.
+ * Admission, org and timebank keep the same copy (dispatch keeps its own, with
+ * the boundaries it locates reports in).
+ */
 @Injectable()
 export class GridAreasReadModel {
   @OnEvent(subjects.grid.area.changed)
@@ -24,11 +30,30 @@ export class GridAreasReadModel {
     await upsert(em, { code: grid.code, name: grid.name, level: 'grid', parentCode: grid.communityCode, path: grid.path, bbox: grid.bbox, ...(retiredAt ? { retiredAt } : {}) });
   }
 
-  /** A current (not retired) area, or NOT_FOUND saying where it was looked for. */
+  /** A current (not retired) area, or NOT_FOUND naming the field that gave it. */
   async current(em: EntityManager, code: string): Promise<KnownArea> {
     const [area] = await em.query<KnownArea[]>(`SELECT code, name, level, path FROM known_area WHERE code = $1 AND NOT retired`, [code]);
     if (!area) throw GridworkError.notFound(`area ${code} (as received from the grid service)`);
     return area;
+  }
+
+  /**
+   * The caller's scope, kept by the service itself: FORBIDDEN unless the area
+   * `code` lies inside one of `within` (the areas the person acts within,
+   * which the gateway sets). Without `within` (the platform's own callers)
+   * nothing is checked.
+   */
+  async assertWithin(em: EntityManager, within: readonly string[] | undefined, code: string, what: string): Promise<void> {
+    if (!within) return;
+    const area = await this.current(em, code);
+    if (!area.path.some((step) => within.includes(step))) {
+      throw new GridworkError(ErrorCode.FORBIDDEN, `the caller acts within ${within.join(', ')}: ${what} ${code} lies outside them`);
+    }
+  }
+
+  /** The areas directly below `code`, current ones. */
+  async children(em: EntityManager, code: string): Promise<KnownArea[]> {
+    return em.query<KnownArea[]>(`SELECT code, name, level, path FROM known_area WHERE parent_code = $1 AND NOT retired ORDER BY code`, [code]);
   }
 }
 
