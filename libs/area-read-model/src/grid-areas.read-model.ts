@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { ErrorCode, GridworkError, subjects, type AreaChanged, type AreaSummary, type GridChanged } from '@gridwork/contracts';
+import { ErrorCode, GridworkError, liesWithin, subjects, type AreaChanged, type AreaSummary, type GridChanged } from '@gridwork/contracts';
 import { OnEvent, type EventContext } from '@gridwork/messaging';
 
 export interface KnownArea {
@@ -46,7 +46,7 @@ export class GridAreasReadModel {
   async assertWithin(em: EntityManager, within: readonly string[] | undefined, code: string, what: string): Promise<void> {
     if (!within) return;
     const area = await this.current(em, code);
-    if (!area.path.some((step) => within.includes(step))) {
+    if (!liesWithin(area.path, within)) {
       throw new GridworkError(ErrorCode.FORBIDDEN, `the caller acts within ${within.join(', ')}: ${what} ${code} lies outside them`);
     }
   }

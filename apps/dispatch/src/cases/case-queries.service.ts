@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ErrorCode, GridworkError, type CaseDetail, type CasePage, type GetCaseRequest, type ListCasesRequest, type ListTimelineRequest, type TimelinePage } from '@gridwork/contracts';
+import { ErrorCode, GridworkError, liesWithin, type CaseDetail, type CasePage, type GetCaseRequest, type ListCasesRequest, type ListTimelineRequest, type TimelinePage } from '@gridwork/contracts';
 import { NewestFirst } from '../common/newest-first.js';
 import { caseOf, type CaseRow } from './case.rows.js';
 import { entryOf, readTimeline, readTimelineWindow } from './timeline.js';
@@ -20,7 +20,7 @@ export class CaseQueriesService {
     return this.dataSource.transaction('REPEATABLE READ', async (em) => {
       const [row] = await em.query<CaseRow[]>(`SELECT * FROM "case" WHERE ${column} = $1`, [request.idOrNumber]);
       if (!row) throw GridworkError.notFound(`case ${request.idOrNumber}`);
-      if (request.withinAreas && !request.withinAreas.some((area) => row.area_path.includes(area))) {
+      if (request.withinAreas && !liesWithin(row.area_path, request.withinAreas)) {
         throw new GridworkError(ErrorCode.FORBIDDEN, `case ${row.number} lies outside ${request.withinAreas.join(', ')}, the reader's areas`);
       }
       // A department sees the cases it owns, owned or reported, or that a whistle called it to (吹哨报到); nobody else's.

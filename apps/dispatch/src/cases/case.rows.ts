@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { compact } from '@gridwork/persistence';
-import { ErrorCode, GridworkError, type Attachment, type Case, type CaseOwner, type CaseState, type Channel, type Reporter, type ResponseLevel, type Satisfaction, type TimelineEntry } from '@gridwork/contracts';
+import { ErrorCode, GridworkError, liesWithin, type Attachment, type Case, type CaseOwner, type CaseState, type Channel, type Reporter, type ResponseLevel, type Satisfaction, type TimelineEntry } from '@gridwork/contracts';
 
 /*
  * The `case` table's columns, all of them, in one place: `CaseRow` holds
@@ -161,7 +161,7 @@ export async function lockFreeCases(em: EntityManager, ids: string[]): Promise<s
 
 /** An actor acting within areas (a person's scope, which the gateway sets) changes only cases inside one of them. */
 export function assertWithinActorsAreas(row: CaseRow, actor: { id: string; areas?: string[] } | undefined): void {
-  if (actor?.areas && !actor.areas.some((area) => row.area_path.includes(area))) {
+  if (actor?.areas && !liesWithin(row.area_path, actor.areas)) {
     throw new GridworkError(ErrorCode.FORBIDDEN, `case ${row.number} lies outside ${actor.areas.join(', ')}, where ${actor.id} acts`);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ErrorCode, GridworkError } from '@gridwork/contracts';
+import { ErrorCode, GridworkError, liesWithin } from '@gridwork/contracts';
 
 /**
  * The caller's scope, kept by the grid service itself. A request that is
@@ -26,7 +26,7 @@ export class CallerAreas {
     if (code === undefined) throw outside(within, `the request names no ${what}, and a caller who acts within areas must name one inside them`);
     const [row] = await this.dataSource.query<{ path: string[] }[]>(`SELECT path FROM area WHERE code = $1`, [code]);
     if (!row) throw GridworkError.notFound(`area ${code}`);
-    if (!row.path.some((area) => within.includes(area))) throw outside(within, `${what} ${code} lies outside them`);
+    if (!liesWithin(row.path, within)) throw outside(within, `${what} ${code} lies outside them`);
   }
 
   /** FORBIDDEN unless the worker's community lies inside one of `within`. */

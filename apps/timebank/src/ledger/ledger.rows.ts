@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { ErrorCode, GridworkError, type Account, type PendingState, type TimebankActor, type LedgerTransfer } from '@gridwork/contracts';
+import { ErrorCode, GridworkError, liesWithin, type Account, type PendingState, type TimebankActor, type LedgerTransfer } from '@gridwork/contracts';
 import { compact } from '@gridwork/persistence';
 
 /** The columns of an `account` row, as every query of the ledger reads them. */
@@ -109,7 +109,7 @@ export async function lockAccounts(em: EntityManager, ids: string[]): Promise<Ma
 
 /** An actor acting within areas may take only from accounts inside one of them. */
 export function assertWithinActorsAreas(account: AccountRow, actor: TimebankActor, doing: string): void {
-  if (actor.areas && !actor.areas.some((area) => account.area_path.includes(area))) {
+  if (actor.areas && !liesWithin(account.area_path, actor.areas)) {
     throw new GridworkError(ErrorCode.FORBIDDEN, `account ${account.id} belongs to ${account.area_code}, outside ${actor.areas.join(', ')} where ${actor.id} acts: ${doing} refused`);
   }
 }

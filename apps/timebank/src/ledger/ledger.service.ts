@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import {
   ErrorCode,
   GridworkError,
+  liesWithin,
   type Account,
   type LedgerAccountPage,
   type CorrectTransferRequest,
@@ -521,7 +522,7 @@ export class LedgerService {
 
 /** A reader with a scope reads only accounts inside it. */
 function assertReadable(account: AccountRow, withinAreas: string[] | undefined): void {
-  if (withinAreas && !withinAreas.some((area) => account.area_path.includes(area))) {
+  if (withinAreas && !liesWithin(account.area_path, withinAreas)) {
     throw new GridworkError(ErrorCode.FORBIDDEN, `account ${account.id} belongs to ${account.area_code}, outside ${withinAreas.join(', ')}, the reader's areas`);
   }
 }

@@ -55,6 +55,9 @@ export const MAX_WITHIN_AREAS = 20;
  * One decorator for the one rule, so every service reads the caller's scope
  * the same way.
  */
+/** Whether a place with this area path lies inside one of `areas` (a caller's scope); with none given, anywhere does. */
+export const liesWithin = (path: readonly string[], areas: readonly string[] | undefined): boolean => !areas || areas.some((area) => path.includes(area));
+
 export function WithinAreas(): PropertyDecorator {
   const rules = [
     IsOptional(),
